@@ -1,0 +1,33 @@
+/**
+ * Every error Dropgate answers, with its stable code and HTTP status.
+ * The Partner API codes are the spec's table verbatim; the operator API adds a few of its own.
+ * Body shape, everywhere: {"error": {"code": "...", "message": "...", ...details}}.
+ */
+export const ERROR_STATUS = {
+  // Partner API v1 (spec table)
+  INVALID_TOKEN: 401,
+  OFFER_NOT_FOUND: 404,
+  TRANSACTION_DUPLICATE: 409,
+  WRONG_PRICE: 409,
+  ORDER_NOT_FOUND: 404,
+  ORDER_NOT_PROCESSING: 409,
+  ORDER_NOT_COMPLETED: 409,
+  ORDER_ALREADY_CANCELED: 409,
+  ORDER_ALREADY_REFUNDED: 409,
+  SERVICE_UNAVAILABLE: 503,
+  INVALID_REQUEST_BODY: 400,
+  INSUFFICIENT_BALANCE: 402,
+  BALANCE_UNAVAILABLE: 503,
+  // Operator API
+  MERCHANT_NOT_FOUND: 404,
+  SHOP_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; [detail: string]: unknown };
+}

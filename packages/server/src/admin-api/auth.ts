@@ -1,0 +1,16 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Hub } from '../hub.ts';
+import { hashToken } from '../platform/crypto.ts';
+import { AppError } from '../platform/errors.ts';
+
+/** The operator token, as "Authorization: Bearer <token>". */
+export function operatorAuth(hub: Hub) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token || !timingSafeEqual(hashToken(token), hub.adminTokenHash)) {
+      throw new AppError('INVALID_TOKEN', 'Missing or invalid operator token (Authorization: Bearer <token>)');
+    }
+  };
+}

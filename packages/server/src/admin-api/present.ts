@@ -1,0 +1,69 @@
+/** Domain objects to the operator API's shapes: money as "0.00" strings. */
+import type { Offer, FxRate } from '../modules/catalog/index.ts';
+import type { LedgerEntry } from '../modules/ledger/index.ts';
+import type { Order, OrderEvent } from '../modules/orders/index.ts';
+import { formatMoney } from '../platform/money.ts';
+
+export function offerOut(offer: Offer, stock?: { available: number; sold: number }) {
+  return {
+    id: offer.id,
+    productName: offer.productName,
+    offerName: offer.offerName,
+    count: offer.count,
+    price: formatMoney(offer.price),
+    currency: offer.currency,
+    returnsKey: offer.returnsKey,
+    requiresGameUserId: offer.requiresGameUserId,
+    gameUserIdPattern: offer.gameUserIdPattern,
+    gameServerIdPattern: offer.gameServerIdPattern,
+    sandbox: offer.sandbox,
+    merchants: offer.visibleToAll ? 'all' : offer.merchantIds,
+    ...(stock && { stock }),
+    updatedAt: offer.updatedAt.toISOString(),
+  };
+}
+
+export function entryOut(entry: LedgerEntry) {
+  return {
+    id: entry.id,
+    merchantId: entry.merchantId,
+    type: entry.type,
+    amount: formatMoney(entry.amount),
+    balanceAfter: formatMoney(entry.balanceAfter),
+    orderId: entry.orderId,
+    description: entry.description,
+    createdAt: entry.createdAt.toISOString(),
+  };
+}
+
+export function rateOut(rate: FxRate) {
+  return { currency: rate.currency, usdPerUnit: rate.usdPerUnit, updatedAt: rate.updatedAt.toISOString() };
+}
+
+/** The operator's view of an order: everything but the key itself. */
+export function orderOut(order: Order, events: OrderEvent[]) {
+  return {
+    id: order.id,
+    shopId: order.shopId,
+    merchantId: order.merchantId,
+    transactionId: order.transactionId,
+    offerId: order.offerId,
+    productName: order.productName,
+    offerName: order.offerName,
+    count: order.count,
+    price: formatMoney(order.price),
+    currency: order.currency,
+    usdPerUnit: order.usdPerUnit,
+    amountUsd: formatMoney(order.amountUsd),
+    sandbox: order.sandbox,
+    status: order.status,
+    message: order.message,
+    hasKey: order.deliveredKey !== null || (order.sandbox && order.status === 'COMPLETED'),
+    customer: { email: order.customerEmail, gameUserId: order.gameUserId, gameServerId: order.gameServerId },
+    refundRequestedAt: order.refundRequestedAt?.toISOString() ?? null,
+    refundRequestReason: order.refundRequestReason,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+    events: events.map((e) => ({ from: e.fromStatus, to: e.toStatus, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),
+  };
+}

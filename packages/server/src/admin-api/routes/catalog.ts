@@ -1,0 +1,53 @@
+import type { Hub } from '../../hub.ts';
+import { findOffer, listOffers, listRates, setRate, upsertOffer } from '../../modules/catalog/index.ts';
+import { addKeys, stockLevels } from '../../modules/inventory/index.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
+import { moneyFromDecimal } from '../../platform/money.ts';
+import type { TypedApp } from '../../platform/http/typed-app.ts';
+import { offerOut, rateOut } from '../present.ts';
+import { AddStock, CurrencyParams, IdParams, SetRate, UpsertOffer } from '../schemas.ts';
+
+export function catalogRoutes(app: TypedApp, hub: Hub): void {
+  app.put('/offers/:id', { schema: { params: IdParams, body: UpsertOffer, summary: 'Creates or replaces an offer' } }, async (request) => {
+    const b = request.body;
+    const offer = await upsertOffer(hub.db, {
+      id: request.params.id,
+      productName: b.productName,
+      offerName: b.offerName,
+      count: b.count ?? 1,
+      price: moneyFromDecimal(b.price, 'price'),
+      currency: b.currency,
+      returnsKey: b.returnsKey ?? true,
+      requiresGameUserId: b.requiresGameUserId ?? false,
+      gameUserIdPattern: b.gameUserIdPattern ?? null,
+      gameServerIdPattern: b.gameServerIdPattern ?? null,
+    }, b.merchants);
+    return offerOut(offer);
+  });
+
+  app.get('/offers', { schema: { summary: 'All offers with stock levels' } }, async () => {
+    const [offers, levels] = await Promise.all([listOffers(hub.db), stockLevels(hub.db)]);
+    const byOffer = new Map(levels.map((l) => [l.offerId, l]));
+    return { offers: offers.map((o) => offerOut(o, byOffer.get(o.id) ?? { available: 0, sold: 0 })) };
+  });
+
+  app.get('/offers/:id', { schema: { params: IdParams, summary: 'One offer with its stock level' } }, async (request) => {
+    const offer = await findOffer(hub.db, request.params.id);
+    if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
+    const [level] = await stockLevels(hub.db, [offer.id]);
+    return offerOut(offer, level ?? { available: 0, sold: 0 });
+  });
+
+  app.post('/offers/:id/stock', { schema: { params: IdParams, body: AddStock, summary: 'Adds keys (sealed at rest); re-sent keys count as duplicates' } }, async (request) => {
+    const offer = await findOffer(hub.db, request.params.id);
+    if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
+    if (offer.sandbox) throw invalidField('id', 'the sandbox offer generates its keys and takes no stock');
+    return addKeys(hub.db, hub.vault, offer.id, request.body.keys);
+  });
+
+  app.put('/fx/:currency', { schema: { params: CurrencyParams, body: SetRate, summary: 'Sets USD per one unit of a currency' } }, async (request) => {
+    return rateOut(await setRate(hub.db, request.params.currency, request.body.usdPerUnit));
+  });
+
+  app.get('/fx', { schema: { summary: 'All FX rates' } }, async () => ({ rates: (await listRates(hub.db)).map(rateOut) }));
+}

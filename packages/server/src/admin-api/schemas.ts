@@ -1,0 +1,37 @@
+/**
+ * Operator API wire schemas. Money here is a decimal string ("100.00") both ways: exact for
+ * scripts and spreadsheets, never a float.
+ */
+import { Currency, CURRENCIES } from '@dropgate/contract';
+import { Type } from '@sinclair/typebox';
+
+export const Amount = Type.String({ pattern: '^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?$', description: 'Decimal string, at most 2 decimals' });
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export const IdParams = Type.Object({ id: Id });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Strict = { additionalProperties: false } as const;
+
+export const CreateMerchant = Type.Object({ name: Name }, Strict);
+export const CreateShop = Type.Object({ merchantId: Id, name: Name }, Strict);
+export const Deposit = Type.Object({ amount: Amount, description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, Strict);
+
+export const UpsertOffer = Type.Object(
+  {
+    productName: Name,
+    offerName: Name,
+    price: Amount,
+    currency: Currency,
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    returnsKey: Type.Optional(Type.Boolean()),
+    requiresGameUserId: Type.Optional(Type.Boolean()),
+    gameUserIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
+    gameServerIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
+    merchants: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Id, { maxItems: 10_000 })], { description: '"all", or the only merchants who may buy it' })),
+  },
+  Strict,
+);
+
+export const AddStock = Type.Object({ keys: Type.Array(Type.String({ maxLength: 1000 }), { minItems: 1, maxItems: 5000 }) }, Strict);
+export const SetRate = Type.Object({ usdPerUnit: Type.String({ description: 'USD per one unit, e.g. "0.0108"' }) }, Strict);
+export const CurrencyParams = Type.Object({ currency: Type.String({ enum: [...CURRENCIES] }) });
+export const OrderRefund = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, Strict);

@@ -1,0 +1,46 @@
+/**
+ * The hub as a Fastify application: validation, the one error handler, API docs, and the
+ * protocol plugins. It holds no state of its own: everything lives in the database, so any
+ * number of instances can serve one PostgreSQL.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Hub } from './hub.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { installValidation } from './platform/http/validation.ts';
+import { partnerApi } from './protocols/partner-api/index.ts';
+import { adminApi } from './admin-api/index.ts';
+
+/** Bodies above this answer INVALID_REQUEST_BODY (413): no call of ours needs more. */
+const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(hub: Hub, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  installValidation(app);
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Dropgate', version: '0.1.0', description: 'Partner API v1 (GamesDrop-compatible) and the operator API. Errors: docs/errors.md.' },
+      components: {
+        securitySchemes: {
+          shopToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The shop token, raw (no "Bearer")' },
+          operatorToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(partnerApi, { hub });
+  await app.register(adminApi, { hub, prefix: '/admin/v1' });
+  return app;
+}

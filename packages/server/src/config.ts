@@ -1,0 +1,62 @@
+/**
+ * Configuration comes from the environment only, validated at boot: every problem is reported
+ * at once, by variable name, before anything starts. docs/configuration.md lists each variable.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: the hub starts its own embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  dbPoolSize: number;
+  /** Unset: one is generated on first start, stored hashed, printed once. */
+  adminToken: string | undefined;
+  /** 64 hex chars; unset: generated into dataDir/secret.key on first start. */
+  secretKey: string | undefined;
+  demo: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = parse(raw);
+    if (value === undefined) problems.push(`${name}=${JSON.stringify(raw)}: expected ${expected}`);
+    return value ?? fallback;
+  };
+  const port = (raw: string) => (/^\d+$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : undefined);
+  const positive = (max: number) => (raw: string) =>
+    /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= max ? Number(raw) : undefined;
+  const text = (raw: string) => raw;
+  const flag = (raw: string) =>
+    ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) ? true
+      : ['0', 'false', 'no', 'off'].includes(raw.toLowerCase()) ? false : undefined;
+  const url = (raw: string) => (/^postgres(ql)?:\/\//.test(raw) ? raw : undefined);
+  const adminToken = (raw: string) => (raw.length >= 16 ? raw : undefined);
+  const secret = (raw: string) => (/^[0-9a-fA-F]{64}$/.test(raw) ? raw.toLowerCase() : undefined);
+  const level = (raw: string) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : undefined);
+
+  const config: Config = {
+    port: read('PORT', 8080, port, 'a port number 0-65535'),
+    host: read('HOST', '127.0.0.1', text, 'a host name or address'),
+    databaseUrl: read<string | undefined>('DATABASE_URL', undefined, url, 'a postgres:// URL'),
+    dataDir: read('DATA_DIR', './data', text, 'a folder path'),
+    embeddedPgPort: read('DROPGATE_PG_PORT', 54329, port, 'a port number'),
+    dbPoolSize: read('DROPGATE_DB_POOL', 16, positive(500), 'a pool size 1-500'),
+    adminToken: read<string | undefined>('DROPGATE_ADMIN_TOKEN', undefined, adminToken, 'at least 16 characters'),
+    secretKey: read<string | undefined>('DROPGATE_SECRET_KEY', undefined, secret, '64 hex characters (32 bytes)'),
+    demo: read('DROPGATE_DEMO', false, flag, '1/0, true/false, yes/no or on/off'),
+    logLevel: read('LOG_LEVEL', 'info', level, 'fatal, error, warn, info, debug, trace or silent'),
+  };
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm start` and `dropgate serve`: runs the hub until SIGTERM or SIGINT, then drains in-flight
+ * requests and stops the embedded database cleanly.
+ */
+import { ConfigError, loadConfig } from './config.ts';
+import { startHub } from './start.ts';
+
+export async function serve(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const running = await startHub(config, {
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+  });
+  const lines = [`Dropgate is running at ${running.url}`, `  API docs:        ${running.url}/docs`];
+  if (running.demo) {
+    lines.push(`  Demo shop token: ${running.demo.shopToken}`);
+    if (running.demo.operatorToken) lines.push(`  Operator token:  ${running.demo.operatorToken}   (demo: kept in the data folder)`);
+  } else if (running.newAdminToken) {
+    lines.push(`  Operator token:  ${running.newAdminToken}   (shown once: store it now)`);
+  }
+  if (running.demo) {
+    lines.push(`  Try: curl -s ${running.url}/api/v1/balance -H 'Authorization: ${running.demo.shopToken}'`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.app.log.info({ signal }, 'stopping: draining requests');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.main) await serve();

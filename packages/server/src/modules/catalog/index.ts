@@ -1,0 +1,80 @@
+/**
+ * Catalog: offers (priced in their own currency, in minor units), who may buy them, the FX rates
+ * that turn an offer's price into the USD debit, and each offer's player-check rule.
+ */
+import { CURRENCIES, type Currency } from '@dropgate/contract';
+import type pg from 'pg';
+import { inTransaction, type Db } from '../../platform/db/index.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
+import * as repo from './repository.ts';
+
+export type { Offer, OfferDefinition, FxRate } from './repository.ts';
+export { findOffer, listOffers, listRates } from './repository.ts';
+
+/** The offer as this merchant sees it; one it may not buy answers OFFER_NOT_FOUND. */
+export async function offerFor(db: Db, merchantId: number, offerId: number): Promise<repo.Offer> {
+  const offer = await repo.findOfferFor(db, merchantId, offerId);
+  if (!offer) throw new AppError('OFFER_NOT_FOUND', `Offer ${offerId} not found or not available to you`);
+  return offer;
+}
+
+export async function upsertOffer(
+  pool: pg.Pool,
+  definition: repo.OfferDefinition,
+  access?: number[] | 'all',
+): Promise<repo.Offer> {
+  for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
+    if (pattern !== null) compilePattern(pattern, field);
+  }
+  return inTransaction(pool, async (tx) => {
+    const existing = await repo.findOffer(tx, definition.id);
+    if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
+    await repo.upsertOffer(tx, definition);
+    if (access !== undefined) await repo.replaceAccess(tx, definition.id, access);
+    return (await repo.findOffer(tx, definition.id))!;
+  });
+}
+
+const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
+
+/** Sets how many USD one unit of `currency` is worth; USD itself is fixed at 1. */
+export async function setRate(db: Db, currency: string, usdPerUnit: string): Promise<repo.FxRate> {
+  if (!CURRENCIES.includes(currency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
+  if (currency === 'USD') throw invalidField('currency', 'USD is the base currency; its rate is always 1');
+  if (!RATE.test(usdPerUnit) || Number(usdPerUnit) <= 0) {
+    throw invalidField('usd', `"${usdPerUnit}" is not a positive decimal with at most 12 decimals`);
+  }
+  return repo.upsertRate(db, currency as Currency, usdPerUnit);
+}
+
+export type PlayerCheck = { valid: true } | { valid: false; message: string };
+
+/** The offer's player-check rule. The sandbox offer accepts everyone, as the spec says. */
+export function checkPlayer(offer: repo.Offer, gameUserId: string, gameServerId: string | undefined): PlayerCheck {
+  if (offer.sandbox) return { valid: true };
+  if (offer.gameUserIdPattern !== null && !compilePattern(offer.gameUserIdPattern, 'gameUserIdPattern').test(gameUserId)) {
+    return { valid: false, message: 'gameUserId does not match the format this offer expects' };
+  }
+  if (offer.gameServerIdPattern !== null) {
+    if (gameServerId === undefined) return { valid: false, message: 'gameServerId is required for this offer' };
+    if (!compilePattern(offer.gameServerIdPattern, 'gameServerIdPattern').test(gameServerId)) {
+      return { valid: false, message: 'gameServerId does not match the format this offer expects' };
+    }
+  }
+  return { valid: true };
+}
+
+const compiled = new Map<string, RegExp>();
+
+function compilePattern(pattern: string, field: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    try {
+      regex = new RegExp(`^(?:${pattern})$`, 'u');
+    } catch {
+      throw invalidField(field, `"${pattern}" is not a valid regular expression`);
+    }
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}

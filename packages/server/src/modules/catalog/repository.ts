@@ -1,0 +1,101 @@
+import type { Currency } from '@dropgate/contract';
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { Minor } from '../../platform/money.ts';
+
+export interface Offer {
+  id: number;
+  productName: string;
+  offerName: string;
+  count: number;
+  price: Minor;
+  currency: Currency;
+  returnsKey: boolean;
+  requiresGameUserId: boolean;
+  gameUserIdPattern: string | null;
+  gameServerIdPattern: string | null;
+  sandbox: boolean;
+  visibleToAll: boolean;
+  /** Merchants allowed when not visibleToAll. */
+  merchantIds: number[];
+  updatedAt: Date;
+}
+
+export type OfferDefinition = Omit<Offer, 'sandbox' | 'visibleToAll' | 'merchantIds' | 'updatedAt'>;
+
+const OFFER_COLUMNS = `o.id, o.product_name AS "productName", o.offer_name AS "offerName", o.count, o.price,
+  o.currency, o.returns_key AS "returnsKey", o.requires_game_user_id AS "requiresGameUserId",
+  o.game_user_id_pattern AS "gameUserIdPattern", o.game_server_id_pattern AS "gameServerIdPattern",
+  o.sandbox, o.visible_to_all AS "visibleToAll", o.updated_at AS "updatedAt",
+  coalesce((SELECT array_agg(a.merchant_id ORDER BY a.merchant_id) FROM offer_access a WHERE a.offer_id = o.id), '{}') AS "merchantIds"`;
+
+export async function findOffer(db: Db, id: number): Promise<Offer | undefined> {
+  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o WHERE o.id = $1`, [id]);
+  return rows[0];
+}
+
+/** The offer if this merchant may buy it; an offer it may not see does not exist for it. */
+export async function findOfferFor(db: Db, merchantId: number, id: number): Promise<Offer | undefined> {
+  const { rows } = await db.query<Offer>({
+    name: 'catalog.offer-for-merchant',
+    text: `SELECT ${OFFER_COLUMNS} FROM offers o
+            WHERE o.id = $2 AND (o.visible_to_all
+               OR EXISTS (SELECT 1 FROM offer_access a WHERE a.offer_id = o.id AND a.merchant_id = $1))`,
+    values: [merchantId, id],
+  });
+  return rows[0];
+}
+
+export async function listOffers(db: Db): Promise<Offer[]> {
+  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o ORDER BY o.id`);
+  return rows;
+}
+
+export async function upsertOffer(tx: Tx, offer: OfferDefinition): Promise<void> {
+  await tx.query(
+    `INSERT INTO offers (id, product_name, offer_name, count, price, currency, returns_key,
+                         requires_game_user_id, game_user_id_pattern, game_server_id_pattern)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (id) DO UPDATE SET
+       product_name = EXCLUDED.product_name, offer_name = EXCLUDED.offer_name, count = EXCLUDED.count,
+       price = EXCLUDED.price, currency = EXCLUDED.currency, returns_key = EXCLUDED.returns_key,
+       requires_game_user_id = EXCLUDED.requires_game_user_id,
+       game_user_id_pattern = EXCLUDED.game_user_id_pattern,
+       game_server_id_pattern = EXCLUDED.game_server_id_pattern, updated_at = now()`,
+    [offer.id, offer.productName, offer.offerName, offer.count, offer.price, offer.currency, offer.returnsKey,
+      offer.requiresGameUserId, offer.gameUserIdPattern, offer.gameServerIdPattern],
+  );
+}
+
+export async function replaceAccess(tx: Tx, offerId: number, merchantIds: number[] | 'all'): Promise<void> {
+  await tx.query('DELETE FROM offer_access WHERE offer_id = $1', [offerId]);
+  if (merchantIds !== 'all') {
+    await tx.query(
+      'INSERT INTO offer_access (offer_id, merchant_id) SELECT $1, unnest($2::bigint[])',
+      [offerId, merchantIds],
+    );
+  }
+  await tx.query('UPDATE offers SET visible_to_all = $2 WHERE id = $1', [offerId, merchantIds === 'all']);
+}
+
+export interface FxRate {
+  currency: Currency;
+  usdPerUnit: string;
+  updatedAt: Date;
+}
+
+export async function upsertRate(db: Db, currency: Currency, usdPerUnit: string): Promise<FxRate> {
+  const { rows } = await db.query<FxRate>(
+    `INSERT INTO fx_rates (currency, usd_per_unit) VALUES ($1, $2)
+     ON CONFLICT (currency) DO UPDATE SET usd_per_unit = EXCLUDED.usd_per_unit, updated_at = now()
+     RETURNING currency, trim_scale(usd_per_unit)::text AS "usdPerUnit", updated_at AS "updatedAt"`,
+    [currency, usdPerUnit],
+  );
+  return rows[0]!;
+}
+
+export async function listRates(db: Db): Promise<FxRate[]> {
+  const { rows } = await db.query<FxRate>(
+    'SELECT currency, trim_scale(usd_per_unit)::text AS "usdPerUnit", updated_at AS "updatedAt" FROM fx_rates ORDER BY currency',
+  );
+  return rows;
+}

@@ -1,0 +1,38 @@
+/**
+ * Inventory: the operator's own key stock. Keys are sealed (AES-256-GCM) before they reach the
+ * database and fingerprinted (HMAC) so a re-uploaded key is reported as a duplicate, not sold twice.
+ * Keys are claimed by orders inside place_order (see the orders module).
+ */
+import type { Db } from '../../platform/db/index.ts';
+import type { KeyVault } from '../../platform/crypto.ts';
+import { invalidField } from '../../platform/errors.ts';
+import * as repo from './repository.ts';
+
+export type { StockLevel } from './repository.ts';
+export { stockLevels } from './repository.ts';
+
+/** The most keys one call accepts; the CLI sends large files in batches of this size or less. */
+export const MAX_KEYS_PER_UPLOAD = 5000;
+export const MAX_KEY_LENGTH = 1000;
+
+export async function addKeys(db: Db, vault: KeyVault, offerId: number, keys: string[]): Promise<{ added: number; duplicates: number }> {
+  if (keys.length > MAX_KEYS_PER_UPLOAD) throw invalidField('keys', `at most ${MAX_KEYS_PER_UPLOAD} keys per call`);
+  const byFingerprint = new Map<string, { key: string; fingerprint: Buffer }>();
+  let submitted = 0;
+  for (const raw of keys) {
+    const key = raw.trim();
+    if (key.length === 0) continue;
+    if (key.length > MAX_KEY_LENGTH) throw invalidField('keys', `a key is longer than ${MAX_KEY_LENGTH} characters`);
+    submitted += 1;
+    const fingerprint = vault.fingerprint(key);
+    byFingerprint.set(fingerprint.toString('hex'), { key, fingerprint });
+  }
+  const batch = [...byFingerprint.values()];
+  const added = batch.length === 0 ? 0 : await repo.insertKeys(
+    db,
+    offerId,
+    batch.map((k) => vault.seal(k.key)),
+    batch.map((k) => k.fingerprint),
+  );
+  return { added, duplicates: submitted - added };
+}

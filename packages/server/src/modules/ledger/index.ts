@@ -1,0 +1,39 @@
+/**
+ * Ledger: one USD account per merchant and its append-only entries (DEPOSIT, PURCHASE, REFUND).
+ * Every balance change is an entry with balanceAfter, written in the caller's transaction.
+ */
+import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
+import { AppError, assert } from '../../platform/errors.ts';
+import type { Minor } from '../../platform/money.ts';
+import type pg from 'pg';
+import * as repo from './repository.ts';
+
+export type { LedgerEntry, LedgerType } from './repository.ts';
+export { openAccount, listEntries } from './repository.ts';
+
+export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {
+  const balance = await repo.readBalance(db, merchantId);
+  if (balance === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+  return balance;
+}
+
+export async function deposit(pool: pg.Pool, merchantId: number, amount: Minor, description = 'Deposit'): Promise<repo.LedgerEntry> {
+  const entry = await inTransaction(pool, (tx) =>
+    repo.appendEntry(tx, { merchantId, type: 'DEPOSIT', amount, orderId: null, description }),
+  );
+  if (!entry) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+  return entry;
+}
+
+/** Returns an order's debit to the merchant; the unique index allows one refund per order. */
+export async function refundOrder(tx: Tx, order: { merchantId: number; orderId: number; amount: Minor }, why: string): Promise<repo.LedgerEntry> {
+  const entry = await repo.appendEntry(tx, {
+    merchantId: order.merchantId,
+    type: 'REFUND',
+    amount: order.amount,
+    orderId: order.orderId,
+    description: `Refund - order ${order.orderId}: ${why}`,
+  });
+  assert(entry, `order ${order.orderId} belongs to merchant ${order.merchantId}, who has no account`);
+  return entry;
+}

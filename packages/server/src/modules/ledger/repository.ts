@@ -1,0 +1,71 @@
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { Minor } from '../../platform/money.ts';
+
+export type LedgerType = 'DEPOSIT' | 'PURCHASE' | 'REFUND';
+
+export interface LedgerEntry {
+  id: number;
+  merchantId: number;
+  type: LedgerType;
+  amount: Minor;
+  balanceAfter: Minor;
+  orderId: number | null;
+  description: string;
+  createdAt: Date;
+}
+
+export async function openAccount(tx: Tx, merchantId: number): Promise<void> {
+  await tx.query('INSERT INTO accounts (merchant_id) VALUES ($1)', [merchantId]);
+}
+
+export async function readBalance(db: Db, merchantId: number): Promise<Minor | undefined> {
+  const { rows } = await db.query<{ balance: Minor }>({
+    name: 'ledger.balance',
+    text: 'SELECT balance FROM accounts WHERE merchant_id = $1',
+    values: [merchantId],
+  });
+  return rows[0]?.balance;
+}
+
+/**
+ * Moves the account by `amount` and appends the matching entry, in the caller's transaction.
+ * Undefined when the merchant has no account.
+ */
+export async function appendEntry(
+  tx: Tx,
+  entry: { merchantId: number; type: LedgerType; amount: Minor; orderId: number | null; description: string },
+): Promise<LedgerEntry | undefined> {
+  const { rows } = await tx.query<LedgerEntry>(
+    `WITH moved AS (
+       UPDATE accounts SET balance = balance + $3 WHERE merchant_id = $1 RETURNING balance
+     )
+     INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
+     SELECT $1, $2, $3, balance, $4, $5 FROM moved
+     RETURNING id, merchant_id AS "merchantId", type, amount, balance_after AS "balanceAfter",
+               order_id AS "orderId", description, created_at AS "createdAt"`,
+    [entry.merchantId, entry.type, entry.amount, entry.orderId, entry.description],
+  );
+  return rows[0];
+}
+
+export async function listEntries(
+  db: Db,
+  merchantId: number,
+  page: { offset: number; limit: number },
+): Promise<{ entries: LedgerEntry[]; total: number }> {
+  const [list, count] = await Promise.all([
+    db.query<LedgerEntry>({
+      name: 'ledger.list',
+      text: `SELECT id, merchant_id AS "merchantId", type, amount, balance_after AS "balanceAfter",
+                    order_id AS "orderId", description, created_at AS "createdAt"
+               FROM ledger_entries WHERE merchant_id = $1 ORDER BY id DESC OFFSET $2 LIMIT $3`,
+      values: [merchantId, page.offset, page.limit],
+    }),
+    db.query<{ total: number }>({
+      name: 'ledger.count',
+      text: 'SELECT count(*)::bigint AS total FROM ledger_entries WHERE merchant_id = $1',
+      values: [merchantId],
+    }),
+  ]);
+  return { entries: list.rows, total: count.rows[0]?.total ?? 0 };
+}

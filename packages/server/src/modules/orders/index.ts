@@ -1,0 +1,221 @@
+/**
+ * Orders: accepting an order (one statement, see place_order), reading it back, and the
+ * state transitions that operators and merchants may ask for, each with its money effect.
+ */
+import type { Currency, OrderStatus } from '@dropgate/contract';
+import type pg from 'pg';
+import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
+import type { KeyVault } from '../../platform/crypto.ts';
+import { AppError, assert, invalidField } from '../../platform/errors.ts';
+import type { Minor } from '../../platform/money.ts';
+import { refundOrder } from '../ledger/index.ts';
+import type { ShopPrincipal } from '../merchants/index.ts';
+import * as repo from './repository.ts';
+import { findTransition } from './states.ts';
+
+export type { Order, OrderEvent } from './repository.ts';
+export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder } from './repository.ts';
+export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
+
+/** An order as a merchant sees it, key revealed. */
+export interface OrderView {
+  orderId: number;
+  transactionId: string;
+  offerId: number;
+  productName: string;
+  offerName: string;
+  count: number;
+  price: Minor;
+  currency: Currency;
+  status: OrderStatus;
+  returnsKey: boolean;
+  key: string | undefined;
+  message: string | undefined;
+  createdAt: Date;
+}
+
+export interface NewOrder {
+  offerId: number;
+  price: Minor;
+  transactionId: string;
+  customer: { email?: string | undefined; gameUserId?: string | undefined; gameServerId?: string | undefined } | undefined;
+}
+
+const UNIQUE_TRANSACTION = 'DG409';
+
+export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, order: NewOrder): Promise<OrderView> {
+  let placed: repo.PlacedOrder;
+  try {
+    placed = await repo.placeOrder(db, {
+      shopId: shop.shopId,
+      merchantId: shop.merchantId,
+      offerId: order.offerId,
+      price: order.price,
+      transactionId: order.transactionId,
+      customerEmail: order.customer?.email ?? null,
+      gameUserId: order.customer?.gameUserId ?? null,
+      gameServerId: order.customer?.gameServerId ?? null,
+    });
+  } catch (error) {
+    // A concurrent create with the same transactionId won the unique slot; ours rolled back whole.
+    if ((error as { code?: string }).code !== UNIQUE_TRANSACTION) throw error;
+    const existing = await repo.findOrderIdByTransaction(db, shop.shopId, order.transactionId);
+    assert(existing !== undefined, 'a duplicate transactionId must name a committed order');
+    throw duplicate(order.transactionId, existing);
+  }
+  switch (placed.outcome) {
+    case 'CREATED':
+      return placedView(placed, order, vault);
+    case 'DUPLICATE':
+      throw duplicate(order.transactionId, placed.orderId!);
+    case 'OFFER_NOT_FOUND':
+      throw new AppError('OFFER_NOT_FOUND', `Offer ${order.offerId} not found or not available to you`);
+    case 'GAME_USER_ID_REQUIRED':
+      throw invalidField('customer.gameUserId', 'is required for this offer');
+    case 'WRONG_PRICE':
+      throw new AppError('WRONG_PRICE', `The price does not match offer ${order.offerId}'s current price; call find-one for it`);
+    case 'RATE_MISSING':
+      throw new AppError('SERVICE_UNAVAILABLE', `No exchange rate is set for offer ${order.offerId}'s currency; try again later`);
+    case 'INSUFFICIENT_BALANCE':
+      throw new AppError('INSUFFICIENT_BALANCE', 'Your balance does not cover this order');
+  }
+}
+
+function duplicate(transactionId: string, orderId: number): AppError {
+  return new AppError('TRANSACTION_DUPLICATE', `transactionId "${transactionId}" was already used by order ${orderId}`, { orderId });
+}
+
+/** A merchant's order by id (any of its shops) or by transactionId (this shop); others' orders do not exist. */
+export async function orderForShop(db: Db, shop: ShopPrincipal, ref: { orderId?: number | undefined; transactionId?: string | undefined }): Promise<repo.Order> {
+  const order = ref.orderId !== undefined
+    ? await repo.findOrder(db, ref.orderId)
+    : await repo.findOrderByTransaction(db, shop.shopId, ref.transactionId!);
+  const matches = order && order.merchantId === shop.merchantId && (ref.transactionId === undefined || order.transactionId === ref.transactionId);
+  if (!matches) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
+  return order;
+}
+
+export function orderView(order: repo.Order, vault: KeyVault): OrderView {
+  return {
+    orderId: order.id,
+    transactionId: order.transactionId,
+    offerId: order.offerId,
+    productName: order.productName,
+    offerName: order.offerName,
+    count: order.count,
+    price: order.price,
+    currency: order.currency,
+    status: order.status,
+    returnsKey: order.returnsKey,
+    key: revealKey(order.id, order, vault),
+    message: order.message ?? undefined,
+    createdAt: order.createdAt,
+  };
+}
+
+function placedView(placed: repo.PlacedOrder, request: NewOrder, vault: KeyVault): OrderView {
+  const order = {
+    status: placed.status!, returnsKey: placed.returnsKey!, sandbox: placed.sandbox!, deliveredKey: placed.deliveredKey,
+  };
+  return {
+    orderId: placed.orderId!,
+    transactionId: request.transactionId,
+    offerId: request.offerId,
+    productName: placed.productName!,
+    offerName: placed.offerName!,
+    count: placed.count!,
+    price: placed.price!,
+    currency: placed.currency!,
+    status: placed.status!,
+    returnsKey: placed.returnsKey!,
+    key: revealKey(placed.orderId!, order, vault),
+    message: placed.message ?? undefined,
+    createdAt: placed.createdAt!,
+  };
+}
+
+/** The key a merchant gets: only for COMPLETED orders of offers that return one. */
+function revealKey(
+  orderId: number,
+  order: { status: OrderStatus; returnsKey: boolean; sandbox: boolean; deliveredKey: Buffer | null },
+  vault: KeyVault,
+): string | undefined {
+  if (order.status !== 'COMPLETED' || !order.returnsKey) return undefined;
+  if (order.sandbox) return sandboxKey(orderId, vault);
+  return order.deliveredKey ? vault.open(order.deliveredKey) : undefined;
+}
+
+/** The sandbox offer's generated key: stable per order, shaped like a real one, never stored. */
+function sandboxKey(orderId: number, vault: KeyVault): string {
+  const tag = vault.tag(`sandbox-order:${orderId}`).slice(0, 16).toUpperCase();
+  return `TEST-${tag.match(/.{4}/g)!.join('-')}`;
+}
+
+// ---- transitions asked for by people ----
+
+/** Applies one transition of the table with its money effect; undefined if the order moved meanwhile. */
+async function applyTransition(tx: Tx, order: repo.Order, to: OrderStatus, actor: string, reason: string | null): Promise<repo.Order | undefined> {
+  const transition = findTransition(order.status, to);
+  assert(transition, `${order.status} -> ${to} is not in the state table`);
+  const moved = await repo.updateStatus(tx, { orderId: order.id, from: order.status, to, actor, reason, message: to === 'CANCELED' ? reason : null });
+  if (moved && transition.money === 'refund' && order.amountUsd > 0) {
+    await refundOrder(tx, { merchantId: order.merchantId, orderId: order.id, amount: order.amountUsd }, reason ?? to.toLowerCase());
+  }
+  return moved;
+}
+
+/** Maps an order that is not COMPLETED to the spec's code for "this needs a completed order". */
+function requireCompleted(order: repo.Order): void {
+  if (order.status === 'COMPLETED') return;
+  if (order.status === 'CANCELED') throw new AppError('ORDER_ALREADY_CANCELED', `Order ${order.id} is already canceled`);
+  if (order.status === 'REFUND') throw new AppError('ORDER_ALREADY_REFUNDED', `Order ${order.id} is already refunded`);
+  throw new AppError('ORDER_NOT_COMPLETED', `Order ${order.id} is ${order.status}, not completed yet`);
+}
+
+/** Maps an order that is not in flight to the code for "this needs an order still in processing". */
+function requireInFlight(order: repo.Order): void {
+  if (order.status === 'SUBMITTED' || order.status === 'PROCESSING') return;
+  if (order.status === 'CANCELED') throw new AppError('ORDER_ALREADY_CANCELED', `Order ${order.id} is already canceled`);
+  if (order.status === 'REFUND') throw new AppError('ORDER_ALREADY_REFUNDED', `Order ${order.id} is already refunded`);
+  throw new AppError('ORDER_NOT_PROCESSING', `Order ${order.id} is COMPLETED, not processing: ask for a refund instead`);
+}
+
+/** Runs a guarded transition; when the order moved between the read and the update, re-checks it. */
+async function transitionGuarded(
+  pool: pg.Pool,
+  orderId: number,
+  guard: (order: repo.Order) => void,
+  to: OrderStatus,
+  actor: string,
+  reason: string | null,
+): Promise<repo.Order> {
+  return inTransaction(pool, async (tx) => {
+    for (;;) {
+      const order = await repo.findOrder(tx, orderId);
+      if (!order) throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} not found`);
+      guard(order);
+      const moved = await applyTransition(tx, order, to, actor, reason);
+      if (moved) return moved;
+    }
+  });
+}
+
+/** Operator: a completed order is refunded; the merchant gets a REFUND entry. */
+export function refundCompletedOrder(pool: pg.Pool, orderId: number, actor: string, reason: string): Promise<repo.Order> {
+  return transitionGuarded(pool, orderId, requireCompleted, 'REFUND', actor, reason);
+}
+
+/** Merchant: cancels an order still in flight (not yet sent upstream); the debit is refunded. */
+export async function cancelOrder(pool: pg.Pool, shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<repo.Order> {
+  await orderForShop(pool, shop, { orderId });
+  return transitionGuarded(pool, orderId, requireInFlight, 'CANCELED', `shop:${shop.shopId}`, reason ?? 'Canceled by merchant');
+}
+
+/** Merchant: asks the operator to refund a completed order (keys cannot be taken back automatically). */
+export async function requestRefund(db: Db, shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<repo.Order> {
+  const order = await orderForShop(db, shop, { orderId });
+  requireCompleted(order);
+  const marked = await repo.markRefundRequested(db, orderId, reason ?? null);
+  if (!marked) return requestRefund(db, shop, orderId, reason);
+  return marked;
+}

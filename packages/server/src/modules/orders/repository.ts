@@ -1,0 +1,160 @@
+import type { Currency, OrderStatus } from '@dropgate/contract';
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { Minor } from '../../platform/money.ts';
+
+export interface Order {
+  id: number;
+  shopId: number;
+  merchantId: number;
+  transactionId: string;
+  offerId: number;
+  productName: string;
+  offerName: string;
+  count: number;
+  price: Minor;
+  currency: Currency;
+  usdPerUnit: string;
+  amountUsd: Minor;
+  sandbox: boolean;
+  returnsKey: boolean;
+  status: OrderStatus;
+  message: string | null;
+  deliveredKey: Buffer | null;
+  customerEmail: string | null;
+  gameUserId: string | null;
+  gameServerId: string | null;
+  refundRequestedAt: Date | null;
+  refundRequestReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OrderEvent {
+  id: number;
+  fromStatus: OrderStatus | null;
+  toStatus: OrderStatus;
+  actor: string;
+  reason: string | null;
+  createdAt: Date;
+}
+
+const ORDER_COLUMNS = `id, shop_id AS "shopId", merchant_id AS "merchantId", transaction_id AS "transactionId",
+  offer_id AS "offerId", product_name AS "productName", offer_name AS "offerName", count, price, currency,
+  trim_scale(usd_per_unit)::text AS "usdPerUnit", amount_usd AS "amountUsd", sandbox, returns_key AS "returnsKey",
+  status, message, delivered_key AS "deliveredKey", customer_email AS "customerEmail",
+  game_user_id AS "gameUserId", game_server_id AS "gameServerId", refund_requested_at AS "refundRequestedAt",
+  refund_request_reason AS "refundRequestReason", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export interface PlaceOrderInput {
+  shopId: number;
+  merchantId: number;
+  offerId: number;
+  price: Minor;
+  transactionId: string;
+  customerEmail: string | null;
+  gameUserId: string | null;
+  gameServerId: string | null;
+}
+
+export type PlaceOutcome =
+  | 'CREATED' | 'DUPLICATE' | 'OFFER_NOT_FOUND' | 'GAME_USER_ID_REQUIRED' | 'WRONG_PRICE' | 'RATE_MISSING' | 'INSUFFICIENT_BALANCE';
+
+export interface PlacedOrder {
+  outcome: PlaceOutcome;
+  orderId: number | null;
+  status: OrderStatus | null;
+  message: string | null;
+  deliveredKey: Buffer | null;
+  productName: string | null;
+  offerName: string | null;
+  count: number | null;
+  price: Minor | null;
+  currency: Currency | null;
+  returnsKey: boolean | null;
+  sandbox: boolean | null;
+  createdAt: Date | null;
+}
+
+/** The statement create-order issues: exported so the benchmark's baseline runs exactly this SQL. */
+export const PLACE_ORDER_SQL = `SELECT outcome, order_id AS "orderId", status, message, delivered_key AS "deliveredKey",
+  product_name AS "productName", offer_name AS "offerName", count, price, currency,
+  returns_key AS "returnsKey", sandbox, created_at AS "createdAt"
+  FROM place_order($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
+  const { rows } = await db.query<PlacedOrder>({
+    name: 'orders.place',
+    text: PLACE_ORDER_SQL,
+    values: [input.shopId, input.merchantId, input.offerId, input.price, input.transactionId,
+      input.customerEmail, input.gameUserId, input.gameServerId],
+  });
+  return rows[0]!;
+}
+
+export async function findOrder(db: Db, id: number): Promise<Order | undefined> {
+  const { rows } = await db.query<Order>({ name: 'orders.by-id', text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, values: [id] });
+  return rows[0];
+}
+
+export async function findOrderByTransaction(db: Db, shopId: number, transactionId: string): Promise<Order | undefined> {
+  const { rows } = await db.query<Order>({
+    name: 'orders.by-transaction',
+    text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE shop_id = $1 AND transaction_id = $2`,
+    values: [shopId, transactionId],
+  });
+  return rows[0];
+}
+
+export async function findOrderIdByTransaction(db: Db, shopId: number, transactionId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM orders WHERE shop_id = $1 AND transaction_id = $2', [shopId, transactionId]);
+  return rows[0]?.id;
+}
+
+/** Sum held by the merchant's in-flight orders: the spec's draftBalance, derived, never stored. */
+export async function heldAmount(db: Db, merchantId: number): Promise<Minor> {
+  const { rows } = await db.query<{ held: Minor }>({
+    name: 'orders.held',
+    text: `SELECT coalesce(sum(amount_usd), 0)::bigint AS held FROM orders
+            WHERE merchant_id = $1 AND status IN ('SUBMITTED', 'PROCESSING')`,
+    values: [merchantId],
+  });
+  return rows[0]?.held ?? 0;
+}
+
+/** Moves the order from `from` to `to` if it is still in `from`; appends the event. */
+export async function updateStatus(
+  tx: Tx,
+  change: { orderId: number; from: OrderStatus; to: OrderStatus; actor: string; reason: string | null; message?: string | null },
+): Promise<Order | undefined> {
+  const { rows } = await tx.query<Order>(
+    `UPDATE orders SET status = $3, updated_at = now(), message = coalesce($4, message)
+      WHERE id = $1 AND status = $2 RETURNING ${ORDER_COLUMNS}`,
+    [change.orderId, change.from, change.to, change.message ?? null],
+  );
+  if (rows[0]) {
+    await tx.query(
+      'INSERT INTO order_events (order_id, from_status, to_status, actor, reason) VALUES ($1, $2, $3, $4, $5)',
+      [change.orderId, change.from, change.to, change.actor, change.reason],
+    );
+  }
+  return rows[0];
+}
+
+export async function markRefundRequested(db: Db, orderId: number, reason: string | null): Promise<Order | undefined> {
+  const { rows } = await db.query<Order>(
+    `UPDATE orders SET refund_requested_at = coalesce(refund_requested_at, now()),
+            refund_request_reason = coalesce(refund_request_reason, $2), updated_at = now()
+      WHERE id = $1 AND status = 'COMPLETED' RETURNING ${ORDER_COLUMNS}`,
+    [orderId, reason],
+  );
+  return rows[0];
+}
+
+export async function listEvents(db: Db, orderId: number): Promise<OrderEvent[]> {
+  const { rows } = await db.query<OrderEvent>(
+    `SELECT id, from_status AS "fromStatus", to_status AS "toStatus", actor, reason, created_at AS "createdAt"
+       FROM order_events WHERE order_id = $1 ORDER BY id`,
+    [orderId],
+  );
+  return rows;
+}

@@ -1,0 +1,51 @@
+/**
+ * Secrets at rest. Tokens are stored as SHA-256 (they are 128-bit random, so a fast hash is
+ * enough); stock keys are sealed with AES-256-GCM and fingerprinted with HMAC-SHA256 so that
+ * duplicates are found without decrypting. Both subkeys derive from one master secret.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+export function generateToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class KeyVault {
+  readonly #encryptionKey: Buffer;
+  readonly #fingerprintKey: Buffer;
+
+  constructor(masterSecret: Buffer) {
+    if (masterSecret.length !== 32) throw new Error('the key-encryption secret must be 32 bytes');
+    this.#encryptionKey = Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-encryption', 32));
+    this.#fingerprintKey = Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-fingerprint', 32));
+  }
+
+  /** iv || tag || ciphertext */
+  seal(plaintext: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  open(sealed: Buffer): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, sealed.subarray(0, IV_BYTES));
+    decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+
+  fingerprint(plaintext: string): Buffer {
+    return createHmac('sha256', this.#fingerprintKey).update(plaintext).digest();
+  }
+
+  /** A stable, non-secret tag for derived values (the sandbox key), keyed so it cannot be forged. */
+  tag(label: string): string {
+    return createHmac('sha256', this.#fingerprintKey).update(label).digest('hex');
+  }
+}

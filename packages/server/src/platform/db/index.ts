@@ -1,0 +1,3 @@
+export { createPool, inTransaction, type Db, type Tx } from './pool.ts';
+export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
+export { migrate } from './migrate.ts';

@@ -1,0 +1,47 @@
+/** Domain objects to the Partner API's wire shapes (money as 2-decimal numbers, ISO timestamps). */
+import type { OfferResponse, OrderResponse } from '@dropgate/contract';
+import type { Offer } from '../../modules/catalog/index.ts';
+import type { LedgerEntry } from '../../modules/ledger/index.ts';
+import type { OrderView } from '../../modules/orders/index.ts';
+import { moneyToWire } from '../../platform/money.ts';
+
+export function offerToWire(offer: Offer): OfferResponse {
+  return {
+    offerId: offer.id,
+    productName: offer.productName,
+    offerName: offer.offerName,
+    count: offer.count,
+    price: moneyToWire(offer.price),
+    currency: offer.currency,
+    isReturnDataForCustomer: offer.returnsKey,
+  };
+}
+
+export function orderToWire(order: OrderView): OrderResponse {
+  return {
+    orderId: order.orderId,
+    transactionId: order.transactionId,
+    count: order.count,
+    price: moneyToWire(order.price),
+    currency: order.currency,
+    offerId: order.offerId,
+    productName: order.productName,
+    offerName: order.offerName,
+    status: order.status,
+    isReturnDataForCustomer: order.returnsKey,
+    ...(order.key !== undefined && { key: order.key }),
+    ...(order.message !== undefined && { message: order.message }),
+    createdAt: order.createdAt.toISOString(),
+  };
+}
+
+export function entryToWire(entry: LedgerEntry) {
+  return {
+    id: entry.id,
+    amount: moneyToWire(entry.amount),
+    type: entry.type,
+    description: entry.description,
+    balanceAfter: moneyToWire(entry.balanceAfter),
+    createdAt: entry.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,27 @@
+import { BalanceResponse } from '@dropgate/contract';
+import type { FastifyRequest } from 'fastify';
+import type { Hub } from '../../../hub.ts';
+import { balanceOf } from '../../../modules/ledger/index.ts';
+import { heldAmount } from '../../../modules/orders/index.ts';
+import { moneyToWire } from '../../../platform/money.ts';
+import { shopOf } from '../auth.ts';
+import type { TypedApp } from '../../../platform/http/typed-app.ts';
+import { errorResponses, partnerRoute } from './common.ts';
+
+/** The spec's currency object: the deployment's base currency, USD, id 3. */
+const USD = { id: 3, code: 'USD' } as const;
+
+export function balanceRoutes(app: TypedApp, hub: Hub): void {
+  const options = {
+    schema: { ...partnerRoute, summary: 'Balance and draft balance (held by orders in flight), in USD', response: { 200: BalanceResponse, ...errorResponses } },
+    config: { unavailableCode: 'BALANCE_UNAVAILABLE' as const },
+  };
+  const handler = async (request: FastifyRequest) => {
+    const { merchantId } = shopOf(request);
+    const [balance, held] = await Promise.all([balanceOf(hub.db, merchantId), heldAmount(hub.db, merchantId)]);
+    return { balance: moneyToWire(balance), draftBalance: moneyToWire(held), currency: USD };
+  };
+  app.get('/api/v1/balance', options, handler);
+  // The English edition of the spec names this call POST /api/v1/balance/check: an alias.
+  app.post('/api/v1/balance/check', options, handler);
+}

@@ -1,0 +1,34 @@
+import { OrderActionRequest, OrderResponse, RefundRequestResponse } from '@dropgate/contract';
+import type { Hub } from '../../../hub.ts';
+import { cancelOrder, orderView, requestRefund } from '../../../modules/orders/index.ts';
+import { shopOf } from '../auth.ts';
+import { orderToWire } from '../present.ts';
+import type { TypedApp } from '../../../platform/http/typed-app.ts';
+import { errorResponses, partnerRoute } from './common.ts';
+
+/** Extensions that give the spec's order-state error codes a merchant action (docs/api.md). */
+export function orderActionRoutes(app: TypedApp, hub: Hub): void {
+  app.post('/api/v1/offers/cancel-order', {
+    schema: {
+      ...partnerRoute,
+      summary: 'Extension: cancels an order still in flight and refunds it',
+      body: OrderActionRequest,
+      response: { 200: OrderResponse, ...errorResponses },
+    },
+  }, async (request) => {
+    const order = await cancelOrder(hub.db, shopOf(request), request.body.orderId, request.body.reason);
+    return orderToWire(orderView(order, hub.vault));
+  });
+
+  app.post('/api/v1/offers/refund-request', {
+    schema: {
+      ...partnerRoute,
+      summary: 'Extension: asks the operator to refund a completed order',
+      body: OrderActionRequest,
+      response: { 200: RefundRequestResponse, ...errorResponses },
+    },
+  }, async (request) => {
+    const order = await requestRefund(hub.db, shopOf(request), request.body.orderId, request.body.reason);
+    return { orderId: order.id, status: order.status, refundRequestedAt: order.refundRequestedAt!.toISOString() };
+  });
+}

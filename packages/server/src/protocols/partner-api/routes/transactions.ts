@@ -1,0 +1,18 @@
+import { TransactionsQuery, TransactionsResponse } from '@dropgate/contract';
+import type { Hub } from '../../../hub.ts';
+import { listEntries } from '../../../modules/ledger/index.ts';
+import { shopOf } from '../auth.ts';
+import { entryToWire } from '../present.ts';
+import type { TypedApp } from '../../../platform/http/typed-app.ts';
+import { errorResponses, partnerRoute } from './common.ts';
+
+export function transactionsRoute(app: TypedApp, hub: Hub): void {
+  app.get('/api/v1/balance/transactions', {
+    schema: { ...partnerRoute, summary: 'Ledger entries, newest first', querystring: TransactionsQuery, response: { 200: TransactionsResponse, ...errorResponses } },
+    config: { unavailableCode: 'BALANCE_UNAVAILABLE' },
+  }, async (request) => {
+    const { page = 1, limit = 20 } = request.query;
+    const { entries, total } = await listEntries(hub.db, shopOf(request).merchantId, { offset: (page - 1) * limit, limit });
+    return { transactions: entries.map(entryToWire), total };
+  });
+}

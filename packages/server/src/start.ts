@@ -1,0 +1,86 @@
+/**
+ * Starting and stopping a hub: database (embedded or DATABASE_URL), migrations, secrets,
+ * operator token, optional demo data, then HTTP. Used by `dropgate serve`, `npm start`,
+ * the tests and the benchmark alike, so all of them run the same start-up.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Hub } from './hub.ts';
+import { assertStateMachine } from './modules/orders/index.ts';
+import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
+import { createPool, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
+import { seedDemo, type DemoCredentials } from './seed/demo.ts';
+
+export interface RunningHub {
+  app: FastifyInstance;
+  hub: Hub;
+  url: string;
+  /** Set only on the start that generated the operator token: it is never shown again. */
+  newAdminToken: string | undefined;
+  demo: DemoCredentials | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startHub(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningHub> {
+  assertStateMachine();
+  const embedded: EmbeddedDatabase | undefined = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+  const pool = createPool(config.databaseUrl ?? embedded!.url, config.dbPoolSize);
+  try {
+    await migrate(pool);
+    const vault = new KeyVault(await loadSecret(config));
+    const admin = await resolveAdminToken(pool, config.adminToken);
+    const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
+    const hub: Hub = { db: pool, vault, adminTokenHash: admin.hash };
+    const app = await buildApp(hub, options);
+    const address = await app.listen({ port: config.port, host: config.host });
+    return {
+      app,
+      hub,
+      url: address,
+      newAdminToken: admin.newToken,
+      demo,
+      async stop() {
+        await app.close(); // drains in-flight requests first
+        await pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    throw error;
+  }
+}
+
+/** The key-encryption secret: DROPGATE_SECRET_KEY, or generated once into DATA_DIR/secret.key. */
+async function loadSecret(config: Config): Promise<Buffer> {
+  if (config.secretKey) return Buffer.from(config.secretKey, 'hex');
+  const file = path.join(config.dataDir, 'secret.key');
+  if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  await mkdir(config.dataDir, { recursive: true, mode: 0o711 });
+  const secret = randomBytes(32);
+  await writeFile(file, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** DROPGATE_ADMIN_TOKEN if set; else the stored hash; else a new token, stored hashed, shown once. */
+async function resolveAdminToken(pool: pg.Pool, configured: string | undefined): Promise<{ hash: Buffer; newToken: string | undefined }> {
+  if (configured) return { hash: hashToken(configured), newToken: undefined };
+  const token = generateToken();
+  const { rows } = await pool.query<{ value: string; inserted: boolean }>(
+    `WITH ins AS (INSERT INTO settings (key, value) VALUES ('admin_token_sha256', $1) ON CONFLICT (key) DO NOTHING RETURNING value)
+     SELECT value, true AS inserted FROM ins
+     UNION ALL SELECT value, false FROM settings WHERE key = 'admin_token_sha256' AND NOT EXISTS (SELECT 1 FROM ins)`,
+    [hashToken(token).toString('hex')],
+  );
+  const row = rows[0]!;
+  return { hash: Buffer.from(row.value, 'hex'), newToken: row.inserted ? token : undefined };
+}
