@@ -48,7 +48,7 @@ export async function startHub(config: Config, options: { logger?: FastifyServer
       newAdminToken: admin.newToken,
       demo,
       async stop() {
-        await app.close(); // drains in-flight requests first
+        await drain(app);
         await pool.end();
         await embedded?.stop();
       },
@@ -57,6 +57,24 @@ export async function startHub(config: Config, options: { logger?: FastifyServer
     await pool.end().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw error;
+  }
+}
+
+/** The longest a stop waits for in-flight requests before cutting their connections. */
+const DRAIN_DEADLINE_MS = 10_000;
+
+/**
+ * Stops accepting connections and lets in-flight requests finish. A keep-alive connection that
+ * was busy when closing began turns idle after its answer, and close() waits for it: sweep those.
+ */
+async function drain(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => app.server.closeAllConnections(), DRAIN_DEADLINE_MS);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(deadline);
   }
 }
 

