@@ -20,7 +20,9 @@ export async function buildApp(hub: Hub, options: { logger?: FastifyServerOption
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // While draining, requests on connections already open are served (our drain sweeps idle
+    // connections and has a deadline); Fastify's own 503 would bypass the one error shape.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
   installValidation(app);

@@ -76,9 +76,8 @@ describe('hub process', () => {
     const acknowledged = answers.filter((a) => a.status === 200);
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const a of answers) {
-      expect([0, 200, 503]).toContain(a.status);
+      expect([0, 200]).toContain(a.status); // 0: the connection was refused, nothing was sent
       if (a.status === 200) expect(a.body.status).toBe('COMPLETED');
-      if (a.status === 503) expect(a.body.error.code).toBe('SERVICE_UNAVAILABLE');
     }
 
     const second = await startProcess(env);
