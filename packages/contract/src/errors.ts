@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   ORDER_NOT_COMPLETED: 409,
   ORDER_ALREADY_CANCELED: 409,
   ORDER_ALREADY_REFUNDED: 409,
+  /** Extension: cancel-order on an order already sent to a supplier. */
+  ORDER_IN_PROGRESS: 409,
   SERVICE_UNAVAILABLE: 503,
   INVALID_REQUEST_BODY: 400,
   INSUFFICIENT_BALANCE: 402,
@@ -21,6 +23,7 @@ export const ERROR_STATUS = {
   // Operator API
   MERCHANT_NOT_FOUND: 404,
   SHOP_NOT_FOUND: 404,
+  SUPPLIER_NOT_FOUND: 404,
   NOT_FOUND: 404,
 } as const;
 

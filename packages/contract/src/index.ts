@@ -1,2 +1,3 @@
 export * from './errors.ts';
 export * from './partner-api.ts';
+export * from './codegames.ts';

@@ -15,7 +15,8 @@ import { adminApi } from './admin-api/index.ts';
 /** Bodies above this answer INVALID_REQUEST_BODY (413): no call of ours needs more. */
 const BODY_LIMIT = 1024 * 1024;
 
-export async function buildApp(hub: Hub, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+/** The app without routes: its logger is what the worker logs with, so it exists first. */
+export async function buildApp(options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -27,6 +28,9 @@ export async function buildApp(hub: Hub, options: { logger?: FastifyServerOption
   });
   installValidation(app);
   installErrorHandling(app);
+  // Every body we take is JSON: without this, Fastify's built-in text/plain parser would hand a
+  // string to validation (400) instead of refusing the media type (415), as docs/errors.md says.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {
@@ -42,7 +46,10 @@ export async function buildApp(hub: Hub, options: { logger?: FastifyServerOption
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  return app;
+}
+
+export async function registerApis(app: FastifyInstance, hub: Hub): Promise<void> {
   await app.register(partnerApi, { hub });
   await app.register(adminApi, { hub, prefix: '/admin/v1' });
-  return app;
 }

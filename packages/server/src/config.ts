@@ -16,6 +16,10 @@ export interface Config {
   secretKey: string | undefined;
   demo: boolean;
   logLevel: string;
+  /** How long create-order waits for a fast supplier before answering PROCESSING. */
+  orderWaitMs: number;
+  workerPollMs: number;
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +40,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = (raw: string) => (/^\d+$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : undefined);
   const positive = (max: number) => (raw: string) =>
     /^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= max ? Number(raw) : undefined;
+  const milliseconds = (raw: string) => (/^\d+$/.test(raw) && Number(raw) <= 60_000 ? Number(raw) : undefined);
   const text = (raw: string) => raw;
   const flag = (raw: string) =>
     ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase()) ? true
@@ -56,6 +61,9 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: read<string | undefined>('DROPGATE_SECRET_KEY', undefined, secret, '64 hex characters (32 bytes)'),
     demo: read('DROPGATE_DEMO', false, flag, '1/0, true/false, yes/no or on/off'),
     logLevel: read('LOG_LEVEL', 'info', level, 'fatal, error, warn, info, debug, trace or silent'),
+    orderWaitMs: read('DROPGATE_ORDER_WAIT_MS', 2000, milliseconds, 'milliseconds 0-60000'),
+    workerPollMs: read('DROPGATE_WORKER_POLL_MS', 1000, positive(60_000), 'milliseconds 1-60000'),
+    workerConcurrency: read('DROPGATE_WORKER_CONCURRENCY', 8, positive(256), 'a number 1-256'),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

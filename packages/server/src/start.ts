@@ -9,13 +9,17 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
-import { buildApp } from './app.ts';
+import { buildApp, registerApis } from './app.ts';
 import type { Config } from './config.ts';
 import type { Hub } from './hub.ts';
+import { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import { assertStateMachine } from './modules/orders/index.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { createAdapter } from './suppliers/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
 import { createPool, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
 import { seedDemo, type DemoCredentials } from './seed/demo.ts';
+import { startDemoSupplier } from './seed/demo-supplier.ts';
 
 export interface RunningHub {
   app: FastifyInstance;
@@ -27,7 +31,13 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-export async function startHub(config: Config, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<RunningHub> {
+export interface StartOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Tests inject a manual clock to run supplier policies in seconds. */
+  clock?: Clock;
+}
+
+export async function startHub(config: Config, options: StartOptions = {}): Promise<RunningHub> {
   assertStateMachine();
   const embedded: EmbeddedDatabase | undefined = config.databaseUrl
     ? undefined
@@ -38,9 +48,16 @@ export async function startHub(config: Config, options: { logger?: FastifyServer
     const vault = new KeyVault(await loadSecret(config));
     const admin = await resolveAdminToken(pool, config.adminToken);
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
-    const hub: Hub = { db: pool, vault, adminTokenHash: admin.hash };
-    const app = await buildApp(hub, options);
+    const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
+    const app = await buildApp(options);
+    const worker = new FulfilmentWorker(
+      { pool, vault, clock: options.clock ?? systemClock, log: app.log, createAdapter },
+      { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
+    );
+    const hub: Hub = { db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs };
+    await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });
+    worker.start();
     return {
       app,
       hub,
@@ -49,6 +66,8 @@ export async function startHub(config: Config, options: { logger?: FastifyServer
       demo,
       async stop() {
         await drain(app);
+        await worker.stop();
+        await demoSupplier?.stop();
         await pool.end();
         await embedded?.stop();
       },

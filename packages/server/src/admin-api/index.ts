@@ -9,6 +9,7 @@ import { operatorAuth } from './auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
+import { supplierRoutes } from './routes/suppliers.ts';
 
 export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.addHook('onRequest', operatorAuth(hub));
@@ -16,5 +17,5 @@ export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Pro
     route.schema = { tags: ['Operator API'], security: [{ operatorToken: [] }], ...route.schema };
   });
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  for (const register of [merchantRoutes, catalogRoutes, orderRoutes]) register(typed, hub);
+  for (const register of [merchantRoutes, catalogRoutes, orderRoutes, supplierRoutes]) register(typed, hub);
 }

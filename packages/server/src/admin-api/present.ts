@@ -18,7 +18,8 @@ export function offerOut(offer: Offer, stock?: { available: number; sold: number
     gameServerIdPattern: offer.gameServerIdPattern,
     sandbox: offer.sandbox,
     merchants: offer.visibleToAll ? 'all' : offer.merchantIds,
-    ...(stock && { stock }),
+    // Only the counts: the same shape whether or not the offer ever had keys.
+    ...(stock && { stock: { available: stock.available, sold: stock.sold } }),
     updatedAt: offer.updatedAt.toISOString(),
   };
 }
@@ -62,6 +63,18 @@ export function orderOut(order: Order, events: OrderEvent[]) {
     customer: { email: order.customerEmail, gameUserId: order.gameUserId, gameServerId: order.gameServerId },
     refundRequestedAt: order.refundRequestedAt?.toISOString() ?? null,
     refundRequestReason: order.refundRequestReason,
+    supplier: order.supplierId === null ? null : {
+      id: order.supplierId,
+      product: order.supplierProductId,
+      cost: order.supplierCost === null ? null : formatMoney(order.supplierCost),
+      costCurrency: order.supplierCostCurrency,
+      costUsd: order.supplierCostUsd === null ? null : formatMoney(order.supplierCostUsd),
+      txnId: order.supplierTxnId,
+      upstreamRef: order.upstreamRef,
+    },
+    // What the hub keeps: the USD debit less the supplier's cost in USD (stock orders: unknown).
+    marginUsd: order.supplierCostUsd === null || order.status !== 'COMPLETED' ? null : formatMoney(order.amountUsd - order.supplierCostUsd),
+    reviewReason: order.reviewReason,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     events: events.map((e) => ({ from: e.fromStatus, to: e.toStatus, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),

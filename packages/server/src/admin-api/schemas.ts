@@ -35,3 +35,27 @@ export const AddStock = Type.Object({ keys: Type.Array(Type.String({ maxLength: 
 export const SetRate = Type.Object({ usdPerUnit: Type.String({ description: 'USD per one unit, e.g. "0.0108"' }) }, Strict);
 export const CurrencyParams = Type.Object({ currency: Type.String({ enum: [...CURRENCIES] }) });
 export const OrderRefund = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, Strict);
+
+const Url = Type.String({ minLength: 1, maxLength: 2000 });
+const SupplierPolicy = {
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+  statusIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds between status checks' })),
+  statusAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Status checks before manual review' })),
+};
+export const AddSupplier = Type.Object(
+  { kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })), ...SupplierPolicy },
+  Strict,
+);
+export const UpdateSupplier = Type.Object(
+  { name: Type.Optional(Name), url: Type.Optional(Url), token: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])), ...SupplierPolicy },
+  Strict,
+);
+export const AddSource = Type.Object(
+  { supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }), cost: Amount, currency: Type.Optional(Currency) },
+  Strict,
+);
+export const OrderComplete = Type.Object(
+  { key: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  Strict,
+);
+export const OrdersQuery = Type.Object({ review: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, Strict);

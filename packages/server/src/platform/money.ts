@@ -13,17 +13,26 @@ const DECIMAL = /^(0|[1-9]\d{0,14})(?:\.(\d{1,2}))?$/;
 /** A JSON number with at most 2 decimals, > 0, to minor units. `23.091` is bad input. */
 export function moneyFromWire(value: number, field: string): Minor {
   if (!Number.isFinite(value) || value <= 0) throw invalidField(field, 'must be a positive amount');
-  // String(x) is the shortest decimal that round-trips, so 560.1 -> "560.1", 23.091 -> "23.091".
   return moneyFromDecimal(String(value), field);
+}
+
+/** The same conversion for amounts we receive from upstreams: undefined instead of an error. */
+export function minorFromNumber(value: number): Minor | undefined {
+  // String(x) is the shortest decimal that round-trips, so 560.1 -> "560.1", 23.091 -> "23.091".
+  return Number.isFinite(value) && value >= 0 ? decimalToMinor(String(value)) : undefined;
 }
 
 /** "100.00", "560.1", "7" to minor units; used by the edge and by the operator's CLI. */
 export function moneyFromDecimal(text: string, field: string): Minor {
-  const match = DECIMAL.exec(text.trim());
-  if (!match) throw invalidField(field, `"${text}" is not an amount with at most 2 decimals`);
-  const minor = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const minor = decimalToMinor(text.trim());
+  if (minor === undefined) throw invalidField(field, `"${text}" is not an amount with at most 2 decimals`);
   if (minor <= 0) throw invalidField(field, 'must be a positive amount');
-  return checkedMinor(minor);
+  return minor;
+}
+
+function decimalToMinor(text: string): Minor | undefined {
+  const match = DECIMAL.exec(text);
+  return match ? checkedMinor(Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))) : undefined;
 }
 
 /** Minor units to the wire's JSON number: 56010 -> 560.1 (exact: the nearest double to the decimal). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { startHub, type RunningHub } from '../../src/start.ts';
+import { startHub, type RunningHub, type StartOptions } from '../../src/start.ts';
 
 export const ADMIN_TOKEN = 'test-operator-token-0123456789';
 /** Shared by every hub of the run, as scale-out requires: keys sealed by one open on another. */
@@ -20,7 +20,7 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-hub-'));
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
@@ -32,7 +32,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     DROPGATE_DB_POOL: '20',
     ...env,
   });
-  const running = await startHub(config);
+  const running = await startHub(config, options);
   return { url: running.url, running, stop: () => running.stop() };
 }
 

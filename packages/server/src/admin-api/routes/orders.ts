@@ -1,10 +1,11 @@
 import type { Hub } from '../../hub.ts';
 import { audit } from '../../modules/audit/index.ts';
-import { findOrder, listEvents, refundCompletedOrder } from '../../modules/orders/index.ts';
+import { cancelByOperator, completeByOperator } from '../../modules/fulfillment/index.ts';
+import { findOrder, listEvents, listInReview, refundCompletedOrder } from '../../modules/orders/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { orderOut } from '../present.ts';
-import { IdParams, OrderRefund } from '../schemas.ts';
+import { IdParams, OrderComplete, OrderRefund, OrdersQuery } from '../schemas.ts';
 
 export function orderRoutes(app: TypedApp, hub: Hub): void {
   app.get('/orders/:id', { schema: { params: IdParams, summary: 'An order with its event history (never its key)' } }, async (request) => {
@@ -15,6 +16,22 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
 
   app.post('/orders/:id/refund', { schema: { params: IdParams, body: OrderRefund, summary: 'Refunds a completed order to the merchant' } }, async (request) => {
     const order = await refundCompletedOrder(hub.db, request.params.id, 'operator', request.body.reason);
+    return orderOut(order, await listEvents(hub.db, order.id));
+  });
+
+  app.get('/orders', { schema: { querystring: OrdersQuery, summary: 'Orders waiting for the operator (?review=true): unknown outcomes, keys missing' } }, async (request) => {
+    if (!request.query.review) throw new AppError('INVALID_REQUEST_BODY', 'review: only ?review=true is supported for now', { field: 'review' });
+    const orders = await listInReview(hub.db, request.query.limit ?? 100);
+    return { orders: orders.map((o) => orderOut(o, [])) };
+  });
+
+  app.post('/orders/:id/complete', { schema: { params: IdParams, body: OrderComplete, summary: 'Completes a PROCESSING order (manual review) with the key the operator got' } }, async (request) => {
+    const order = await completeByOperator(hub.db, hub.vault, request.params.id, request.body.key ?? null, request.body.reason ?? 'completed by the operator');
+    return orderOut(order, await listEvents(hub.db, order.id));
+  });
+
+  app.post('/orders/:id/cancel', { schema: { params: IdParams, body: OrderRefund, summary: 'Cancels a PROCESSING order and refunds the merchant' } }, async (request) => {
+    const order = await cancelByOperator(hub.db, request.params.id, request.body.reason);
     return orderOut(order, await listEvents(hub.db, order.id));
   });
 

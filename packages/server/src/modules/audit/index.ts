@@ -67,6 +67,12 @@ const CHECKS: Check[] = [
             FROM orders WHERE status = 'COMPLETED' AND returns_key AND NOT sandbox AND delivered_key IS NULL`,
   },
   {
+    invariant: 'an order waiting on a supplier has queued work or is in manual review',
+    sql: `SELECT format('order %s is PROCESSING with no fulfilment job and no review reason', o.id) AS detail
+            FROM orders o WHERE o.status = 'PROCESSING' AND o.review_reason IS NULL
+             AND NOT EXISTS (SELECT 1 FROM fulfilment_jobs j WHERE j.order_id = o.id)`,
+  },
+  {
     invariant: 'order events follow the state table and end at the order status',
     sql: `WITH chain AS (
             SELECT e.order_id, e.id, e.from_status, e.to_status,

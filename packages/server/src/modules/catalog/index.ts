@@ -30,10 +30,21 @@ export async function upsertOffer(
     const existing = await repo.findOffer(tx, definition.id);
     if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
     await repo.upsertOffer(tx, definition);
-    if (access !== undefined) await repo.replaceAccess(tx, definition.id, access);
+    if (access !== undefined) {
+      try {
+        await repo.replaceAccess(tx, definition.id, access);
+      } catch (error) {
+        // offer_access references merchants: an unknown id is the operator's mistake, not an outage.
+        if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+        const id = /\(merchant_id\)=\((\d+)\)/.exec((error as { detail?: string }).detail ?? '')?.[1];
+        throw new AppError('MERCHANT_NOT_FOUND', `merchants: merchant ${id ?? '(one of them)'} does not exist`);
+      }
+    }
     return (await repo.findOffer(tx, definition.id))!;
   });
 }
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
 
@@ -42,7 +53,7 @@ export async function setRate(db: Db, currency: string, usdPerUnit: string): Pro
   if (!CURRENCIES.includes(currency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
   if (currency === 'USD') throw invalidField('currency', 'USD is the base currency; its rate is always 1');
   if (!RATE.test(usdPerUnit) || Number(usdPerUnit) <= 0) {
-    throw invalidField('usd', `"${usdPerUnit}" is not a positive decimal with at most 12 decimals`);
+    throw invalidField('usdPerUnit', `"${usdPerUnit}" is not a positive decimal with at most 12 decimals`);
   }
   return repo.upsertRate(db, currency as Currency, usdPerUnit);
 }

@@ -13,8 +13,8 @@ import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
 import { findTransition } from './states.ts';
 
-export type { Order, OrderEvent } from './repository.ts';
-export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder } from './repository.ts';
+export type { Order, OrderEvent, SupplierAttempt } from './repository.ts';
+export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, recordSupplierAttempt, recordUpstreamRef, setReviewReason, listInReview } from './repository.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
@@ -173,7 +173,7 @@ function requireCompleted(order: repo.Order): void {
 }
 
 /** Maps an order that is not in flight to the code for "this needs an order still in processing". */
-function requireInFlight(order: repo.Order): void {
+export function requireInFlight(order: repo.Order): void {
   if (order.status === 'SUBMITTED' || order.status === 'PROCESSING') return;
   if (order.status === 'CANCELED') throw new AppError('ORDER_ALREADY_CANCELED', `Order ${order.id} is already canceled`);
   if (order.status === 'REFUND') throw new AppError('ORDER_ALREADY_REFUNDED', `Order ${order.id} is already refunded`);
@@ -205,12 +205,6 @@ export function refundCompletedOrder(pool: pg.Pool, orderId: number, actor: stri
   return transitionGuarded(pool, orderId, requireCompleted, 'REFUND', actor, reason);
 }
 
-/** Merchant: cancels an order still in flight (not yet sent upstream); the debit is refunded. */
-export async function cancelOrder(pool: pg.Pool, shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<repo.Order> {
-  await orderForShop(pool, shop, { orderId });
-  return transitionGuarded(pool, orderId, requireInFlight, 'CANCELED', `shop:${shop.shopId}`, reason ?? 'Canceled by merchant');
-}
-
 /** Merchant: asks the operator to refund a completed order (keys cannot be taken back automatically). */
 export async function requestRefund(db: Db, shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<repo.Order> {
   const order = await orderForShop(db, shop, { orderId });
@@ -218,4 +212,19 @@ export async function requestRefund(db: Db, shop: ShopPrincipal, orderId: number
   const marked = await repo.markRefundRequested(db, orderId, reason ?? null);
   if (!marked) return requestRefund(db, shop, orderId, reason);
   return marked;
+}
+
+// ---- fulfilment outcomes (the fulfilment module decides; these apply them in its transaction) ----
+
+/** A PROCESSING order is delivered (by a supplier, or by the operator from manual review). */
+export async function completeInFlight(tx: Tx, order: repo.Order, sealedKey: Buffer | null, actor: string, reason: string): Promise<repo.Order | undefined> {
+  if (sealedKey) await repo.setDeliveredKey(tx, order.id, sealedKey);
+  await repo.setReviewReason(tx, order.id, null);
+  return applyTransition(tx, order, 'COMPLETED', actor, reason);
+}
+
+/** A PROCESSING order ends without delivery; the merchant is refunded in the same transaction. */
+export async function cancelInFlight(tx: Tx, order: repo.Order, actor: string, reason: string): Promise<repo.Order | undefined> {
+  await repo.setReviewReason(tx, order.id, null);
+  return applyTransition(tx, order, 'CANCELED', actor, reason);
 }

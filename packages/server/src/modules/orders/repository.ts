@@ -25,6 +25,14 @@ export interface Order {
   gameServerId: string | null;
   refundRequestedAt: Date | null;
   refundRequestReason: string | null;
+  supplierId: number | null;
+  supplierProductId: string | null;
+  supplierCost: Minor | null;
+  supplierCostCurrency: Currency | null;
+  supplierCostUsd: Minor | null;
+  supplierTxnId: string | null;
+  upstreamRef: string | null;
+  reviewReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -43,7 +51,11 @@ const ORDER_COLUMNS = `id, shop_id AS "shopId", merchant_id AS "merchantId", tra
   trim_scale(usd_per_unit)::text AS "usdPerUnit", amount_usd AS "amountUsd", sandbox, returns_key AS "returnsKey",
   status, message, delivered_key AS "deliveredKey", customer_email AS "customerEmail",
   game_user_id AS "gameUserId", game_server_id AS "gameServerId", refund_requested_at AS "refundRequestedAt",
-  refund_request_reason AS "refundRequestReason", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  refund_request_reason AS "refundRequestReason", supplier_id AS "supplierId",
+  supplier_product_id AS "supplierProductId", supplier_cost AS "supplierCost",
+  supplier_cost_currency AS "supplierCostCurrency", supplier_cost_usd AS "supplierCostUsd",
+  supplier_txn_id AS "supplierTxnId", upstream_ref AS "upstreamRef", review_reason AS "reviewReason",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface PlaceOrderInput {
   shopId: number;
@@ -155,6 +167,48 @@ export async function listEvents(db: Db, orderId: number): Promise<OrderEvent[]>
     `SELECT id, from_status AS "fromStatus", to_status AS "toStatus", actor, reason, created_at AS "createdAt"
        FROM order_events WHERE order_id = $1 ORDER BY id`,
     [orderId],
+  );
+  return rows;
+}
+
+export interface SupplierAttempt {
+  supplierId: number;
+  supplierProductId: string;
+  cost: Minor;
+  costCurrency: Currency;
+  supplierTxnId: string;
+  upstreamRef: string | null;
+}
+
+/** Records which source is fulfilling a PROCESSING order (cost in USD at today's rate, for margin). */
+export async function recordSupplierAttempt(tx: Tx, orderId: number, attempt: SupplierAttempt): Promise<void> {
+  await tx.query(
+    `UPDATE orders SET supplier_id = $2, supplier_product_id = $3, supplier_cost = $4::bigint, supplier_cost_currency = $5::text,
+            supplier_cost_usd = (SELECT round($4::bigint * usd_per_unit)::bigint FROM fx_rates WHERE currency = $5::text),
+            supplier_txn_id = $6, upstream_ref = coalesce($7, upstream_ref), updated_at = now()
+      WHERE id = $1 AND status = 'PROCESSING'`,
+    [orderId, attempt.supplierId, attempt.supplierProductId, attempt.cost, attempt.costCurrency, attempt.supplierTxnId, attempt.upstreamRef],
+  );
+}
+
+/** The supplier's own id for the order, once it is known (used to poll its status). */
+export async function recordUpstreamRef(tx: Tx, orderId: number, upstreamRef: string): Promise<void> {
+  await tx.query('UPDATE orders SET upstream_ref = $2 WHERE id = $1', [orderId, upstreamRef]);
+}
+
+export async function setDeliveredKey(tx: Tx, orderId: number, sealedKey: Buffer): Promise<void> {
+  await tx.query("UPDATE orders SET delivered_key = $2 WHERE id = $1 AND status = 'PROCESSING'", [orderId, sealedKey]);
+}
+
+/** Puts a PROCESSING order in front of the operator (or takes it back out, with null). */
+export async function setReviewReason(tx: Tx, orderId: number, reason: string | null): Promise<void> {
+  await tx.query("UPDATE orders SET review_reason = $2, updated_at = now() WHERE id = $1 AND status = 'PROCESSING'", [orderId, reason]);
+}
+
+export async function listInReview(db: Db, limit: number): Promise<Order[]> {
+  const { rows } = await db.query<Order>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE review_reason IS NOT NULL AND status = 'PROCESSING' ORDER BY id LIMIT $1`,
+    [limit],
   );
   return rows;
 }

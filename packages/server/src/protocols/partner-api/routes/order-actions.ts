@@ -1,6 +1,7 @@
 import { OrderActionRequest, OrderResponse, RefundRequestResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { cancelOrder, orderView, requestRefund } from '../../../modules/orders/index.ts';
+import { cancelByMerchant } from '../../../modules/fulfillment/index.ts';
+import { orderView, requestRefund } from '../../../modules/orders/index.ts';
 import { shopOf } from '../auth.ts';
 import { orderToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -11,12 +12,12 @@ export function orderActionRoutes(app: TypedApp, hub: Hub): void {
   app.post('/api/v1/offers/cancel-order', {
     schema: {
       ...partnerRoute,
-      summary: 'Extension: cancels an order still in flight and refunds it',
+      summary: 'Extension: cancels an order not yet sent to a supplier, and refunds it',
       body: OrderActionRequest,
       response: { 200: OrderResponse, ...errorResponses },
     },
   }, async (request) => {
-    const order = await cancelOrder(hub.db, shopOf(request), request.body.orderId, request.body.reason);
+    const order = await cancelByMerchant(hub.db, shopOf(request), request.body.orderId, request.body.reason);
     return orderToWire(orderView(order, hub.vault));
   });
 

@@ -1,0 +1,115 @@
+/**
+ * CodeGames API-HUB wire schemas (check / pay / status), field names and types exactly as the
+ * spec writes them (`specs/codegames-api-hub.ru.md`). The spec has no error shape: every outcome
+ * is a `status` string in a JSON body, and a 5xx or a timeout means "unknown, ask `status`".
+ *
+ * Requests are strict (a typo must not pass silently); responses accept extra fields, so an
+ * upstream that adds a field does not turn a good answer into an unknown outcome.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** `long` in the spec; ids beyond 2^53 would lose precision in JSON.parse, so they are refused. */
+export const CodeGamesProductId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Product id in CodeGames (long)' });
+/** `double` in the spec, e.g. 50000.0. */
+export const CodeGamesPrice = Type.Number({ minimum: 0, description: 'double, e.g. 50000.0' });
+export const CodeGamesTxnId = Type.String({ minLength: 1, maxLength: 128, description: "The payer's transaction id (Wooppay's in the spec)" });
+
+/** Every status the spec names. Which ones each call answers is listed on its response. */
+export const CODEGAMES_STATUSES = [
+  'OK',
+  'PRODUCT_NOT_FOUND',
+  'PRODUCT_OUT_OF_STOCK',
+  'TXN_DUPLICATE',
+  'WRONG_PRICE',
+  'TXN_NOT_FOUND',
+  'TXN_CANCELED',
+] as const;
+export const CodeGamesStatus = Type.Union(CODEGAMES_STATUSES.map((s) => Type.Literal(s)));
+export type CodeGamesStatus = Static<typeof CodeGamesStatus>;
+
+/** `addInfo`: optional free-form fields describing the product. */
+const AddInfo = Type.Record(Type.String(), Type.Unknown());
+const Strict = { additionalProperties: false } as const;
+
+// ---- requests ----
+export const CodeGamesCheckRequest = Type.Object({ product_id: CodeGamesProductId }, Strict);
+export type CodeGamesCheckRequest = Static<typeof CodeGamesCheckRequest>;
+
+export const CodeGamesPayRequest = Type.Object(
+  { product_id: CodeGamesProductId, price: CodeGamesPrice, txn_id: CodeGamesTxnId },
+  Strict,
+);
+export type CodeGamesPayRequest = Static<typeof CodeGamesPayRequest>;
+
+export const CodeGamesStatusRequest = Type.Object({ txn_id: CodeGamesTxnId }, Strict);
+export type CodeGamesStatusRequest = Static<typeof CodeGamesStatusRequest>;
+
+// ---- products ----
+/** The product in a check answer: what it costs the client and the partner. */
+export const CodeGamesCheckProduct = Type.Object({
+  id: CodeGamesProductId,
+  name: Type.String(),
+  shortDescription: Type.Optional(Type.String()),
+  price: Type.Number({ description: 'Price for the client' }),
+  partner_price: Type.Number({ description: 'Price for the partner: price without the commission' }),
+  addInfo: Type.Optional(AddInfo),
+});
+export type CodeGamesCheckProduct = Static<typeof CodeGamesCheckProduct>;
+
+/**
+ * The product in a pay (or status) answer, carrying the key. The spec's table marks `price` as
+ * required but its own example omits it, so it is optional here.
+ */
+export const CodeGamesPaidProduct = Type.Object({
+  id: CodeGamesProductId,
+  name: Type.String(),
+  shortDescription: Type.Optional(Type.String()),
+  price: Type.Optional(Type.Number()),
+  productKey: Type.String({ description: 'The key delivered to the buyer' }),
+  addInfo: Type.Optional(AddInfo),
+});
+export type CodeGamesPaidProduct = Static<typeof CodeGamesPaidProduct>;
+
+// ---- responses ----
+/** check: OK with the product, or PRODUCT_NOT_FOUND / PRODUCT_OUT_OF_STOCK. */
+export const CodeGamesCheckResponse = Type.Object({
+  status: CodeGamesStatus,
+  comment: Type.Optional(Type.String()),
+  product: Type.Optional(CodeGamesCheckProduct),
+});
+export type CodeGamesCheckResponse = Static<typeof CodeGamesCheckResponse>;
+
+/**
+ * pay: OK (with `partner_txn_id`, and the product with its key), or TXN_DUPLICATE, WRONG_PRICE,
+ * PRODUCT_NOT_FOUND, PRODUCT_OUT_OF_STOCK. The spec's table marks `partner_txn_id` as required,
+ * yet its refusal examples carry none: so it is required when the status is OK, and optional on
+ * a refusal. An OK without `product` is valid (the spec makes it optional): the key must then be
+ * fetched with `status`.
+ */
+export const CodeGamesPayOk = Type.Object({
+  partner_txn_id: Type.String({ minLength: 1 }),
+  status: Type.Literal('OK'),
+  comment: Type.Optional(Type.String()),
+  product: Type.Optional(CodeGamesPaidProduct),
+});
+export const CodeGamesPayRefused = Type.Object({
+  partner_txn_id: Type.Optional(Type.String()),
+  status: Type.Union(CODEGAMES_STATUSES.filter((s) => s !== 'OK').map((s) => Type.Literal(s))),
+  comment: Type.Optional(Type.String()),
+  product: Type.Optional(CodeGamesPaidProduct),
+});
+export const CodeGamesPayResponse = Type.Union([CodeGamesPayOk, CodeGamesPayRefused]);
+export type CodeGamesPayResponse = Static<typeof CodeGamesPayResponse>;
+
+/**
+ * status: OK (the payment went through), TXN_NOT_FOUND or TXN_CANCELED. The spec's OK example has
+ * no product; an OK that carries one (with `productKey`) is how a key is recovered after an
+ * unknown pay outcome.
+ */
+export const CodeGamesStatusResponse = Type.Object({
+  partner_txn_id: Type.Optional(Type.String()),
+  status: CodeGamesStatus,
+  comment: Type.Optional(Type.String()),
+  product: Type.Optional(CodeGamesPaidProduct),
+});
+export type CodeGamesStatusResponse = Static<typeof CodeGamesStatusResponse>;

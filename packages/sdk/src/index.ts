@@ -1,0 +1,22 @@
+export { PartnerApiClient, OrderAnswer } from './partner-api-client.ts';
+export type {
+  PartnerApiClientOptions,
+  Order,
+  Offer,
+  Balance,
+  Transactions,
+  PlayerCheck,
+  RefundRequested,
+  OrderLookup,
+} from './partner-api-client.ts';
+export { CodeGamesClient } from './codegames-client.ts';
+export type { CodeGamesClientOptions, CodeGamesPayment } from './codegames-client.ts';
+export { PartnerApiError, TransportError } from './errors.ts';
+export type { TransportErrorKind } from './errors.ts';
+export type {
+  CodeGamesCheckResponse,
+  CodeGamesPayResponse,
+  CodeGamesStatusResponse,
+  CodeGamesStatus,
+  ErrorCode,
+} from '@dropgate/contract';

@@ -1,0 +1,82 @@
+/**
+ * Fulfilment: orders that wait on suppliers. Orchestrates the orders module (state, money) and
+ * the suppliers module (sources, adapters) around the fulfilment queue it owns.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { inTransaction } from '../../platform/db/index.ts';
+import type { KeyVault } from '../../platform/crypto.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
+import type { ShopPrincipal } from '../merchants/index.ts';
+import {
+  cancelInFlight, completeInFlight, findOrder, orderForShop, orderView, placeOrder, requireInFlight,
+  type NewOrder, type Order, type OrderView,
+} from '../orders/index.ts';
+import * as jobs from './repository.ts';
+import type { FulfilmentWorker } from './worker.ts';
+
+export { FulfilmentWorker, type WorkerDeps, type WorkerLog, type WorkerOptions } from './worker.ts';
+export { queueSize } from './repository.ts';
+
+/**
+ * create-order: accepts the order, and if it waits on a supplier, gives a fast supplier up to
+ * `waitMs` to deliver so the merchant gets COMPLETED in one call; otherwise PROCESSING.
+ */
+export async function acceptOrder(
+  deps: { pool: pg.Pool; vault: KeyVault; worker: FulfilmentWorker; waitMs: number },
+  shop: ShopPrincipal,
+  request: NewOrder,
+): Promise<OrderView> {
+  const placed = await placeOrder(deps.pool, deps.vault, shop, request);
+  if (placed.status !== 'PROCESSING' || deps.waitMs === 0) return placed;
+  const done = await Promise.race([deps.worker.kick(placed.orderId).then(() => true), sleep(deps.waitMs, false)]);
+  if (!done) return placed;
+  const order = await findOrder(deps.pool, placed.orderId);
+  return order ? orderView(order, deps.vault) : placed;
+}
+
+/** Merchant: cancels an order that has not been sent to a supplier yet, and refunds it. */
+export async function cancelByMerchant(pool: pg.Pool, shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<Order> {
+  const order = await orderForShop(pool, shop, { orderId });
+  requireInFlight(order);
+  return inTransaction(pool, async (tx) => {
+    if (!(await jobs.deleteUndispatched(tx, orderId))) {
+      const now = await findOrder(tx, orderId);
+      requireInFlight(now!);
+      throw new AppError('ORDER_IN_PROGRESS', `Order ${orderId} was already sent to a supplier; wait for its outcome`);
+    }
+    const canceled = await cancelInFlight(tx, order, `shop:${shop.shopId}`, reason ?? 'Canceled by merchant');
+    if (!canceled) throw new AppError('ORDER_IN_PROGRESS', `Order ${orderId} changed meanwhile; read its status`);
+    return canceled;
+  });
+}
+
+/** Operator, from manual review (or any time an order is PROCESSING): completes it with a key. */
+export async function completeByOperator(pool: pg.Pool, vault: KeyVault, orderId: number, key: string | null, reason: string): Promise<Order> {
+  return operatorSettle(pool, orderId, (tx, order) => {
+    if (key === null && order.returnsKey) throw invalidField('key', `order ${orderId}'s offer returns a key: give the key`);
+    return completeInFlight(tx, order, key === null ? null : vault.seal(key), 'operator', reason);
+  });
+}
+
+/** Operator: cancels a PROCESSING order and refunds it; its queued work, if any, is dropped. */
+export async function cancelByOperator(pool: pg.Pool, orderId: number, reason: string): Promise<Order> {
+  return operatorSettle(pool, orderId, (tx, order) => cancelInFlight(tx, order, 'operator', reason));
+}
+
+async function operatorSettle(
+  pool: pg.Pool,
+  orderId: number,
+  settle: (tx: pg.PoolClient, order: Order) => Promise<Order | undefined>,
+): Promise<Order> {
+  return inTransaction(pool, async (tx) => {
+    const order = await findOrder(tx, orderId);
+    if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    requireInFlight(order);
+    await jobs.deleteJob(tx, orderId);
+    const settled = await settle(tx, order);
+    if (!settled) throw new AppError('ORDER_IN_PROGRESS', `order ${orderId} changed meanwhile; read it again`);
+    return settled;
+  });
+}
+

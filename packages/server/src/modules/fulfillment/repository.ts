@@ -1,0 +1,73 @@
+import type { Db, Tx } from '../../platform/db/index.ts';
+
+export type Phase = 'place' | 'placing' | 'poll';
+
+/** A job as a worker claimed it: `claimedPhase` is what it was before the claim. */
+export interface ClaimedJob {
+  orderId: number;
+  sourceIndex: number;
+  claimedPhase: Phase;
+  attempts: number;
+  lease: number;
+}
+
+const CLAIM = (filter: string) => `
+  WITH due AS (
+    SELECT order_id, phase FROM fulfilment_jobs
+     WHERE due_at <= $1 ${filter}
+     ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+  UPDATE fulfilment_jobs j
+     SET due_at = $1 + ((SELECT coalesce(max(timeout_ms), 0) FROM suppliers) + $2) * interval '1 millisecond',
+         lease = j.lease + 1, updated_at = now(),
+         phase = CASE WHEN due.phase = 'place' THEN 'placing' ELSE 'poll' END
+    FROM due WHERE j.order_id = due.order_id
+  RETURNING j.order_id AS "orderId", j.source_index AS "sourceIndex", due.phase AS "claimedPhase",
+            j.attempts, j.lease`;
+
+/**
+ * Claims up to `limit` due jobs. The lease lasts the slowest supplier's timeout plus `marginMs`:
+ * long enough for a live worker to finish its call, short enough that a crashed worker's job is
+ * soon taken over. The index on due_at keeps claiming flat in the size of the queue.
+ */
+export async function claimDue(db: Db, now: Date, marginMs: number, limit: number): Promise<ClaimedJob[]> {
+  const { rows } = await db.query<ClaimedJob>({ name: 'fulfilment.claim-due', text: CLAIM(''), values: [now, marginMs, limit] });
+  return rows;
+}
+
+export async function claimOrder(db: Db, orderId: number, now: Date, marginMs: number): Promise<ClaimedJob | undefined> {
+  const { rows } = await db.query<ClaimedJob>(CLAIM('AND order_id = $4'), [now, marginMs, 1, orderId]);
+  return rows[0];
+}
+
+/** Locks the job for settling; false when another worker has claimed it since (our lease is stale). */
+export async function holdLease(tx: Tx, job: ClaimedJob): Promise<boolean> {
+  const { rowCount } = await tx.query('SELECT 1 FROM fulfilment_jobs WHERE order_id = $1 AND lease = $2 FOR UPDATE', [job.orderId, job.lease]);
+  return rowCount === 1;
+}
+
+export async function reschedule(
+  tx: Tx,
+  orderId: number,
+  next: { sourceIndex: number; phase: Phase; attempts: number; dueAt: Date; lastOutcome: string },
+): Promise<void> {
+  await tx.query(
+    `UPDATE fulfilment_jobs SET source_index = $2, phase = $3, attempts = $4, due_at = $5, last_outcome = $6, updated_at = now()
+      WHERE order_id = $1`,
+    [orderId, next.sourceIndex, next.phase, next.attempts, next.dueAt, next.lastOutcome],
+  );
+}
+
+export async function deleteJob(tx: Tx, orderId: number): Promise<void> {
+  await tx.query('DELETE FROM fulfilment_jobs WHERE order_id = $1', [orderId]);
+}
+
+/** Removes the job only if nothing was sent upstream for the current source yet. */
+export async function deleteUndispatched(tx: Tx, orderId: number): Promise<boolean> {
+  const { rowCount } = await tx.query("DELETE FROM fulfilment_jobs WHERE order_id = $1 AND phase = 'place'", [orderId]);
+  return rowCount === 1;
+}
+
+export async function queueSize(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM fulfilment_jobs');
+  return rows[0]!.n;
+}

@@ -1,0 +1,84 @@
+import type { Currency } from '@dropgate/contract';
+import type { Db } from '../../platform/db/index.ts';
+import type { Minor } from '../../platform/money.ts';
+import type { SupplierKind } from '../../suppliers/types.ts';
+
+export interface SupplierRow {
+  id: number;
+  kind: SupplierKind;
+  name: string;
+  baseUrl: string;
+  tokenSealed: Buffer | null;
+  timeoutMs: number;
+  statusIntervalS: number;
+  statusAttempts: number;
+  updatedAt: Date;
+}
+
+export interface OfferSource {
+  offerId: number;
+  position: number;
+  supplierId: number;
+  supplierProductId: string;
+  cost: Minor;
+  costCurrency: Currency;
+}
+
+const SUPPLIER_COLUMNS = `id, kind, name, base_url AS "baseUrl", token_sealed AS "tokenSealed", timeout_ms AS "timeoutMs",
+  status_interval_s AS "statusIntervalS", status_attempts AS "statusAttempts", updated_at AS "updatedAt"`;
+
+export type SupplierFields = Omit<SupplierRow, 'id' | 'updatedAt'>;
+
+export async function insertSupplier(db: Db, s: SupplierFields): Promise<SupplierRow> {
+  const { rows } = await db.query<SupplierRow>(
+    `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SUPPLIER_COLUMNS}`,
+    [s.kind, s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts],
+  );
+  return rows[0]!;
+}
+
+export async function updateSupplier(db: Db, id: number, s: Partial<SupplierFields>): Promise<SupplierRow | undefined> {
+  const { rows } = await db.query<SupplierRow>(
+    `UPDATE suppliers SET name = coalesce($2, name), base_url = coalesce($3, base_url),
+            token_sealed = CASE WHEN $4::boolean THEN $5 ELSE token_sealed END,
+            timeout_ms = coalesce($6, timeout_ms), status_interval_s = coalesce($7, status_interval_s),
+            status_attempts = coalesce($8, status_attempts), updated_at = now()
+      WHERE id = $1 RETURNING ${SUPPLIER_COLUMNS}`,
+    [id, s.name ?? null, s.baseUrl ?? null, s.tokenSealed !== undefined, s.tokenSealed ?? null,
+      s.timeoutMs ?? null, s.statusIntervalS ?? null, s.statusAttempts ?? null],
+  );
+  return rows[0];
+}
+
+export async function findSupplier(db: Db, id: number): Promise<SupplierRow | undefined> {
+  const { rows } = await db.query<SupplierRow>(`SELECT ${SUPPLIER_COLUMNS} FROM suppliers WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function listSuppliers(db: Db): Promise<SupplierRow[]> {
+  const { rows } = await db.query<SupplierRow>(`SELECT ${SUPPLIER_COLUMNS} FROM suppliers ORDER BY id`);
+  return rows;
+}
+
+/** Appends a source after the offer's existing ones. */
+export async function appendSource(db: Db, source: Omit<OfferSource, 'position'>): Promise<OfferSource> {
+  const { rows } = await db.query<OfferSource>(
+    `INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency)
+     SELECT $1, coalesce(max(position) + 1, 0), $2, $3, $4, $5 FROM offer_sources WHERE offer_id = $1
+     RETURNING offer_id AS "offerId", position, supplier_id AS "supplierId",
+               supplier_product_id AS "supplierProductId", cost, cost_currency AS "costCurrency"`,
+    [source.offerId, source.supplierId, source.supplierProductId, source.cost, source.costCurrency],
+  );
+  return rows[0]!;
+}
+
+export async function listSources(db: Db, offerId: number): Promise<OfferSource[]> {
+  const { rows } = await db.query<OfferSource>(
+    `SELECT offer_id AS "offerId", position, supplier_id AS "supplierId", supplier_product_id AS "supplierProductId",
+            cost, cost_currency AS "costCurrency"
+       FROM offer_sources WHERE offer_id = $1 ORDER BY position`,
+    [offerId],
+  );
+  return rows;
+}

@@ -1,0 +1,73 @@
+/**
+ * A GamesDrop-compatible hub (GamesDrop itself, or another Dropgate) as a supplier: find-one for
+ * the price, create-order with our transactionId, then order-status until it settles. Transport
+ * failures and 5xx after create-order are unknown; a PROCESSING order is polled.
+ */
+import { PartnerApiError, PartnerApiClient } from '@dropgate/sdk';
+import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../types.ts';
+import { minorFromNumber } from '../../platform/money.ts';
+
+/** Answers to create-order that mean "not placed, and it will not be". */
+const FINAL_CODES = new Set(['OFFER_NOT_FOUND', 'WRONG_PRICE', 'INSUFFICIENT_BALANCE', 'INVALID_REQUEST_BODY', 'INVALID_TOKEN']);
+
+interface UpstreamOrder {
+  orderId: number;
+  status: string;
+  key?: string;
+  message?: string;
+}
+
+export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
+  const client = new PartnerApiClient({ baseUrl: config.baseUrl, token: config.token ?? '', timeoutMs: config.timeoutMs });
+
+  return {
+    async place(request: PlaceRequest): Promise<SupplierOutcome> {
+      const offerId = Number(request.productId);
+      if (!Number.isSafeInteger(offerId)) return { kind: 'failed', reason: `offer id "${request.productId}" is not numeric` };
+      let offer;
+      try {
+        offer = await client.findOne(offerId);
+      } catch (error) {
+        return { kind: 'failed', reason: `find-one failed: ${describe(error)}` }; // nothing was bought
+      }
+      const price = minorFromNumber(offer.price);
+      if (offer.currency !== request.costCurrency || price === undefined || price > request.cost) {
+        return { kind: 'failed', reason: `upstream price ${offer.price} ${offer.currency} is above the agreed cost` };
+      }
+      try {
+        return settled(await client.createOrder({ offerId, price: offer.price, transactionId: request.supplierTxnId }));
+      } catch (error) {
+        if (error instanceof PartnerApiError) {
+          if (error.code === 'TRANSACTION_DUPLICATE') {
+            const ref = error.details.orderId;
+            return { kind: 'unknown', reason: 'already placed by an earlier attempt', upstreamRef: typeof ref === 'number' ? String(ref) : null };
+          }
+          if (FINAL_CODES.has(error.code)) return { kind: 'failed', reason: `create-order: ${error.code}` };
+        }
+        return { kind: 'unknown', reason: `create-order: ${describe(error)}` };
+      }
+    },
+
+    async checkStatus(request: StatusRequest): Promise<SupplierOutcome> {
+      try {
+        const ref = request.upstreamRef === null ? { transactionId: request.supplierTxnId } : { orderId: Number(request.upstreamRef) };
+        return settled(await client.orderStatus(ref));
+      } catch (error) {
+        if (error instanceof PartnerApiError && error.code === 'ORDER_NOT_FOUND') return { kind: 'failed', reason: 'upstream has no such order' };
+        return { kind: 'unknown', reason: `order-status: ${describe(error)}` };
+      }
+    },
+  };
+}
+
+function settled(order: UpstreamOrder): SupplierOutcome {
+  const upstreamRef = String(order.orderId);
+  if (order.status === 'COMPLETED') return { kind: 'delivered', key: order.key ?? null, upstreamRef };
+  if (order.status === 'CANCELED' || order.status === 'REFUND') return { kind: 'failed', reason: `upstream order ${order.status}: ${order.message ?? 'no reason given'}` };
+  return { kind: 'unknown', reason: `upstream order ${order.status}`, upstreamRef };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof PartnerApiError) return error.code;
+  return (error as Error).message;
+}

@@ -1,0 +1,19 @@
+/**
+ * Suppliers behind one interface: each kind is an adapter over the SDK client of its protocol.
+ * The fulfilment worker builds one per supplier config; adding a protocol is adding a case here.
+ */
+import { codeGamesAdapter } from './codegames/adapter.ts';
+import { gamesDropAdapter } from './gamesdrop/adapter.ts';
+import type { SupplierAdapter, SupplierConfig } from './types.ts';
+
+export type { SupplierAdapter, SupplierConfig, SupplierKind, SupplierOutcome } from './types.ts';
+export { SUPPLIER_KINDS } from './types.ts';
+
+export function createAdapter(config: SupplierConfig): SupplierAdapter {
+  switch (config.kind) {
+    case 'codegames':
+      return codeGamesAdapter(config);
+    case 'gamesdrop':
+      return gamesDropAdapter(config);
+  }
+}

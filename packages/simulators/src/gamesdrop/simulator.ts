@@ -1,0 +1,264 @@
+/**
+ * A GamesDrop-compatible upstream: the Partner API v1 subset a supplier needs (find-one,
+ * create-order, order-status, balance), answering like the live service (no transactionId echo,
+ * its createdAt format) with the spec's error shape. State is in memory and bounded; keys are
+ * never logged.
+ */
+import { randomInt } from 'node:crypto';
+import {
+  CreateOrderRequest,
+  ERROR_STATUS,
+  FindOneRequest,
+  OrderStatusRequest,
+  type BalanceResponse,
+  type Currency,
+  type ErrorCode,
+  type OfferResponse,
+  type OrderStatus,
+} from '@dropgate/contract';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { BoundedMap } from '../bounded-map.ts';
+import { answerThrough, assertFault, FaultTable } from '../faults.ts';
+import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
+import { samePrice } from '../prices.ts';
+import { checkBody } from '../validate.ts';
+import { buildOffers, DEFAULT_GAMESDROP_OFFERS, type GamesDropOffer, type GamesDropOfferOptions } from './catalog.ts';
+import { GAMESDROP_FAULT_KINDS, type GamesDropFault } from './faults.ts';
+
+export interface GamesDropSimulatorOptions extends ListenOptions {
+  /** When set, every call must carry it raw in Authorization (else 401 INVALID_TOKEN). */
+  token?: string;
+  /** Default: the spec's 1001 (PUBG MOBILE GIFT, 60 UC, 560.10 RUB) and 1002 (Steam Wallet, 10 USD), 100 keys each. */
+  offers?: GamesDropOfferOptions[];
+  /** What GET /api/v1/balance answers (USD). It is not debited: the simulator keeps no ledger. Default 10 000. */
+  balance?: number;
+  /** Orders remembered; past this the oldest are forgotten (and their transactionId with them). Default 10 000. */
+  maxOrders?: number;
+}
+
+export interface GamesDropOrderRecord {
+  orderId: number;
+  transactionId: string;
+  offerId: number;
+  productName: string;
+  offerName: string;
+  price: number;
+  currency: Currency;
+  status: OrderStatus;
+  /** Only once COMPLETED. */
+  key: string | undefined;
+  message: string | undefined;
+  createdAt: Date;
+}
+
+export interface GamesDropCatalogEntry {
+  offerId: number;
+  productName: string;
+  offerName: string;
+  price: number;
+  currency: Currency;
+  keysLeft: number;
+}
+
+export interface GamesDropSimulator {
+  url: string;
+  /** Requests received per call, faulted ones included. */
+  readonly calls: { findOne: number; createOrder: number; orderStatus: number; balance: number };
+  /** Sets (or with null clears) the fault of one offer, or of all: an offer's own fault wins. */
+  setFault(target: number | 'all', fault: GamesDropFault | null): void;
+  /** Clears every fault: the per-offer ones and the one for all. */
+  clearFaults(): void;
+  orders(): GamesDropOrderRecord[];
+  catalog(): GamesDropCatalogEntry[];
+  stop(): Promise<void>;
+}
+
+interface Order extends GamesDropOrderRecord {
+  /** A scripted PROCESSING order: what it becomes, after how many more status calls, with which key. */
+  script: { then: 'COMPLETED' | 'CANCELED'; remaining: number; key: string | undefined } | undefined;
+}
+
+const ROUTES: Record<string, keyof GamesDropSimulator['calls']> = {
+  'GET /api/v1/balance': 'balance',
+  // The English edition of the spec names the balance call this way.
+  'POST /api/v1/balance/check': 'balance',
+  'POST /api/v1/offers/find-one': 'findOne',
+  'POST /api/v1/offers/create-order': 'createOrder',
+  'POST /api/v1/offers/order-status': 'orderStatus',
+};
+
+export async function startGamesDropSimulator(options: GamesDropSimulatorOptions = {}): Promise<GamesDropSimulator> {
+  const offers = buildOffers(options.offers ?? DEFAULT_GAMESDROP_OFFERS);
+  const byTransaction = new Map<string, number>();
+  const orders = new BoundedMap<number, Order>(options.maxOrders ?? 10_000, (_, order) => byTransaction.delete(order.transactionId));
+  const faults = new FaultTable<GamesDropFault>();
+  const calls = { findOne: 0, createOrder: 0, orderStatus: 0, balance: 0 };
+  let nextOrderId = randomInt(10_000_000, 90_000_000);
+
+  const server = await startJsonServer(options, (exchange) => {
+    const route = ROUTES[`${exchange.method} ${exchange.path}`];
+    if (!route) return exchange.send(error('NOT_FOUND', `No route ${exchange.method} ${exchange.path}`));
+    calls[route] += 1;
+    if (options.token !== undefined && exchange.authorization !== options.token) {
+      return exchange.send(error('INVALID_TOKEN', 'Invalid authorization token'));
+    }
+    if (route === 'balance') return handleBalance(exchange);
+    if (route === 'findOne') return handleFindOne(exchange);
+    if (route === 'createOrder') return handleCreateOrder(exchange);
+    return handleOrderStatus(exchange);
+  });
+
+  function handleBalance(exchange: Exchange): void {
+    answer(exchange, faults.for(undefined), () =>
+      ok<BalanceResponse>({ balance: options.balance ?? 10_000, draftBalance: 0, currency: { id: 3, code: 'USD' } }),
+    );
+  }
+
+  function handleFindOne(exchange: Exchange): void {
+    const request = validRequest(exchange, FindOneRequest);
+    if (!request) return;
+    answer(exchange, faults.for(request.offerId), () => {
+      const offer = offers.get(request.offerId);
+      return offer ? ok(offerToWire(offer)) : error('OFFER_NOT_FOUND', 'Offer not found');
+    });
+  }
+
+  function handleCreateOrder(exchange: Exchange): void {
+    const request = validRequest(exchange, CreateOrderRequest);
+    if (!request) return;
+    const fault = faults.for(request.offerId);
+    answer(exchange, fault, () => {
+      const existing = byTransaction.get(request.transactionId);
+      if (existing !== undefined) return error('TRANSACTION_DUPLICATE', 'Transaction duplicate', { orderId: existing });
+      const offer = offers.get(request.offerId);
+      if (!offer) return error('OFFER_NOT_FOUND', 'Offer not found');
+      if (fault?.kind === 'wrong-price' || !samePrice(request.price, offer.price)) return error('WRONG_PRICE', 'Wrong offer price');
+
+      const order: Order = {
+        orderId: nextOrderId++,
+        transactionId: request.transactionId,
+        offerId: offer.offerId,
+        productName: offer.productName,
+        offerName: offer.offerName,
+        price: offer.price,
+        currency: offer.currency,
+        status: 'COMPLETED',
+        key: undefined,
+        message: undefined,
+        createdAt: new Date(),
+        script: undefined,
+      };
+      // The cancel script needs no key; every other path sells one (or is out of stock).
+      const key = fault?.kind === 'out-of-stock' || fault?.kind === 'processing-then-cancel' ? undefined : offer.stock.take();
+      if (fault?.kind === 'processing-then-cancel') {
+        order.status = 'PROCESSING';
+        order.script = { then: 'CANCELED', remaining: fault.afterStatusCalls, key: undefined };
+      } else if (key === undefined) {
+        order.status = 'CANCELED';
+        order.message = 'Out of stock';
+      } else if (fault?.kind === 'processing-then-complete') {
+        order.status = 'PROCESSING';
+        order.script = { then: 'COMPLETED', remaining: fault.afterStatusCalls, key };
+      } else {
+        order.key = key;
+      }
+      orders.set(order.orderId, order);
+      byTransaction.set(order.transactionId, order.orderId);
+      return ok(orderToWire(order));
+    });
+  }
+
+  function handleOrderStatus(exchange: Exchange): void {
+    const request = validRequest(exchange, OrderStatusRequest);
+    if (!request) return;
+    if ((request.orderId === undefined) === (request.transactionId === undefined)) {
+      return exchange.send(error('INVALID_REQUEST_BODY', 'orderId: send either orderId or transactionId', { field: 'orderId' }));
+    }
+    const find = () => orders.get(request.orderId ?? byTransaction.get(request.transactionId!) ?? -1);
+    answer(exchange, faults.for(find()?.offerId), () => {
+      const order = find();
+      if (!order) return error('ORDER_NOT_FOUND', 'Order not found');
+      if (order.script) advance(order);
+      return ok(orderToWire(order));
+    });
+  }
+
+  function answer(exchange: Exchange, fault: GamesDropFault | undefined, produce: () => Answer): void {
+    if (fault?.kind === 'service-unavailable') return exchange.send(error('SERVICE_UNAVAILABLE', 'Service temporarily unavailable'));
+    answerThrough(server, exchange, fault, produce);
+  }
+
+  return {
+    url: server.url,
+    calls,
+    setFault(target, fault) {
+      if (target !== 'all' && !offers.has(target)) throw new TypeError(`setFault: no offer ${target} in this simulator`);
+      if (fault !== null) assertFault(fault, GAMESDROP_FAULT_KINDS);
+      faults.set(target, fault);
+    },
+    clearFaults: () => faults.clear(),
+    orders: () => [...orders.values()].map(({ script: _script, ...record }) => ({ ...record })),
+    catalog: () =>
+      [...offers.values()].map(({ stock, ...offer }) => ({ ...offer, keysLeft: stock.remaining })),
+    stop: () => server.stop(),
+  };
+}
+
+/** One order-status call on a scripted order: still PROCESSING, or now final. */
+function advance(order: Order): void {
+  const script = order.script!;
+  if (script.remaining > 0) {
+    script.remaining -= 1;
+    return;
+  }
+  order.status = script.then;
+  if (script.then === 'COMPLETED') order.key = script.key;
+  else order.message = 'Canceled by the supplier';
+  order.script = undefined;
+}
+
+function offerToWire(offer: GamesDropOffer): OfferResponse {
+  return {
+    offerId: offer.offerId,
+    productName: offer.productName,
+    offerName: offer.offerName,
+    count: 1,
+    price: offer.price,
+    currency: offer.currency,
+    isReturnDataForCustomer: true,
+  };
+}
+
+/** The live service's order shape: no transactionId echo, createdAt as "2024-05-28 10:08:04.296+00". */
+function orderToWire(order: Order) {
+  return {
+    orderId: order.orderId,
+    count: 1,
+    price: order.price,
+    currency: order.currency,
+    offerId: order.offerId,
+    productName: order.productName,
+    offerName: order.offerName,
+    status: order.status,
+    isReturnDataForCustomer: true,
+    ...(order.key !== undefined && { key: order.key }),
+    ...(order.message !== undefined && { message: order.message }),
+    createdAt: order.createdAt.toISOString().replace('T', ' ').replace('Z', '+00'),
+  };
+}
+
+function ok<T>(body: T): Answer {
+  return { status: 200, json: body };
+}
+
+function error(code: ErrorCode, message: string, details: Record<string, unknown> = {}): Answer {
+  return { status: ERROR_STATUS[code], json: { error: { code, message, ...details } } };
+}
+
+/** The body as the contract's request type, or a 400 INVALID_REQUEST_BODY already sent. */
+function validRequest<T extends TSchema>(exchange: Exchange, schema: T): Static<T> | undefined {
+  const checked = checkBody(schema, exchange.body);
+  if (checked.ok) return checked.value;
+  exchange.send(error('INVALID_REQUEST_BODY', checked.problem, { field: checked.field }));
+  return undefined;
+}
