@@ -2,7 +2,7 @@
  * The hub as an operator runs it: a process with an embedded PostgreSQL and demo data, stopped
  * by SIGTERM while a request is in flight, then started again on the same data folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,29 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call } from './support/hub.ts';
 import { freePort } from './support/ports.ts';
+import { startHubProcess } from './support/process.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-interface HubProcess {
-  child: ChildProcess;
-  url: string;
-  banner: string;
-  exited: Promise<number | null>;
-}
-
-async function startProcess(env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 30_000;
-  while (!/running at (\S+)/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`hub did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url: /running at (\S+)/.exec(output)![1]!, banner: output, exited };
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,10 +35,10 @@ describe('hub process', () => {
     const pgPort = await freePort();
     const env = { DATA_DIR: dataDir, DROPGATE_DEMO: '1', PORT: String(await freePort()), DROPGATE_PG_PORT: String(pgPort) };
 
-    const first = await startProcess(env);
-    const token = /Demo shop token: ([0-9a-f]{32})/.exec(first.banner)?.[1];
+    const first = await startHubProcess(env);
+    const token = /Demo shop token: ([0-9a-f]{32})/.exec(first.output())?.[1];
     expect(token).toBeDefined();
-    expect(first.banner).toMatch(/Operator token: {2}[0-9a-f]{32}/);
+    expect(first.output()).toMatch(/Operator token: {2}[0-9a-f]{32}/);
     expect((await call(`${first.url}/health`)).status).toBe(200);
     expect((await call(`${first.url}/api/v1/balance`, { token })).body.balance).toBe(1000);
 
@@ -80,9 +60,9 @@ describe('hub process', () => {
       if (a.status === 200) expect(a.body.status).toBe('COMPLETED');
     }
 
-    const second = await startProcess(env);
+    const second = await startHubProcess(env);
     try {
-      expect(/Demo shop token: ([0-9a-f]{32})/.exec(second.banner)?.[1]).toBe(token);
+      expect(/Demo shop token: ([0-9a-f]{32})/.exec(second.output())?.[1]).toBe(token);
       for (const [i, a] of answers.entries()) {
         const status = await api('/offers/order-status', { transactionId: `sigterm-${i}` }, second.url);
         if (a.status === 200) expect(status.body).toMatchObject({ orderId: a.body.orderId, status: 'COMPLETED', key: a.body.key });

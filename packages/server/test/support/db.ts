@@ -1,0 +1,141 @@
+/**
+ * Direct database access for the few things a test cannot do over HTTP: read what is stored at
+ * rest (sealed keys), build an order state no API path reaches in this release (an order still
+ * in flight), and give a test a deployment of its own (a fresh database) when it needs global
+ * state that parallel files would otherwise share (FX rates) or must break the database.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startTestHub, type TestHub } from './hub.ts';
+
+/** A client on the run's shared database; the caller ends it. */
+export async function connect(url: string = inject('databaseUrl')): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+export interface IsolatedDatabase {
+  url: string;
+  /** Drops the database, cutting any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, empty database on the run's PostgreSQL server (embedded or external alike). A hub
+ * started on it migrates it like a fresh deployment: only the USD rate and offer 999 exist.
+ */
+export async function isolatedDatabase(): Promise<IsolatedDatabase> {
+  const shared = new URL(inject('databaseUrl'));
+  const name = `dropgate_iso_${randomBytes(5).toString('hex')}`;
+  const admin = await connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(shared);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      const client = await connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A hub on a database of its own; stop() also drops the database. */
+export async function startIsolatedHub(): Promise<TestHub & { database: IsolatedDatabase }> {
+  const database = await isolatedDatabase();
+  try {
+    const hub = await startTestHub({ DATABASE_URL: database.url });
+    return {
+      ...hub,
+      database,
+      async stop() {
+        try {
+          await hub.stop();
+        } finally {
+          await database.drop();
+        }
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/**
+ * An order still in flight (PROCESSING), written as place_order and a supplier adapter would
+ * leave it, so that the audit stays clean: in ONE transaction, the account is debited (only if
+ * the balance covers it, like place_order), the order row holds the offer's snapshot, its events
+ * go NULL -> SUBMITTED -> PROCESSING, and a PURCHASE entry carries the new balance. Stock offers
+ * complete inside create-order, and reaching PROCESSING through a supplier takes a simulator and
+ * timing, so the Partner API tests of in-flight behaviour (draftBalance, cancel-order,
+ * ORDER_NOT_COMPLETED) build the state here, deterministically. The offer must be priced in USD
+ * (rate 1, no FX).
+ *
+ * Since the supplier network landed, the audit also requires every PROCESSING order to have
+ * queued work (a fulfilment job) or to be in manual review, so the fixture writes the job too,
+ * as place_order and the worker would, due in a hundred years so that no worker (whatever its
+ * clock) ever picks it up:
+ *   stage 'queued': a `place` job: not yet sent to a supplier, so the merchant may still cancel;
+ *   stage 'sent' (default): a `poll` job: sent upstream, outcome pending (cancel-order refuses).
+ */
+export async function insertInFlightOrder(
+  db: pg.Client,
+  order: { shopId: number; merchantId: number; offerId: number; transactionId: string; stage?: 'queued' | 'sent' },
+): Promise<{ orderId: number; amountUsd: number }> {
+  await db.query('BEGIN');
+  try {
+    const { rows: [offer] } = await db.query<{ product_name: string; offer_name: string; count: number; price: string; currency: string; returns_key: boolean }>(
+      'SELECT product_name, offer_name, count, price, currency, returns_key FROM offers WHERE id = $1',
+      [order.offerId],
+    );
+    if (!offer || offer.currency !== 'USD') throw new Error(`fixture needs an existing USD offer, got ${order.offerId}`);
+    const amount = Number(offer.price);
+    const { rows: [account] } = await db.query<{ balance: string }>(
+      'UPDATE accounts SET balance = balance - $2 WHERE merchant_id = $1 AND balance >= $2 RETURNING balance',
+      [order.merchantId, amount],
+    );
+    if (!account) throw new Error(`fixture: merchant ${order.merchantId} cannot pay ${amount} cents`);
+    const { rows: [inserted] } = await db.query<{ id: string }>(
+      `INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price,
+                           currency, usd_per_unit, amount_usd, sandbox, returns_key, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', 1, $8, false, $9, 'PROCESSING') RETURNING id`,
+      [order.shopId, order.merchantId, order.transactionId, order.offerId, offer.product_name, offer.offer_name,
+        offer.count, amount, offer.returns_key],
+    );
+    const orderId = Number(inserted!.id);
+    await db.query(
+      `INSERT INTO order_events (order_id, from_status, to_status, actor, reason)
+       VALUES ($1, NULL, 'SUBMITTED', 'shop:' || $2::text, NULL),
+              ($1, 'SUBMITTED', 'PROCESSING', 'system', 'test fixture: sent to a supplier')`,
+      [orderId, order.shopId],
+    );
+    await db.query(
+      `INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
+       VALUES ($1, 'PURCHASE', $2, $3, $4, $5)`,
+      [order.merchantId, -amount, account.balance, orderId, `API Purchase - ${offer.product_name} ${offer.offer_name}`],
+    );
+    await db.query(
+      `INSERT INTO fulfilment_jobs (order_id, source_index, phase, due_at) VALUES ($1, 0, $2, now() + interval '100 years')`,
+      [orderId, order.stage === 'queued' ? 'place' : 'poll'],
+    );
+    await db.query('COMMIT');
+    return { orderId, amountUsd: amount };
+  } catch (error) {
+    await db.query('ROLLBACK');
+    throw error;
+  }
+}
