@@ -23,6 +23,8 @@ export const CODEGAMES_STATUSES = [
   'WRONG_PRICE',
   'TXN_NOT_FOUND',
   'TXN_CANCELED',
+  /** Dropgate extension: the buyer's prepaid balance does not cover the partner price; nothing was paid. */
+  'INSUFFICIENT_BALANCE',
 ] as const;
 export const CodeGamesStatus = Type.Union(CODEGAMES_STATUSES.map((s) => Type.Literal(s)));
 export type CodeGamesStatus = Static<typeof CodeGamesStatus>;

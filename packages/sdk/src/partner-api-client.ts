@@ -57,7 +57,8 @@ export class PartnerApiClient {
 
   constructor({ baseUrl, token, timeoutMs = 10_000 }: PartnerApiClientOptions) {
     if (!baseUrl) throw new TypeError('PartnerApiClient: baseUrl is required');
-    if (!token) throw new TypeError('PartnerApiClient: token is required');
+    // An empty token is not refused here: the server answers INVALID_TOKEN, which callers handle anyway.
+    if (typeof token !== 'string') throw new TypeError('PartnerApiClient: token must be a string');
     if (!(timeoutMs > 0)) throw new TypeError('PartnerApiClient: timeoutMs must be positive');
     this.#baseUrl = baseUrl;
     this.#token = token;

@@ -90,6 +90,9 @@ describe('answers', () => {
   it('a wrong token is INVALID_TOKEN (401)', async () => {
     const stranger = new PartnerApiClient({ baseUrl: sim.url, token: 'not-the-token' });
     expect((await partnerApiError(stranger.balance(), 'INVALID_TOKEN')).httpStatus).toBe(401);
+    // A supplier configured without a token fails as an answer, not as a crash at construction.
+    const tokenless = new PartnerApiClient({ baseUrl: sim.url, token: '' });
+    await partnerApiError(tokenless.balance(), 'INVALID_TOKEN');
   });
 
   it('a body the server refuses is INVALID_REQUEST_BODY naming the field', async () => {

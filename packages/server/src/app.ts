@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from './hub.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { installValidation } from './platform/http/validation.ts';
+import { codeGamesApi } from './protocols/codegames/index.ts';
 import { partnerApi } from './protocols/partner-api/index.ts';
 import { adminApi } from './admin-api/index.ts';
 
@@ -51,5 +52,6 @@ export async function buildApp(options: { logger?: FastifyServerOptions['logger'
 
 export async function registerApis(app: FastifyInstance, hub: Hub): Promise<void> {
   await app.register(partnerApi, { hub });
+  await app.register(codeGamesApi, { hub });
   await app.register(adminApi, { hub, prefix: '/admin/v1' });
 }

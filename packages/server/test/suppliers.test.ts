@@ -5,7 +5,9 @@
  */
 import { startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulator, type GamesDropSimulator } from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnerApiClient } from '@dropgate/sdk';
 import { ManualClock } from './support/clock.ts';
+import { connect } from './support/db.ts';
 import { merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
 
 const INTERVAL_MS = 120_000;
@@ -260,6 +262,34 @@ describe('fulfilment from suppliers', () => {
     expect(a.status).toBe('COMPLETED');
     expect(a.key).toEqual(expect.any(String));
     expect(b.status).toBe('CANCELED');
+  });
+
+  it('a GamesDrop create-order whose answer was lost is recovered by repeating it, never placed twice', async () => {
+    const idle = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '0', DROPGATE_WORKER_POLL_MS: '60000' }, { clock });
+    try {
+      const idleOp = operator(idle);
+      const shop = await idleOp.merchant(undefined, '100.00');
+      const offer = await idleOp.offer({ price: '12.00', currency: 'USD' });
+      await idleOp.ok('POST', `/offers/${offer.id}/sources`, { supplierId: gdSupplier, product: '7006', cost: '9.50' });
+      const placed = (await merchantClient(idle, shop.token)('/offers/create-order', { offerId: offer.id, price: 12, transactionId: 'lost-1' })).body;
+      expect(placed.status).toBe('PROCESSING');
+      // The worker claimed the job and sent create-order upstream, then died before the answer:
+      const upstream = new PartnerApiClient({ baseUrl: gd.url, token: 'f'.repeat(32) });
+      const landed = await upstream.createOrder({ offerId: 7006, price: 9.5, transactionId: `${placed.orderId}-0` });
+      const db = await connect();
+      await db.query("UPDATE fulfilment_jobs SET phase = 'placing' WHERE order_id = $1", [placed.orderId]);
+      await db.end();
+
+      await idle.running.hub.worker.runDue(); // repeats create-order: TRANSACTION_DUPLICATE names the order
+      clock.advance(INTERVAL_MS);
+      await idle.running.hub.worker.runDue(); // polls it by its upstream orderId
+      const done = (await merchantClient(idle, shop.token)('/offers/order-status', { orderId: placed.orderId })).body;
+      expect(done).toMatchObject({ status: 'COMPLETED', key: landed.key });
+      expect(gd.orders().filter((o) => o.transactionId === `${placed.orderId}-0`)).toHaveLength(1);
+      expect((await idleOp.order(placed.orderId)).supplier.upstreamRef).toBe(String(landed.orderId));
+    } finally {
+      await idle.stop();
+    }
   });
 
   it('never delivers one upstream key to two orders, and the books balance', async () => {

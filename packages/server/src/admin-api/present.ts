@@ -17,6 +17,7 @@ export function offerOut(offer: Offer, stock?: { available: number; sold: number
     gameUserIdPattern: offer.gameUserIdPattern,
     gameServerIdPattern: offer.gameServerIdPattern,
     sandbox: offer.sandbox,
+    commission: offer.commissionPercent,
     merchants: offer.visibleToAll ? 'all' : offer.merchantIds,
     // Only the counts: the same shape whether or not the offer ever had keys.
     ...(stock && { stock: { available: stock.available, sold: stock.sold } }),
@@ -48,6 +49,9 @@ export function orderOut(order: Order, events: OrderEvent[]) {
     shopId: order.shopId,
     merchantId: order.merchantId,
     transactionId: order.transactionId,
+    protocol: order.protocol,
+    // The ids the CodeGames protocol knows the order by: txn_id is the merchant's, partner_txn_id ours.
+    codegames: order.protocol === 'codegames' ? { txnId: order.transactionId, partnerTxnId: String(order.id) } : null,
     offerId: order.offerId,
     productName: order.productName,
     offerName: order.offerName,
@@ -55,6 +59,7 @@ export function orderOut(order: Order, events: OrderEvent[]) {
     price: formatMoney(order.price),
     currency: order.currency,
     usdPerUnit: order.usdPerUnit,
+    chargedPrice: formatMoney(order.chargedPrice),
     amountUsd: formatMoney(order.amountUsd),
     sandbox: order.sandbox,
     status: order.status,

@@ -27,9 +27,16 @@ export const UpsertOffer = Type.Object(
     gameUserIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
     gameServerIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
     merchants: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Id, { maxItems: 10_000 })], { description: '"all", or the only merchants who may buy it' })),
+    commission: Type.Optional(Type.String({ description: 'CodeGames protocol: commission in percent ("10", "12.5"); unchanged when omitted' })),
   },
   Strict,
 );
+
+export const MerchantCommission = Type.Object(
+  { percent: Type.Union([Type.String(), Type.Null()], { description: 'Overrides the offer\'s commission for this merchant; null removes the override' }) },
+  Strict,
+);
+export const OfferMerchantParams = Type.Object({ id: Id, merchantId: Id });
 
 export const AddStock = Type.Object({ keys: Type.Array(Type.String({ maxLength: 1000 }), { minItems: 1, maxItems: 5000 }) }, Strict);
 export const SetRate = Type.Object({ usdPerUnit: Type.String({ description: 'USD per one unit, e.g. "0.0108"' }) }, Strict);
@@ -58,4 +65,11 @@ export const OrderComplete = Type.Object(
   { key: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
   Strict,
 );
-export const OrdersQuery = Type.Object({ review: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, Strict);
+export const OrdersQuery = Type.Object(
+  {
+    review: Type.Optional(Type.Boolean({ description: 'Orders waiting for the operator' })),
+    transactionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "The merchant's id: Partner API transactionId or CodeGames txn_id" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  Strict,
+);

@@ -24,8 +24,9 @@ export interface PlaceRequest {
   costCurrency: Currency;
 }
 
-export interface StatusRequest {
-  supplierTxnId: string;
+/** A status check carries the original request too: a protocol may need to repeat it to learn the outcome. */
+export interface StatusRequest extends PlaceRequest {
+  /** The supplier's id for the purchase, once known. */
   upstreamRef: string | null;
 }
 

@@ -1,11 +1,11 @@
 import type { Hub } from '../../hub.ts';
-import { findOffer, listOffers, listRates, setRate, upsertOffer } from '../../modules/catalog/index.ts';
+import { findOffer, listOffers, listRates, setMerchantCommission, setRate, upsertOffer } from '../../modules/catalog/index.ts';
 import { addKeys, stockLevels } from '../../modules/inventory/index.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
-import { AddStock, CurrencyParams, IdParams, SetRate, UpsertOffer } from '../schemas.ts';
+import { AddStock, CurrencyParams, IdParams, MerchantCommission, OfferMerchantParams, SetRate, UpsertOffer } from '../schemas.ts';
 
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id', { schema: { params: IdParams, body: UpsertOffer, summary: 'Creates or replaces an offer' } }, async (request) => {
@@ -21,8 +21,16 @@ export function catalogRoutes(app: TypedApp, hub: Hub): void {
       requiresGameUserId: b.requiresGameUserId ?? false,
       gameUserIdPattern: b.gameUserIdPattern ?? null,
       gameServerIdPattern: b.gameServerIdPattern ?? null,
+      ...(b.commission !== undefined && { commissionPercent: b.commission }),
     }, b.merchants);
     return offerOut(offer);
+  });
+
+  app.put('/offers/:id/commissions/:merchantId', {
+    schema: { params: OfferMerchantParams, body: MerchantCommission, summary: "Sets one merchant's commission on the offer (CodeGames partner_price)" },
+  }, async (request) => {
+    await setMerchantCommission(hub.db, request.params.id, request.params.merchantId, request.body.percent);
+    return { offerId: request.params.id, merchantId: request.params.merchantId, percent: request.body.percent };
   });
 
   app.get('/offers', { schema: { summary: 'All offers with stock levels' } }, async () => {

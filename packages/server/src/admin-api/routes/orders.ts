@@ -1,7 +1,7 @@
 import type { Hub } from '../../hub.ts';
 import { audit } from '../../modules/audit/index.ts';
 import { cancelByOperator, completeByOperator } from '../../modules/fulfillment/index.ts';
-import { findOrder, listEvents, listInReview, refundCompletedOrder } from '../../modules/orders/index.ts';
+import { findOrder, findOrdersByTransaction, listEvents, listInReview, refundCompletedOrder } from '../../modules/orders/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { orderOut } from '../present.ts';
@@ -19,9 +19,14 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
     return orderOut(order, await listEvents(hub.db, order.id));
   });
 
-  app.get('/orders', { schema: { querystring: OrdersQuery, summary: 'Orders waiting for the operator (?review=true): unknown outcomes, keys missing' } }, async (request) => {
-    if (!request.query.review) throw new AppError('INVALID_REQUEST_BODY', 'review: only ?review=true is supported for now', { field: 'review' });
-    const orders = await listInReview(hub.db, request.query.limit ?? 100);
+  app.get('/orders', {
+    schema: { querystring: OrdersQuery, summary: "Orders waiting for the operator (?review=true), or by the merchant's id (?transactionId=…, either protocol)" },
+  }, async (request) => {
+    const { review, transactionId, limit = 100 } = request.query;
+    if (review === undefined === (transactionId === undefined)) {
+      throw new AppError('INVALID_REQUEST_BODY', 'review: give either review=true or transactionId', { field: 'review' });
+    }
+    const orders = transactionId !== undefined ? await findOrdersByTransaction(hub.db, transactionId, limit) : await listInReview(hub.db, limit);
     return { orders: orders.map((o) => orderOut(o, [])) };
   });
 

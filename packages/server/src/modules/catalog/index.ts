@@ -9,7 +9,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
 
 export type { Offer, OfferDefinition, FxRate } from './repository.ts';
-export { findOffer, listOffers, listRates } from './repository.ts';
+export { findOffer, listOffers, listRates, partnerPrice } from './repository.ts';
 
 /** The offer as this merchant sees it; one it may not buy answers OFFER_NOT_FOUND. */
 export async function offerFor(db: Db, merchantId: number, offerId: number): Promise<repo.Offer> {
@@ -26,6 +26,7 @@ export async function upsertOffer(
   for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
     if (pattern !== null) compilePattern(pattern, field);
   }
+  if (definition.commissionPercent !== undefined) checkPercent(definition.commissionPercent, 'commission');
   return inTransaction(pool, async (tx) => {
     const existing = await repo.findOffer(tx, definition.id);
     if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
@@ -88,4 +89,22 @@ function compilePattern(pattern: string, field: string): RegExp {
     compiled.set(pattern, regex);
   }
   return regex;
+}
+
+const PERCENT = /^(?:[0-9]|[1-9][0-9])(?:\.[0-9]{1,2})?$/;
+
+function checkPercent(percent: string, field: string): void {
+  if (!PERCENT.test(percent)) throw invalidField(field, `"${percent}" is not a percentage from 0 to 99.99 with at most 2 decimals`);
+}
+
+/** One merchant's commission on one offer, overriding the offer's; null removes the override. */
+export async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
+  if (percent !== null) checkPercent(percent, 'commission');
+  if (!(await repo.findOffer(db, offerId))) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+  try {
+    await repo.setMerchantCommission(db, offerId, merchantId, percent);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23503') throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+    throw error;
+  }
 }

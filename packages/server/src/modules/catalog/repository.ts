@@ -17,15 +17,21 @@ export interface Offer {
   visibleToAll: boolean;
   /** Merchants allowed when not visibleToAll. */
   merchantIds: number[];
+  /** CodeGames protocol: the merchant's commission, in percent of the price ("10.5"). */
+  commissionPercent: string;
   updatedAt: Date;
 }
 
-export type OfferDefinition = Omit<Offer, 'sandbox' | 'visibleToAll' | 'merchantIds' | 'updatedAt'>;
+export type OfferDefinition = Omit<Offer, 'sandbox' | 'visibleToAll' | 'merchantIds' | 'updatedAt' | 'commissionPercent'> & {
+  /** Unchanged when omitted (0 for a new offer). */
+  commissionPercent?: string;
+};
 
 const OFFER_COLUMNS = `o.id, o.product_name AS "productName", o.offer_name AS "offerName", o.count, o.price,
   o.currency, o.returns_key AS "returnsKey", o.requires_game_user_id AS "requiresGameUserId",
   o.game_user_id_pattern AS "gameUserIdPattern", o.game_server_id_pattern AS "gameServerIdPattern",
   o.sandbox, o.visible_to_all AS "visibleToAll", o.updated_at AS "updatedAt",
+  trim_scale(o.commission_percent)::text AS "commissionPercent",
   coalesce((SELECT array_agg(a.merchant_id ORDER BY a.merchant_id) FROM offer_access a WHERE a.offer_id = o.id), '{}') AS "merchantIds"`;
 
 export async function findOffer(db: Db, id: number): Promise<Offer | undefined> {
@@ -53,16 +59,17 @@ export async function listOffers(db: Db): Promise<Offer[]> {
 export async function upsertOffer(tx: Tx, offer: OfferDefinition): Promise<void> {
   await tx.query(
     `INSERT INTO offers (id, product_name, offer_name, count, price, currency, returns_key,
-                         requires_game_user_id, game_user_id_pattern, game_server_id_pattern)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                         requires_game_user_id, game_user_id_pattern, game_server_id_pattern, commission_percent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11::numeric, 0))
      ON CONFLICT (id) DO UPDATE SET
        product_name = EXCLUDED.product_name, offer_name = EXCLUDED.offer_name, count = EXCLUDED.count,
        price = EXCLUDED.price, currency = EXCLUDED.currency, returns_key = EXCLUDED.returns_key,
        requires_game_user_id = EXCLUDED.requires_game_user_id,
        game_user_id_pattern = EXCLUDED.game_user_id_pattern,
-       game_server_id_pattern = EXCLUDED.game_server_id_pattern, updated_at = now()`,
+       game_server_id_pattern = EXCLUDED.game_server_id_pattern,
+       commission_percent = coalesce($11::numeric, offers.commission_percent), updated_at = now()`,
     [offer.id, offer.productName, offer.offerName, offer.count, offer.price, offer.currency, offer.returnsKey,
-      offer.requiresGameUserId, offer.gameUserIdPattern, offer.gameServerIdPattern],
+      offer.requiresGameUserId, offer.gameUserIdPattern, offer.gameServerIdPattern, offer.commissionPercent ?? null],
   );
 }
 
@@ -98,4 +105,23 @@ export async function listRates(db: Db): Promise<FxRate[]> {
     'SELECT currency, trim_scale(usd_per_unit)::text AS "usdPerUnit", updated_at AS "updatedAt" FROM fx_rates ORDER BY currency',
   );
   return rows;
+}
+
+/** The CodeGames partner price for this merchant (SQL function offer_partner_price: one definition). */
+export async function partnerPrice(db: Db, offerId: number, merchantId: number): Promise<Minor> {
+  const { rows } = await db.query<{ price: Minor }>('SELECT offer_partner_price($1, $2) AS price', [offerId, merchantId]);
+  return rows[0]!.price;
+}
+
+/** Sets (or with null removes) one merchant's commission on one offer. */
+export async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
+  if (percent === null) {
+    await db.query('DELETE FROM offer_commissions WHERE offer_id = $1 AND merchant_id = $2', [offerId, merchantId]);
+    return;
+  }
+  await db.query(
+    `INSERT INTO offer_commissions (offer_id, merchant_id, percent) VALUES ($1, $2, $3)
+     ON CONFLICT (offer_id, merchant_id) DO UPDATE SET percent = EXCLUDED.percent`,
+    [offerId, merchantId, percent],
+  );
 }

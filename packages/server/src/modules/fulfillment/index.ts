@@ -10,7 +10,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import {
   cancelInFlight, completeInFlight, findOrder, orderForShop, orderView, placeOrder, requireInFlight,
-  type NewOrder, type Order, type OrderView,
+  type NewOrder, type Order, type OrderView, type Protocol,
 } from '../orders/index.ts';
 import * as jobs from './repository.ts';
 import type { FulfilmentWorker } from './worker.ts';
@@ -26,8 +26,9 @@ export async function acceptOrder(
   deps: { pool: pg.Pool; vault: KeyVault; worker: FulfilmentWorker; waitMs: number },
   shop: ShopPrincipal,
   request: NewOrder,
+  protocol: Protocol = 'partner',
 ): Promise<OrderView> {
-  const placed = await placeOrder(deps.pool, deps.vault, shop, request);
+  const placed = await placeOrder(deps.pool, deps.vault, shop, request, protocol);
   if (placed.status !== 'PROCESSING' || deps.waitMs === 0) return placed;
   const done = await Promise.race([deps.worker.kick(placed.orderId).then(() => true), sleep(deps.waitMs, false)]);
   if (!done) return placed;

@@ -116,16 +116,18 @@ export class FulfilmentWorker {
   async #callSupplier(job: jobs.ClaimedJob, order: Order, source: OfferSource, supplier: SupplierConfig): Promise<SupplierOutcome> {
     const supplierTxnId = `${order.id}-${job.sourceIndex}`; // stable per source: the upstream idempotency key
     const adapter = this.#deps.createAdapter(supplier);
-    if (job.claimedPhase === 'place') {
+    if (order.supplierTxnId !== supplierTxnId) {
+      // Recorded before the call, so a crash mid-call still shows which supplier holds the order.
       await inTransaction(this.#deps.pool, (tx) => recordSupplierAttempt(tx, order.id, {
         supplierId: supplier.id, supplierProductId: source.supplierProductId, cost: source.cost,
         costCurrency: source.costCurrency, supplierTxnId, upstreamRef: null,
       }));
     }
+    const request = { supplierTxnId, productId: source.supplierProductId, cost: source.cost, costCurrency: source.costCurrency };
     try {
       return job.claimedPhase === 'place'
-        ? await adapter.place({ supplierTxnId, productId: source.supplierProductId, cost: source.cost, costCurrency: source.costCurrency })
-        : await adapter.checkStatus({ supplierTxnId, upstreamRef: order.upstreamRef });
+        ? await adapter.place(request)
+        : await adapter.checkStatus({ ...request, upstreamRef: order.upstreamRef });
     } catch (error) {
       // Adapters classify every answer; anything they throw is a bug of theirs, and "unknown" is
       // the one safe reading of it (never final: the status queue or review decides).

@@ -13,8 +13,8 @@ import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
 import { findTransition } from './states.ts';
 
-export type { Order, OrderEvent, SupplierAttempt } from './repository.ts';
-export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, recordSupplierAttempt, recordUpstreamRef, setReviewReason, listInReview } from './repository.ts';
+export type { Order, OrderEvent, Protocol, SupplierAttempt } from './repository.ts';
+export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setReviewReason, listInReview } from './repository.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
@@ -43,7 +43,7 @@ export interface NewOrder {
 
 const UNIQUE_TRANSACTION = 'DG409';
 
-export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, order: NewOrder): Promise<OrderView> {
+export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, order: NewOrder, protocol: repo.Protocol = 'partner'): Promise<OrderView> {
   let placed: repo.PlacedOrder;
   try {
     placed = await repo.placeOrder(db, {
@@ -55,6 +55,7 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
       customerEmail: order.customer?.email ?? null,
       gameUserId: order.customer?.gameUserId ?? null,
       gameServerId: order.customer?.gameServerId ?? null,
+      protocol,
     });
   } catch (error) {
     // A concurrent create with the same transactionId won the unique slot; ours rolled back whole.

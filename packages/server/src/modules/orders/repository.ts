@@ -33,9 +33,15 @@ export interface Order {
   supplierTxnId: string | null;
   upstreamRef: string | null;
   reviewReason: string | null;
+  protocol: Protocol;
+  /** What was charged, in the offer's currency: the price, or the CodeGames partner price. */
+  chargedPrice: Minor;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The merchant API an order came in by. */
+export type Protocol = 'partner' | 'codegames';
 
 export interface OrderEvent {
   id: number;
@@ -55,7 +61,7 @@ const ORDER_COLUMNS = `id, shop_id AS "shopId", merchant_id AS "merchantId", tra
   supplier_product_id AS "supplierProductId", supplier_cost AS "supplierCost",
   supplier_cost_currency AS "supplierCostCurrency", supplier_cost_usd AS "supplierCostUsd",
   supplier_txn_id AS "supplierTxnId", upstream_ref AS "upstreamRef", review_reason AS "reviewReason",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  protocol, charged_price AS "chargedPrice", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface PlaceOrderInput {
   shopId: number;
@@ -66,6 +72,7 @@ export interface PlaceOrderInput {
   customerEmail: string | null;
   gameUserId: string | null;
   gameServerId: string | null;
+  protocol: Protocol;
 }
 
 export type PlaceOutcome =
@@ -91,14 +98,14 @@ export interface PlacedOrder {
 export const PLACE_ORDER_SQL = `SELECT outcome, order_id AS "orderId", status, message, delivered_key AS "deliveredKey",
   product_name AS "productName", offer_name AS "offerName", count, price, currency,
   returns_key AS "returnsKey", sandbox, created_at AS "createdAt"
-  FROM place_order($1, $2, $3, $4, $5, $6, $7, $8)`;
+  FROM place_order($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 
 export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
   const { rows } = await db.query<PlacedOrder>({
     name: 'orders.place',
     text: PLACE_ORDER_SQL,
     values: [input.shopId, input.merchantId, input.offerId, input.price, input.transactionId,
-      input.customerEmail, input.gameUserId, input.gameServerId],
+      input.customerEmail, input.gameUserId, input.gameServerId, input.protocol],
   });
   return rows[0]!;
 }
@@ -209,6 +216,14 @@ export async function listInReview(db: Db, limit: number): Promise<Order[]> {
   const { rows } = await db.query<Order>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE review_reason IS NOT NULL AND status = 'PROCESSING' ORDER BY id LIMIT $1`,
     [limit],
+  );
+  return rows;
+}
+
+export async function findOrdersByTransaction(db: Db, transactionId: string, limit: number): Promise<Order[]> {
+  const { rows } = await db.query<Order>(
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE transaction_id = $1 ORDER BY id LIMIT $2`,
+    [transactionId, limit],
   );
   return rows;
 }

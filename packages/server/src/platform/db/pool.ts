@@ -3,11 +3,18 @@ import { assert } from '../errors.ts';
 
 // int8 columns (ids, money in minor units, counts) arrive as JS numbers, asserted safe:
 // the hub's stated limit is 2^53-1 for any of them. numeric (FX rates) stays a string.
-pg.types.setTypeParser(pg.types.builtins.INT8, (text: string) => {
+function parseInt8(text: string): number {
   const value = Number(text);
   assert(Number.isSafeInteger(value), `int8 ${text} exceeds the safe-integer limit`);
   return value;
-});
+}
+pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
+// So do int8 arrays (array_agg of ids), which pg would otherwise hand over as strings.
+const INT8_ARRAY = 1016 as (typeof pg.types.builtins)[keyof typeof pg.types.builtins]; // _int8; pg's builtins list scalar types only
+const parseArrayOfText = pg.types.getTypeParser(INT8_ARRAY, 'text') as (text: string) => unknown;
+const int8Items = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(int8Items) : typeof value === 'string' ? parseInt8(value) : value;
+pg.types.setTypeParser(INT8_ARRAY, (text: string) => int8Items(parseArrayOfText(text)));
 
 /** Anything that runs queries: the pool, or a client inside a transaction. */
 export type Db = pg.Pool | pg.PoolClient;

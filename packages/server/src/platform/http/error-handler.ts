@@ -26,15 +26,8 @@ declare module 'fastify' {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) return send(reply, error.status, error.code, error.message, error.details);
-    if (error.validation) {
-      const { field, problem } = describeIssue(error.validation[0] as AjvIssue, error.validationContext ?? 'body');
-      return send(reply, 400, 'INVALID_REQUEST_BODY', `${field}: ${problem}`, { field });
-    }
-    const bodyProblem = BODY_PROBLEMS[error.code];
-    if (bodyProblem) return send(reply, error.statusCode ?? 400, 'INVALID_REQUEST_BODY', bodyProblem);
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return send(reply, error.statusCode, 'INVALID_REQUEST_BODY', error.message);
-    }
+    const bad = describeBadRequest(error);
+    if (bad) return send(reply, bad.status, 'INVALID_REQUEST_BODY', bad.message, bad.field === undefined ? {} : { field: bad.field });
     request.log.error({ err: error }, 'request failed');
     const code = request.routeOptions.config.unavailableCode ?? 'SERVICE_UNAVAILABLE';
     return send(reply, 503, code, `Service temporarily unavailable; retry later (request ${request.id})`);
@@ -43,6 +36,22 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, 404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/**
+ * Bad input of any kind (schema violations, broken or oversized bodies, wrong content types) as
+ * an HTTP status and a sentence naming the field; undefined when the failure is not the caller's.
+ * Every protocol's error handler words its answer from this.
+ */
+export function describeBadRequest(error: FastifyError): { status: number; message: string; field?: string } | undefined {
+  if (error.validation) {
+    const { field, problem } = describeIssue(error.validation[0] as AjvIssue, error.validationContext ?? 'body');
+    return { status: 400, message: `${field}: ${problem}`, field };
+  }
+  const bodyProblem = BODY_PROBLEMS[error.code];
+  if (bodyProblem) return { status: error.statusCode ?? 400, message: bodyProblem };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return { status: error.statusCode, message: error.message };
+  return undefined;
 }
 
 function send(reply: FastifyReply, status: number, code: ErrorCode, message: string, details: Record<string, unknown> = {}) {

@@ -8,7 +8,7 @@ import { CodeGamesClient, TransportError } from '@dropgate/sdk';
 import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../types.ts';
 import { minorFromNumber } from '../../platform/money.ts';
 
-const FINAL_PAY_STATUSES = new Set(['WRONG_PRICE', 'PRODUCT_NOT_FOUND', 'PRODUCT_OUT_OF_STOCK']);
+const FINAL_PAY_STATUSES = new Set(['WRONG_PRICE', 'PRODUCT_NOT_FOUND', 'PRODUCT_OUT_OF_STOCK', 'INSUFFICIENT_BALANCE']);
 const FINAL_STATUS_STATUSES = new Set(['TXN_NOT_FOUND', 'TXN_CANCELED']);
 
 export function codeGamesAdapter(config: SupplierConfig): SupplierAdapter {

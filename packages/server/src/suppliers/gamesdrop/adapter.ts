@@ -20,38 +20,50 @@ interface UpstreamOrder {
 export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
   const client = new PartnerApiClient({ baseUrl: config.baseUrl, token: config.token ?? '', timeoutMs: config.timeoutMs });
 
-  return {
-    async place(request: PlaceRequest): Promise<SupplierOutcome> {
-      const offerId = Number(request.productId);
-      if (!Number.isSafeInteger(offerId)) return { kind: 'failed', reason: `offer id "${request.productId}" is not numeric` };
-      let offer;
-      try {
-        offer = await client.findOne(offerId);
-      } catch (error) {
-        return { kind: 'failed', reason: `find-one failed: ${describe(error)}` }; // nothing was bought
-      }
-      const price = minorFromNumber(offer.price);
-      if (offer.currency !== request.costCurrency || price === undefined || price > request.cost) {
-        return { kind: 'failed', reason: `upstream price ${offer.price} ${offer.currency} is above the agreed cost` };
-      }
-      try {
-        return settled(await client.createOrder({ offerId, price: offer.price, transactionId: request.supplierTxnId }));
-      } catch (error) {
-        if (error instanceof PartnerApiError) {
-          if (error.code === 'TRANSACTION_DUPLICATE') {
-            const ref = error.details.orderId;
-            return { kind: 'unknown', reason: 'already placed by an earlier attempt', upstreamRef: typeof ref === 'number' ? String(ref) : null };
-          }
-          if (FINAL_CODES.has(error.code)) return { kind: 'failed', reason: `create-order: ${error.code}` };
+  /**
+   * find-one, then create-order with our transactionId. `again`: an earlier create-order of ours
+   * may have landed, so only a definite answer about the order itself may end this source;
+   * every refusal stays unknown (the poll goes on, and ends in manual review, never in a failover).
+   */
+  async function submit(request: PlaceRequest, attempt: 'first' | 'again'): Promise<SupplierOutcome> {
+    const refuse = (reason: string): SupplierOutcome => (attempt === 'first' ? { kind: 'failed', reason } : { kind: 'unknown', reason });
+    const offerId = Number(request.productId);
+    if (!Number.isSafeInteger(offerId)) return refuse(`offer id "${request.productId}" is not numeric`);
+    let offer;
+    try {
+      offer = await client.findOne(offerId);
+    } catch (error) {
+      return refuse(`find-one failed: ${describe(error)}`); // nothing is bought by find-one
+    }
+    const price = minorFromNumber(offer.price);
+    if (offer.currency !== request.costCurrency || price === undefined || price > request.cost) {
+      return refuse(`upstream price ${offer.price} ${offer.currency} is above the agreed cost`);
+    }
+    try {
+      return settled(await client.createOrder({ offerId, price: offer.price, transactionId: request.supplierTxnId }));
+    } catch (error) {
+      if (error instanceof PartnerApiError) {
+        if (error.code === 'TRANSACTION_DUPLICATE') {
+          const ref = error.details.orderId;
+          return { kind: 'unknown', reason: 'placed by an earlier attempt', upstreamRef: typeof ref === 'number' ? String(ref) : null };
         }
-        return { kind: 'unknown', reason: `create-order: ${describe(error)}` };
+        if (FINAL_CODES.has(error.code)) return refuse(`create-order: ${error.code}`);
       }
-    },
+      return { kind: 'unknown', reason: `create-order: ${describe(error)}` };
+    }
+  }
+
+  return {
+    place: (request) => submit(request, 'first'),
 
     async checkStatus(request: StatusRequest): Promise<SupplierOutcome> {
+      // Without the upstream orderId (create-order's answer was lost), the spec's own way to learn
+      // the outcome is to repeat create-order with the same transactionId: it names the existing
+      // order (TRANSACTION_DUPLICATE) or, if the first never landed, places it now. Looking it up
+      // by transactionId is an extension the live service may not have.
+      if (request.upstreamRef === null) return submit(request, 'again');
       try {
-        const ref = request.upstreamRef === null ? { transactionId: request.supplierTxnId } : { orderId: Number(request.upstreamRef) };
-        return settled(await client.orderStatus(ref));
+        return settled(await client.orderStatus({ orderId: Number(request.upstreamRef) }));
       } catch (error) {
         if (error instanceof PartnerApiError && error.code === 'ORDER_NOT_FOUND') return { kind: 'failed', reason: 'upstream has no such order' };
         return { kind: 'unknown', reason: `order-status: ${describe(error)}` };
