@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { OfferCatalog } from './modules/catalog/index.ts';
 import type { FulfilmentWorker } from './modules/fulfillment/index.ts';
+import type { ShopTokens } from './modules/merchants/index.ts';
 import type { KeyVault } from './platform/crypto.ts';
 
 /** What request handlers need, passed explicitly: the database, the key vault, the worker. */
@@ -8,6 +10,10 @@ export interface Hub {
   vault: KeyVault;
   /** SHA-256 of the operator token. */
   adminTokenHash: Buffer;
+  /** Cached token → shop, invalidated on rotation across instances. */
+  shops: ShopTokens;
+  /** Cached offers for reads, invalidated on change across instances. */
+  offers: OfferCatalog;
   worker: FulfilmentWorker;
   /** How long create-order waits for a fast supplier. */
   orderWaitMs: number;

@@ -12,12 +12,14 @@ import type pg from 'pg';
 import { buildApp, registerApis } from './app.ts';
 import type { Config } from './config.ts';
 import type { Hub } from './hub.ts';
+import { OfferCatalog } from './modules/catalog/index.ts';
 import { FulfilmentWorker } from './modules/fulfillment/index.ts';
+import { ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine } from './modules/orders/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createAdapter } from './suppliers/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
-import { createPool, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
+import { ChangeFeed, createPool, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
 import { seedDemo, type DemoCredentials } from './seed/demo.ts';
 import { startDemoSupplier } from './seed/demo-supplier.ts';
 
@@ -42,7 +44,9 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   const embedded: EmbeddedDatabase | undefined = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
-  const pool = createPool(config.databaseUrl ?? embedded!.url, config.dbPoolSize);
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const pool = createPool(databaseUrl, config.dbPoolSize);
+  let feed: ChangeFeed | undefined;
   try {
     await migrate(pool);
     const vault = new KeyVault(await loadSecret(config));
@@ -50,11 +54,16 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
     const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
     const app = await buildApp(options);
+    feed = new ChangeFeed(databaseUrl, app.log);
+    await feed.start();
     const worker = new FulfilmentWorker(
       { pool, vault, clock: options.clock ?? systemClock, log: app.log, createAdapter },
       { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
     );
-    const hub: Hub = { db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs };
+    const hub: Hub = {
+      db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs,
+      shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed),
+    };
     await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
@@ -68,11 +77,13 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         await drain(app);
         await worker.stop();
         await demoSupplier?.stop();
+        await feed?.stop();
         await pool.end();
         await embedded?.stop();
       },
     };
   } catch (error) {
+    await feed?.stop();
     await pool.end().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw error;

@@ -1,5 +1,5 @@
 import type { Hub } from '../../hub.ts';
-import { findOffer, listOffers, listRates, setMerchantCommission, setRate, upsertOffer } from '../../modules/catalog/index.ts';
+import { findOffer, listOffers, listRates, setMerchantCommission, setRate } from '../../modules/catalog/index.ts';
 import { addKeys, stockLevels } from '../../modules/inventory/index.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
@@ -10,7 +10,7 @@ import { AddStock, CurrencyParams, IdParams, MerchantCommission, OfferMerchantPa
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id', { schema: { params: IdParams, body: UpsertOffer, summary: 'Creates or replaces an offer' } }, async (request) => {
     const b = request.body;
-    const offer = await upsertOffer(hub.db, {
+    const offer = await hub.offers.upsert({
       id: request.params.id,
       productName: b.productName,
       offerName: b.offerName,

@@ -1,6 +1,6 @@
 import type { Hub } from '../../hub.ts';
 import { balanceOf, deposit } from '../../modules/ledger/index.ts';
-import { createMerchant, createShop, getMerchant, listMerchants, listShops, rotateShopToken } from '../../modules/merchants/index.ts';
+import { createMerchant, createShop, getMerchant, listMerchants, listShops } from '../../modules/merchants/index.ts';
 import { heldAmount } from '../../modules/orders/index.ts';
 import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
@@ -43,6 +43,6 @@ export function merchantRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.post('/shops/:id/rotate-token', { schema: { params: IdParams, summary: 'New token for the shop; the old one stops working at once' } }, async (request) => {
-    return { id: request.params.id, token: await rotateShopToken(hub.db, request.params.id) };
+    return { id: request.params.id, token: await hub.shops.rotate(request.params.id) };
   });
 }

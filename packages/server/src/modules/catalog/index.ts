@@ -4,18 +4,48 @@
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
 import type pg from 'pg';
-import { inTransaction, type Db } from '../../platform/db/index.ts';
+import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
 
 export type { Offer, OfferDefinition, FxRate } from './repository.ts';
 export { findOffer, listOffers, listRates, partnerPrice } from './repository.ts';
 
-/** The offer as this merchant sees it; one it may not buy answers OFFER_NOT_FOUND. */
-export async function offerFor(db: Db, merchantId: number, offerId: number): Promise<repo.Offer> {
-  const offer = await repo.findOfferFor(db, merchantId, offerId);
-  if (!offer) throw new AppError('OFFER_NOT_FOUND', `Offer ${offerId} not found or not available to you`);
-  return offer;
+/**
+ * Offers as merchants read them (find-one, check-game-data, check): served from a cache that a
+ * change to the offer evicts at once here and, through the change feed, on every instance.
+ * Buying never reads this cache: place_order checks the price against the database.
+ */
+export class OfferCatalog {
+  readonly #pool: pg.Pool;
+  readonly #cache = new TtlCache<number, repo.Offer>({ maxEntries: 50_000, ttlMs: 60_000 });
+
+  constructor(pool: pg.Pool, feed: ChangeFeed) {
+    this.#pool = pool;
+    this.#cache.reset(false); // until the feed listens, changes could be missed
+    feed.on('offer', (offerId) => this.#cache.deleteWhere((_, id) => id === offerId));
+    feed.onConnection((up) => this.#cache.reset(up));
+  }
+
+  /** The offer as this merchant sees it; one it may not buy answers OFFER_NOT_FOUND. */
+  async offerFor(merchantId: number, offerId: number): Promise<repo.Offer> {
+    let offer = this.#cache.get(offerId);
+    if (!offer) {
+      offer = await repo.findOffer(this.#pool, offerId);
+      if (offer) this.#cache.set(offerId, offer);
+    }
+    if (!offer || !(offer.visibleToAll || offer.merchantIds.includes(merchantId))) {
+      throw new AppError('OFFER_NOT_FOUND', `Offer ${offerId} not found or not available to you`);
+    }
+    return offer;
+  }
+
+  async upsert(definition: repo.OfferDefinition, access?: number[] | 'all'): Promise<repo.Offer> {
+    const offer = await upsertOffer(this.#pool, definition, access);
+    this.#cache.deleteWhere((_, id) => id === offer.id);
+    return offer;
+  }
 }
 
 export async function upsertOffer(
@@ -41,6 +71,7 @@ export async function upsertOffer(
         throw new AppError('MERCHANT_NOT_FOUND', `merchants: merchant ${id ?? '(one of them)'} does not exist`);
       }
     }
+    await announceChange(tx, 'offer', definition.id);
     return (await repo.findOffer(tx, definition.id))!;
   });
 }

@@ -39,18 +39,6 @@ export async function findOffer(db: Db, id: number): Promise<Offer | undefined> 
   return rows[0];
 }
 
-/** The offer if this merchant may buy it; an offer it may not see does not exist for it. */
-export async function findOfferFor(db: Db, merchantId: number, id: number): Promise<Offer | undefined> {
-  const { rows } = await db.query<Offer>({
-    name: 'catalog.offer-for-merchant',
-    text: `SELECT ${OFFER_COLUMNS} FROM offers o
-            WHERE o.id = $2 AND (o.visible_to_all
-               OR EXISTS (SELECT 1 FROM offer_access a WHERE a.offer_id = o.id AND a.merchant_id = $1))`,
-    values: [merchantId, id],
-  });
-  return rows[0];
-}
-
 export async function listOffers(db: Db): Promise<Offer[]> {
   const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o ORDER BY o.id`);
   return rows;

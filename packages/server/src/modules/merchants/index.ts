@@ -3,7 +3,8 @@
  * stored as SHA-256 only): the token is shown once at creation or rotation and never again.
  */
 import type pg from 'pg';
-import { inTransaction, type Db } from '../../platform/db/index.ts';
+import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import { generateToken, hashToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { openAccount } from '../ledger/index.ts';
@@ -35,18 +36,54 @@ export async function createShop(db: Db, merchantId: number, name: string): Prom
   return { shop, token };
 }
 
-/** The old token stops working as soon as this commits. */
-export async function rotateShopToken(db: Db, shopId: number): Promise<string> {
-  const token = generateToken();
-  if (!(await repo.replaceShopToken(db, shopId, hashToken(token)))) {
-    throw new AppError('SHOP_NOT_FOUND', `shop ${shopId} does not exist`);
+/**
+ * Shop tokens, as every request sees them: authentication is served from a cache, and rotation
+ * evicts the old token here at once and, through the change feed, on every other instance within
+ * the notification delay (milliseconds).
+ */
+export class ShopTokens {
+  readonly #pool: pg.Pool;
+  // Keyed by the token's hash; only valid tokens are cached, so guesses cannot fill it.
+  readonly #cache = new TtlCache<string, repo.ShopPrincipal>({ maxEntries: 20_000, ttlMs: 60_000 });
+
+  constructor(pool: pg.Pool, feed: ChangeFeed) {
+    this.#pool = pool;
+    this.#cache.reset(false); // until the feed listens, changes could be missed
+    feed.on('shop', (shopId) => this.#evict(shopId));
+    feed.onConnection((up) => this.#cache.reset(up));
   }
-  return token;
+
+  /** The shop a raw Authorization value speaks for, or INVALID_TOKEN. */
+  async authenticate(token: string | undefined): Promise<repo.ShopPrincipal> {
+    if (!token || !TOKEN_FORMAT.test(token)) throw invalidToken();
+    const hash = hashToken(token);
+    const key = hash.toString('hex');
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    const principal = await repo.findShopByTokenHash(this.#pool, hash);
+    if (!principal) throw invalidToken();
+    this.#cache.set(key, principal);
+    return principal;
+  }
+
+  /** A new token for the shop; the old one stops working as soon as this returns. */
+  async rotate(shopId: number): Promise<string> {
+    const token = generateToken();
+    const replaced = await inTransaction(this.#pool, async (tx) => {
+      const done = await repo.replaceShopToken(tx, shopId, hashToken(token));
+      if (done) await announceChange(tx, 'shop', shopId);
+      return done;
+    });
+    if (!replaced) throw new AppError('SHOP_NOT_FOUND', `shop ${shopId} does not exist`);
+    this.#evict(shopId);
+    return token;
+  }
+
+  #evict(shopId: number): void {
+    this.#cache.deleteWhere((principal) => principal.shopId === shopId);
+  }
 }
 
-/** The shop a raw Authorization value speaks for, or INVALID_TOKEN. */
-export async function authenticateShop(db: Db, token: string | undefined): Promise<repo.ShopPrincipal> {
-  const principal = token && TOKEN_FORMAT.test(token) ? await repo.findShopByTokenHash(db, hashToken(token)) : undefined;
-  if (!principal) throw new AppError('INVALID_TOKEN', 'Missing or invalid token in the Authorization header');
-  return principal;
+function invalidToken(): AppError {
+  return new AppError('INVALID_TOKEN', 'Missing or invalid token in the Authorization header');
 }

@@ -1,3 +1,4 @@
 export { createPool, inTransaction, type Db, type Tx } from './pool.ts';
 export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 export { migrate } from './migrate.ts';
+export { ChangeFeed, announceChange, CHANGES_CHANNEL, type ChangeKind } from './change-feed.ts';

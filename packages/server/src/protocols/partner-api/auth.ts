@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../../hub.ts';
-import { authenticateShop, type ShopPrincipal } from '../../modules/merchants/index.ts';
+import type { ShopPrincipal } from '../../modules/merchants/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +12,7 @@ declare module 'fastify' {
 /** The spec's auth: the shop token, raw, in Authorization (no "Bearer"). */
 export function shopAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.shopPrincipal = await authenticateShop(hub.db, request.headers.authorization);
+    request.shopPrincipal = await hub.shops.authenticate(request.headers.authorization);
   };
 }
 

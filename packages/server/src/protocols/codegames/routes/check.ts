@@ -1,6 +1,6 @@
 import { CodeGamesCheckRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { offerFor, partnerPrice } from '../../../modules/catalog/index.ts';
+import { partnerPrice } from '../../../modules/catalog/index.ts';
 import { stockLevels } from '../../../modules/inventory/index.ts';
 import { listSources } from '../../../modules/suppliers/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -14,7 +14,7 @@ export function checkRoute(app: TypedApp, hub: Hub): void {
     schema: { ...codeGamesRoute, summary: 'The product (an offer): price, and partner_price (price less your commission)', body: CodeGamesCheckRequest },
   }, async (request) => {
     const { merchantId } = shopOf(request);
-    const offer = await offerFor(hub.db, merchantId, request.body.product_id);
+    const offer = await hub.offers.offerFor(merchantId, request.body.product_id);
     if (!offer.sandbox && !(await available(hub, offer.id))) {
       return { status: 'PRODUCT_OUT_OF_STOCK', comment: COMMENTS.PRODUCT_OUT_OF_STOCK };
     }

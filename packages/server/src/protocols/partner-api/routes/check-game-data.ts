@@ -1,6 +1,6 @@
 import { CheckGameDataRequest, CheckGameDataResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { checkPlayer, offerFor } from '../../../modules/catalog/index.ts';
+import { checkPlayer } from '../../../modules/catalog/index.ts';
 import { shopOf } from '../auth.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';
@@ -15,7 +15,7 @@ export function checkGameDataRoute(app: TypedApp, hub: Hub): void {
     },
   }, async (request) => {
     const { offerId, gameUserId, gameServerId } = request.body;
-    const offer = await offerFor(hub.db, shopOf(request).merchantId, offerId);
+    const offer = await hub.offers.offerFor(shopOf(request).merchantId, offerId);
     const check = checkPlayer(offer, gameUserId, gameServerId);
     // No game's player directory is wired in, so the login echoes the checked id.
     return check.valid ? { status: 'VALID' as const, gameUserLogin: gameUserId } : { status: 'INVALID' as const, message: check.message };
