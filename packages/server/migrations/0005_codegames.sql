@@ -25,6 +25,8 @@ $$;
 ALTER TABLE orders
   ADD COLUMN protocol      text NOT NULL DEFAULT 'partner' CHECK (protocol IN ('partner', 'codegames')),
   ADD COLUMN charged_price bigint;
+UPDATE orders SET charged_price = price; -- every order before this was a Partner API order
+ALTER TABLE orders ALTER COLUMN charged_price SET NOT NULL;
 
 -- place_order gains the protocol (and so the partner price for CodeGames); replaced whole.
 DROP FUNCTION place_order(bigint, bigint, bigint, bigint, text, text, text, text);

@@ -8,7 +8,7 @@ import { AppError } from '../platform/errors.ts';
 export function operatorAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : ''; // the scheme is case-insensitive
     if (!token || !timingSafeEqual(hashToken(token), hub.adminTokenHash)) {
       throw new AppError('INVALID_TOKEN', 'Missing or invalid operator token (Authorization: Bearer <token>)');
     }

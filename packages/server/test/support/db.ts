@@ -78,7 +78,8 @@ export async function startIsolatedHub(): Promise<TestHub & { database: Isolated
 /**
  * An order still in flight (PROCESSING), written as place_order and a supplier adapter would
  * leave it, so that the audit stays clean: in ONE transaction, the account is debited (only if
- * the balance covers it, like place_order), the order row holds the offer's snapshot, its events
+ * the balance covers it, like place_order), the order row holds the offer's snapshot (a Partner
+ * API order: charged_price is the price), its events
  * go NULL -> SUBMITTED -> PROCESSING, and a PURCHASE entry carries the new balance. Stock offers
  * complete inside create-order, and reaching PROCESSING through a supplier takes a simulator and
  * timing, so the Partner API tests of in-flight behaviour (draftBalance, cancel-order,
@@ -111,8 +112,8 @@ export async function insertInFlightOrder(
     if (!account) throw new Error(`fixture: merchant ${order.merchantId} cannot pay ${amount} cents`);
     const { rows: [inserted] } = await db.query<{ id: string }>(
       `INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price,
-                           currency, usd_per_unit, amount_usd, sandbox, returns_key, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', 1, $8, false, $9, 'PROCESSING') RETURNING id`,
+                           currency, usd_per_unit, amount_usd, sandbox, returns_key, status, protocol, charged_price)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'USD', 1, $8, false, $9, 'PROCESSING', 'partner', $8) RETURNING id`,
       [order.shopId, order.merchantId, order.transactionId, order.offerId, offer.product_name, offer.offer_name,
         offer.count, amount, offer.returns_key],
     );
@@ -120,13 +121,13 @@ export async function insertInFlightOrder(
     await db.query(
       `INSERT INTO order_events (order_id, from_status, to_status, actor, reason)
        VALUES ($1, NULL, 'SUBMITTED', 'shop:' || $2::text, NULL),
-              ($1, 'SUBMITTED', 'PROCESSING', 'system', 'test fixture: sent to a supplier')`,
+              ($1, 'SUBMITTED', 'PROCESSING', 'system', 'waiting on a supplier (test fixture)')`,
       [orderId, order.shopId],
     );
     await db.query(
       `INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
        VALUES ($1, 'PURCHASE', $2, $3, $4, $5)`,
-      [order.merchantId, -amount, account.balance, orderId, `API Purchase - ${offer.product_name} ${offer.offer_name}`],
+      [order.merchantId, -amount, account.balance, orderId, `API Purchase - ${offer.product_name} ${offer.offer_name} (order ${orderId})`],
     );
     await db.query(
       `INSERT INTO fulfilment_jobs (order_id, source_index, phase, due_at) VALUES ($1, 0, $2, now() + interval '100 years')`,

@@ -17,7 +17,10 @@ export interface HubProcess {
 }
 
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The run's own DATABASE_URL (CI's external server) is not the process's: a test that wants one
+  // passes it in `env`; otherwise the process starts its embedded PostgreSQL, as an operator's would.
+  const { DATABASE_URL: _runDatabase, ...inherited } = process.env;
+  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -107,6 +107,13 @@ export function checkPlayer(offer: repo.Offer, gameUserId: string, gameServerId:
   return { valid: true };
 }
 
+/** create-order: a player id the offer's rule calls INVALID is not sold (the same rule as check-game-data). */
+export function assertPlayerAccepted(offer: repo.Offer, customer: { gameUserId?: string | undefined; gameServerId?: string | undefined } | undefined): void {
+  if (customer?.gameUserId === undefined || (offer.gameUserIdPattern === null && offer.gameServerIdPattern === null)) return;
+  const check = checkPlayer(offer, customer.gameUserId, customer.gameServerId);
+  if (!check.valid) throw invalidField('customer.gameUserId', check.message);
+}
+
 const compiled = new Map<string, RegExp>();
 
 function compilePattern(pattern: string, field: string): RegExp {

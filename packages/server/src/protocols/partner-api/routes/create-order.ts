@@ -1,5 +1,6 @@
 import { CreateOrderRequest, OrderResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
+import { assertPlayerAccepted } from '../../../modules/catalog/index.ts';
 import { acceptOrder } from '../../../modules/fulfillment/index.ts';
 import { moneyFromWire } from '../../../platform/money.ts';
 import { shopOf } from '../auth.ts';
@@ -17,6 +18,7 @@ export function createOrderRoute(app: TypedApp, hub: Hub): void {
     },
   }, async (request) => {
     const { offerId, price, transactionId, customer } = request.body;
+    assertPlayerAccepted(await hub.offers.offerFor(shopOf(request).merchantId, offerId), customer);
     const order = await acceptOrder({ pool: hub.db, vault: hub.vault, worker: hub.worker, waitMs: hub.orderWaitMs }, shopOf(request), {
       offerId, price: moneyFromWire(price, 'price'), transactionId, customer,
     });

@@ -1,0 +1,66 @@
+import { id, text, type Command } from '../command.ts';
+import { fields, table } from '../output.ts';
+
+const showOrder = (order: any) => {
+  const { events, ...rest } = order;
+  return `${fields(rest)}\n\nevents\n${table(events ?? [], ['at', 'from', 'to', 'actor', 'reason'])}`;
+};
+
+export const orderCommands: Command[] = [
+  {
+    name: 'order show',
+    summary: 'An order (by orderId, which is also the CodeGames partner_txn_id) with its events',
+    args: ['ID'],
+    run: ({ args, api }) => api.get(`/orders/${id(args[0], 'ID')}`),
+    human: showOrder,
+  },
+  {
+    name: 'order find',
+    summary: "Orders by the merchant's id: Partner API transactionId or CodeGames txn_id",
+    options: { txn: { type: 'string', description: 'transactionId / txn_id', required: true } },
+    run: ({ values, api }) => api.get(`/orders?transactionId=${encodeURIComponent(text(values, 'txn'))}`),
+    human: (r) => table(r.orders, ['id', 'shopId', 'merchantId', 'protocol', 'status', 'offerId', 'amountUsd', 'createdAt']),
+  },
+  {
+    name: 'order review',
+    summary: 'Orders waiting for the operator (unknown supplier outcome, key missing)',
+    run: ({ api }) => api.get('/orders?review=true'),
+    human: (r) => table(r.orders, ['id', 'merchantId', 'offerId', 'amountUsd', 'reviewReason']),
+  },
+  {
+    name: 'order refund',
+    summary: 'Refunds a COMPLETED order to the merchant',
+    args: ['ID'],
+    options: { reason: { type: 'string', description: 'Why (kept in the order events)', required: true } },
+    run: ({ args, values, api }) => api.post(`/orders/${id(args[0], 'ID')}/refund`, { reason: text(values, 'reason') }),
+    human: showOrder,
+  },
+  {
+    name: 'order complete',
+    summary: 'Completes a PROCESSING order (manual review) with the key you obtained',
+    args: ['ID'],
+    options: {
+      key: { type: 'string', description: 'The key (required when the offer returns one)' },
+      reason: { type: 'string', description: 'Why (kept in the order events)' },
+    },
+    run: ({ args, values, api }) => api.post(`/orders/${id(args[0], 'ID')}/complete`, {
+      ...(typeof values.key === 'string' && { key: values.key }),
+      ...(typeof values.reason === 'string' && { reason: values.reason }),
+    }),
+    human: showOrder,
+  },
+  {
+    name: 'order cancel',
+    summary: 'Cancels a PROCESSING order and refunds the merchant',
+    args: ['ID'],
+    options: { reason: { type: 'string', description: 'Why (shown to the merchant)', required: true } },
+    run: ({ args, values, api }) => api.post(`/orders/${id(args[0], 'ID')}/cancel`, { reason: text(values, 'reason') }),
+    human: showOrder,
+  },
+  {
+    name: 'audit',
+    summary: 'Checks every ledger and order invariant; exits 1 naming each violation',
+    run: ({ api }) => api.get('/audit'),
+    human: (r) => (r.ok ? `ok: ${r.checks} invariants hold` : r.violations.map((v: any) => `VIOLATION ${v.invariant}: ${v.detail}`).join('\n')),
+  },
+];

@@ -1,0 +1,120 @@
+/**
+ * The `dropgate` CLI as an operator runs it: a separate process speaking to a real hub over HTTP,
+ * checked on its --json output, its exit status, and the effects seen through the Partner API.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, merchantClient, startTestHub, uniqueOfferId, type TestHub } from './support/hub.ts';
+
+const BIN = fileURLToPath(new URL('../bin/dropgate.js', import.meta.url));
+let hub: TestHub;
+let dir: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  dir = await mkdtemp(path.join(tmpdir(), 'dropgate-cli-'));
+});
+afterAll(() => hub?.stop());
+
+function dropgate(args: string[], token = ADMIN_TOKEN): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DROPGATE_URL: hub.url, DROPGATE_ADMIN_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => {
+      const lines = stdout.trim().split('\n');
+      let json;
+      if (args.includes('--json')) {
+        expect(lines).toHaveLength(1); // exactly one JSON object
+        json = JSON.parse(lines[0]!);
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+async function ok(args: string[]) {
+  const result = await dropgate([...args, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  return result.json;
+}
+
+describe('dropgate CLI', () => {
+  it('sets up a merchant and an offer that a shop then buys; the operator sees and refunds the order', async () => {
+    const merchant = await ok(['merchant', 'create', '--name', 'CLI Games']);
+    expect(merchant.id).toEqual(expect.any(Number));
+    const shop = await ok(['shop', 'create', '--merchant', String(merchant.id), '--name', 'web']);
+    expect(shop.token).toMatch(/^[0-9a-f]{32}$/);
+    expect((await ok(['deposit', '--merchant', String(merchant.id), '--amount', '100.00'])).balance).toBe('100.00');
+    expect((await ok(['fx', 'set', '--currency', 'EUR', '--usd', '1.08'])).currency).toBe('EUR');
+
+    const offerId = uniqueOfferId();
+    const offer = await ok(['offer', 'upsert', '--id', String(offerId), '--product', 'PUBG MOBILE GIFT', '--name', '60 UC', '--price', '5.00', '--currency', 'USD', '--returns-key']);
+    expect(offer).toMatchObject({ id: offerId, price: '5.00', returnsKey: true, merchants: 'all' });
+    const file = path.join(dir, 'keys.txt');
+    await writeFile(file, 'KEY-A\n\nKEY-B\r\nKEY-A\n  \nKEY-C\n');
+    expect(await ok(['stock', 'add', '--offer', String(offerId), '--file', file])).toMatchObject({ added: 3, duplicates: 1 });
+
+    const api = merchantClient(hub, shop.token);
+    const bought = await api('/offers/create-order', { offerId, price: 5, transactionId: 'cli-1' });
+    expect(bought.body).toMatchObject({ status: 'COMPLETED', key: 'KEY-A' });
+
+    const shown = await ok(['order', 'show', String(bought.body.orderId)]);
+    expect(shown).toMatchObject({ id: bought.body.orderId, status: 'COMPLETED', amountUsd: '5.00' });
+    expect(shown.events.map((e: any) => e.to)).toEqual(['SUBMITTED', 'COMPLETED']);
+    expect((await ok(['order', 'find', '--txn', 'cli-1'])).orders[0].id).toBe(bought.body.orderId);
+    const refunded = await ok(['order', 'refund', String(bought.body.orderId), '--reason', 'wrong region']);
+    expect(refunded.status).toBe('REFUND');
+    expect((await api('/balance')).body.balance).toBe(100);
+
+    const audit = await dropgate(['audit']);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toMatch(/^ok: \d+ invariants hold/);
+  });
+
+  it('rotate-token invalidates the old token at once', async () => {
+    const merchant = await ok(['merchant', 'create', '--name', 'Rotator']);
+    const shop = await ok(['shop', 'create', '--merchant', String(merchant.id), '--name', 'web']);
+    const rotated = await ok(['shop', 'rotate-token', '--shop', String(shop.id)]);
+    expect(rotated.token).toMatch(/^[0-9a-f]{32}$/);
+    expect((await merchantClient(hub, shop.token)('/balance')).status).toBe(401);
+    expect((await merchantClient(hub, rotated.token)('/balance')).status).toBe(200);
+  });
+
+  it('sends a large key file in batches and totals them', async () => {
+    const offerId = uniqueOfferId();
+    await ok(['offer', 'upsert', '--id', String(offerId), '--product', 'Bulk', '--name', 'Keys', '--price', '1.00', '--currency', 'USD']);
+    const file = path.join(dir, 'bulk.txt');
+    const keys = Array.from({ length: 12_000 }, (_, i) => `BULK-${offerId}-${i}`);
+    await writeFile(file, `${keys.join('\n')}\n${keys.slice(0, 500).join('\n')}\n`);
+    expect(await ok(['stock', 'add', '--offer', String(offerId), '--file', file])).toMatchObject({ added: 12_000, duplicates: 500 });
+    expect((await ok(['offer', 'show', String(offerId)])).stock).toEqual({ available: 12_000, sold: 0 });
+  }, 60_000);
+
+  it('fails loudly: wrong operator token, bad input, mistyped commands', async () => {
+    const denied = await dropgate(['merchant', 'list', '--json'], 'wrong-token-0000000000');
+    expect(denied.code).toBe(1);
+    expect(denied.json.error.code).toBe('INVALID_TOKEN');
+    expect(denied.stderr).toMatch(/INVALID_TOKEN/);
+
+    const merchant = await ok(['merchant', 'create', '--name', 'Precise']);
+    const bad = await dropgate(['deposit', '--merchant', String(merchant.id), '--amount', '1.234', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.error.code).toBe('INVALID_REQUEST_BODY');
+
+    const missing = await dropgate(['shop', 'create', '--name', 'no merchant']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--merchant/);
+    expect((await dropgate(['frobnicate'])).code).toBe(2);
+    expect((await dropgate(['order', 'show', '999999999', '--json'])).json.error.code).toBe('ORDER_NOT_FOUND');
+  });
+});
