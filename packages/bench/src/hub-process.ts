@@ -1,0 +1,64 @@
+/**
+ * The hub under test, in its own process, on a fresh database: an embedded PostgreSQL in a new
+ * folder, or a new database on DATABASE_URL's server. Returns what the load and the baseline need.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from '@dropgate/server/testing/ports';
+import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
+
+export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
+
+export interface BenchHub {
+  process: HubProcess;
+  url: string;
+  /** The database the hub uses, for pgbench. */
+  databaseUrl: string;
+  kind: 'embedded' | 'external';
+  stop(): Promise<void>;
+}
+
+export async function startBenchHub(externalUrl: string | undefined): Promise<BenchHub> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-'));
+  const pgPort = await freePort();
+  const fresh = externalUrl ? await createDatabase(externalUrl) : undefined;
+  const process = await startHubProcess({
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    DROPGATE_PG_PORT: String(pgPort),
+    DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    DROPGATE_SECRET_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ...(fresh && { DATABASE_URL: fresh.url }),
+  });
+  const databaseUrl = fresh?.url
+    ?? `postgres://postgres:${encodeURIComponent((await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim())}@127.0.0.1:${pgPort}/postgres`;
+  return {
+    process,
+    url: process.url,
+    databaseUrl,
+    kind: fresh ? 'external' : 'embedded',
+    async stop() {
+      process.child.kill('SIGTERM');
+      await process.exited;
+      await fresh?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `dropgate_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

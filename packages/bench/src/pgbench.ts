@@ -1,0 +1,48 @@
+/**
+ * The baseline: the database work of one create-order without HTTP and without Node. The script
+ * is generated at run time from PLACE_ORDER_SQL, the very statement the hub issues per order (the
+ * shop token and the offer come from the hub's in-memory caches, so they cost no SQL), and run by
+ * the machine's pgbench at the same concurrency as the HTTP load.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PLACE_ORDER_SQL } from '@dropgate/server';
+
+const run = promisify(execFile);
+
+export interface BaselineFigures {
+  scenario: string;
+  tps: number;
+  latencyAvgMs: number;
+}
+
+/** PLACE_ORDER_SQL with its $n parameters bound to pgbench expressions. */
+export function pgbenchScript(offerId: number, priceMinor: number, merchants: { from: number; to: number }): string {
+  const bindings = [':m', ':m', String(offerId), String(priceMinor), `'pgb-' || :client_id || '-' || :r`, 'NULL', 'NULL', 'NULL', `'partner'`];
+  const sql = PLACE_ORDER_SQL.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = bindings[Number(n) - 1];
+    if (value === undefined) throw new Error(`PLACE_ORDER_SQL uses $${n}, which the baseline does not bind: update pgbench.ts`);
+    return value;
+  });
+  return [
+    `\\set m random(${merchants.from}, ${merchants.to})`,
+    '\\set r random(1, 1000000000000000)',
+    `${sql.replace(/\s+/g, ' ').trim()};`,
+    '',
+  ].join('\n');
+}
+
+export async function runPgbench(options: { scenario: string; databaseUrl: string; script: string; clients: number; seconds: number }): Promise<BaselineFigures> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'dropgate-pgbench-')), 'place-order.sql');
+  await writeFile(file, options.script);
+  const { stdout } = await run('pgbench', [
+    '-n', '-M', 'prepared', '-c', String(options.clients), '-j', '2', '-T', String(options.seconds), '-f', file, options.databaseUrl,
+  ], { maxBuffer: 10 * 1024 * 1024 });
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+  const latency = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+  if (!Number.isFinite(tps)) throw new Error(`could not read pgbench's output:\n${stdout}`);
+  return { scenario: options.scenario, tps: Math.round(tps), latencyAvgMs: latency };
+}

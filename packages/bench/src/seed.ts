@@ -1,0 +1,60 @@
+/**
+ * Seeds through the operator API, as an operator would: merchants with balances and one shop
+ * each, USD stock offers with enough keys for every scenario, and one order per merchant for
+ * order-status to read.
+ */
+import { randomBytes } from 'node:crypto';
+import { ADMIN_TOKEN } from './hub-process.ts';
+
+export interface Seeded {
+  merchants: Array<{ merchantId: number; token: string; orderId: number }>;
+  offers: { spread: number; hot: number; baselineSpread: number; baselineHot: number };
+  priceMinor: number;
+  keysPerOffer: number;
+  seconds: number;
+}
+
+const UPLOAD_BATCH = 5000;
+
+export async function seed(url: string, plan: { merchants: number; keysPerOffer: number }): Promise<Seeded> {
+  const started = performance.now();
+  const admin = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${url}/admin/v1${route}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(`${method} ${route}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  const offers = { spread: 5001, hot: 5002, baselineSpread: 5003, baselineHot: 5004 };
+  for (const [name, id] of Object.entries(offers)) {
+    await admin('PUT', `/offers/${id}`, { productName: 'Bench Card', offerName: name, price: '1.00', currency: 'USD' });
+  }
+  await Promise.all(Object.values(offers).map((id) => uploadKeys(admin, id, plan.keysPerOffer)));
+
+  const merchants: Seeded['merchants'] = [];
+  for (let i = 0; i < plan.merchants; i++) {
+    const merchant = await admin('POST', '/merchants', { name: `bench-${i}` });
+    await admin('POST', `/merchants/${merchant.id}/deposits`, { amount: '1000000.00' });
+    const shop = await admin('POST', '/shops', { merchantId: merchant.id, name: `bench-${i}` });
+    // The pgbench baseline passes one id for both: shops and merchants are created in step.
+    if (shop.id !== merchant.id) throw new Error(`seeding expects shop id = merchant id, got ${shop.id} for ${merchant.id}`);
+    const order = await fetch(`${url}/api/v1/offers/create-order`, {
+      method: 'POST',
+      headers: { authorization: shop.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ offerId: offers.spread, price: 1, transactionId: `seed-${i}` }),
+    }).then((r) => r.json());
+    merchants.push({ merchantId: merchant.id, token: shop.token, orderId: order.orderId });
+  }
+  return { merchants, offers, priceMinor: 100, keysPerOffer: plan.keysPerOffer, seconds: (performance.now() - started) / 1000 };
+}
+
+async function uploadKeys(admin: (m: string, r: string, b?: unknown) => Promise<any>, offerId: number, count: number): Promise<void> {
+  const prefix = randomBytes(4).toString('hex');
+  for (let sent = 0; sent < count; sent += UPLOAD_BATCH) {
+    const keys = Array.from({ length: Math.min(UPLOAD_BATCH, count - sent) }, (_, i) => `BENCH-${offerId}-${prefix}-${sent + i}`);
+    await admin('POST', `/offers/${offerId}/stock`, { keys });
+  }
+}
