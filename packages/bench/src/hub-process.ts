@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { freePort } from '@dropgate/server/testing/ports';
 import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
+import { createDatabase } from './database.ts';
 
 export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 
@@ -24,7 +24,7 @@ export interface BenchHub {
 export async function startBenchHub(externalUrl: string | undefined): Promise<BenchHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-'));
   const pgPort = await freePort();
-  const fresh = externalUrl ? await createDatabase(externalUrl) : undefined;
+  const fresh = externalUrl ? await createDatabase(externalUrl, 'dropgate_bench') : undefined;
   const process = await startHubProcess({
     PORT: String(await freePort()),
     DATA_DIR: dataDir,
@@ -48,17 +48,4 @@ export async function startBenchHub(externalUrl: string | undefined): Promise<Be
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `dropgate_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

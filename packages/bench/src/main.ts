@@ -1,15 +1,18 @@
 /**
  * `npm run bench [-- --quick] [--seconds S] [--connections C]`: a hub on a fresh database (embedded,
- * or a new database on DATABASE_URL's server), seeded through the operator API, then HTTP load
- * per scenario and the pgbench baseline of the same SQL, in one run. `--quick` proves the harness
- * in seconds (the test suite runs it); the full run is for docs/benchmarks.md, never CI.
+ * or a new database on DATABASE_URL's server), seeded through the operator API, then per scenario
+ * HTTP load, with the pgbench baseline of the same SQL around each order scenario, and the
+ * fulfilment claim at growing queue sizes. `--quick` proves the harness in seconds (CI runs it);
+ * the full run is for docs/benchmarks.md, never CI.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { httpScenario, type HttpFigures, type HttpRequestSpec } from './http-load.ts';
-import { startBenchHub } from './hub-process.ts';
-import { pgbenchScript, runPgbench } from './pgbench.ts';
-import { commit, machine, print, save, type Report } from './report.ts';
+import pg from 'pg';
+import { claimScenario } from './claim.ts';
+import { httpScenario, type HttpScenario } from './http-load.ts';
+import { startBenchHub, type BenchHub } from './hub-process.ts';
+import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
+import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
 
 const { values } = parseArgs({
@@ -22,50 +25,77 @@ const { values } = parseArgs({
 const quick = values.quick;
 const seconds = Number(values.seconds ?? (quick ? 2 : 15));
 const connections = Number(values.connections);
-/** An upper bound of orders per second, to stock enough keys that no scenario runs out. */
-const ORDERS_PER_SECOND_CEILING = quick ? 5000 : 6000;
+/** Above any rate this machine reaches, so that no scenario runs out of keys (it would show as errors). */
+const ORDERS_PER_SECOND_CEILING = 3000;
+const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
+const CLAIMS_PER_SIZE = 50;
 
-const notCompleted = (body: string) => !body.includes('"status":"COMPLETED"');
+type OrderKind = 'spread' | 'hot';
 
-function scenarios(s: Seeded, runId: string) {
+function readScenarios(s: Seeded): HttpScenario[] {
   const m = s.merchants;
-  const order = (offerId: number, token: (n: number) => string, prefix: string) => (n: number): HttpRequestSpec => ({
-    method: 'POST', path: '/api/v1/offers/create-order', token: token(n),
-    body: { offerId, price: s.priceMinor / 100, transactionId: `${prefix}-${runId}-${n}` },
-  });
   return [
-    { scenario: `create-order, ${m.length} merchants`, request: order(s.offers.spread, (n) => m[n % m.length]!.token, 's'), isFailure: notCompleted, order: 'spread' as const },
-    { scenario: 'create-order, 1 hot merchant', request: order(s.offers.hot, () => m[0]!.token, 'h'), isFailure: notCompleted, order: 'hot' as const },
-    { scenario: 'order-status', request: (n: number): HttpRequestSpec => ({ method: 'POST', path: '/api/v1/offers/order-status', token: m[n % m.length]!.token, body: { orderId: m[n % m.length]!.orderId } }) },
-    { scenario: 'find-one', request: (n: number): HttpRequestSpec => ({ method: 'POST', path: '/api/v1/offers/find-one', token: m[n % m.length]!.token, body: { offerId: s.offers.spread } }) },
-    { scenario: 'balance', request: (n: number): HttpRequestSpec => ({ method: 'GET', path: '/api/v1/balance', token: m[n % m.length]!.token }) },
+    { scenario: 'order-status', method: 'POST', path: '/api/v1/offers/order-status', callers: m.map((x) => ({ token: x.token, body: JSON.stringify({ orderId: x.orderId }) })) },
+    { scenario: 'find-one', method: 'POST', path: '/api/v1/offers/find-one', callers: m.map((x) => ({ token: x.token, body: JSON.stringify({ offerId: s.offers.spread }) })) },
+    { scenario: 'balance', method: 'GET', path: '/api/v1/balance', callers: m.map((x) => ({ token: x.token })) },
   ];
+}
+
+function orderScenario(s: Seeded, kind: OrderKind, runId: string): HttpScenario {
+  const callers = kind === 'spread' ? s.merchants : s.merchants.slice(0, 1);
+  const offerId = kind === 'spread' ? s.offers.spread : s.offers.hot;
+  return {
+    scenario: kind === 'spread' ? `create-order, ${s.merchants.length} merchants` : 'create-order, 1 hot merchant',
+    method: 'POST',
+    path: '/api/v1/offers/create-order',
+    callers: callers.map((x) => ({ token: x.token, body: `{"offerId":${offerId},"price":${s.priceMinor / 100},"transactionId":"${kind}-${runId}-{n}"}` })),
+    mustContain: '"status":"COMPLETED"',
+  };
+}
+
+/** Each run starts from a checkpoint, so that none pays for the dirty pages of the run before it. */
+async function checkpoint(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CHECKPOINT').finally(() => client.end());
+}
+
+function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<BaselineFigures> {
+  const first = s.merchants[0]!.merchantId;
+  const merchants = { from: first, to: kind === 'spread' ? s.merchants.at(-1)!.merchantId : first };
+  const offerId = kind === 'spread' ? s.offers.baselineSpread : s.offers.baselineHot;
+  return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, clients: connections, seconds, script: pgbenchScript(offerId, s.priceMinor, merchants) });
 }
 
 async function main(): Promise<number> {
   const hub = await startBenchHub(process.env.DATABASE_URL);
   try {
-    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keysPerOffer: ORDERS_PER_SECOND_CEILING * seconds });
+    const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
+    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun } });
     const runId = randomBytes(3).toString('hex');
-    const http: HttpFigures[] = [];
-    for (const s of scenarios(seeded, runId)) {
-      http.push(await httpScenario({ ...s, url: hub.url, connections, seconds, hubPid: hub.process.child.pid! }));
+    const load = async (scenario: HttpScenario) => {
+      await checkpoint(hub.databaseUrl);
+      return httpScenario({ ...scenario, url: hub.url, connections, seconds, hubPid: hub.process.child.pid! });
+    };
+    const http = [];
+    const ratios: OrderRatio[] = [];
+    for (const kind of ['spread', 'hot'] as const) {
+      // The baseline runs before and after the hub's run, so that drift over time (table growth,
+      // the machine's other load) weighs on both sides alike.
+      await checkpoint(hub.databaseUrl);
+      const before = await baselineRun(hub, seeded, kind);
+      const figures = await load(orderScenario(seeded, kind, runId));
+      await checkpoint(hub.databaseUrl);
+      const after = await baselineRun(hub, seeded, kind);
+      http.push(figures);
+      const baselineTps = Math.round((before.tps + after.tps) / 2);
+      ratios.push({ scenario: kind, hubRps: figures.rps, baselineTps, baselineBefore: before.tps, baselineAfter: after.tps, ratio: figures.rps / baselineTps });
     }
-    const first = seeded.merchants[0]!.merchantId;
-    const baseline = [
-      await runPgbench({ scenario: 'spread', databaseUrl: hub.databaseUrl, clients: connections, seconds,
-        script: pgbenchScript(seeded.offers.baselineSpread, seeded.priceMinor, { from: first, to: seeded.merchants.at(-1)!.merchantId }) }),
-      await runPgbench({ scenario: 'hot', databaseUrl: hub.databaseUrl, clients: connections, seconds,
-        script: pgbenchScript(seeded.offers.baselineHot, seeded.priceMinor, { from: first, to: first }) }),
-    ];
-    const ratios = (['spread', 'hot'] as const).map((kind, i) => {
-      const hubRps = http[i]!.rps;
-      const baselineTps = baseline[i]!.tps;
-      return { scenario: kind, hubRps, baselineTps, ratio: hubRps / baselineTps };
-    });
+    for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
+    const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
     const report: Report = {
       date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
-      connections, seconds, seedSeconds: seeded.seconds, http, baseline, ratios,
+      connections, seconds, seedSeconds: seeded.seconds, http, ratios, claims,
     };
     print(report);
     await save(report);

@@ -2,8 +2,19 @@
 import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import type { ClaimFigures } from './claim.ts';
 import type { HttpFigures } from './http-load.ts';
-import type { BaselineFigures } from './pgbench.ts';
+
+/** The hub's order rate against the database's own, running the same SQL without HTTP or Node. */
+export interface OrderRatio {
+  scenario: 'spread' | 'hot';
+  hubRps: number;
+  /** The mean of the two pgbench runs, before and after the hub's. */
+  baselineTps: number;
+  baselineBefore: number;
+  baselineAfter: number;
+  ratio: number;
+}
 
 export interface Report {
   date: string;
@@ -14,8 +25,8 @@ export interface Report {
   seconds: number;
   seedSeconds: number;
   http: HttpFigures[];
-  baseline: BaselineFigures[];
-  ratios: Array<{ scenario: string; hubRps: number; baselineTps: number; ratio: number }>;
+  ratios: OrderRatio[];
+  claims: ClaimFigures[];
 }
 
 export function machine(): Report['machine'] {
@@ -43,10 +54,20 @@ export function print(report: Report): void {
     line(header),
     ...rows.map(line),
     '',
-    ...report.baseline.map((b) => `baseline ${b.scenario}: ${b.tps} tps, latency avg ${b.latencyAvgMs} ms (pgbench, same SQL, ${report.connections} clients)`),
-    ...report.ratios.map((r) => `ratio ${r.scenario}: hub ${r.hubRps} req/s ÷ baseline ${r.baselineTps} tps = ${r.ratio.toFixed(2)}`),
+    ...report.ratios.map((r) => `ratio ${r.scenario}: hub ${r.hubRps} req/s ÷ baseline ${r.baselineTps} tps = ${r.ratio.toFixed(2)}` +
+      `   (pgbench, same SQL, ${report.connections} clients: ${r.baselineBefore} tps before the hub's run, ${r.baselineAfter} after)`),
+    ...ratioOf(report, 'hot', 'spread'),
+    '',
+    'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
+    ...report.claims.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
+    ...(report.claims.length > 1 ? [`  largest ÷ smallest queue, p50: ${(report.claims.at(-1)!.p50Ms / report.claims[0]!.p50Ms).toFixed(2)}`] : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function ratioOf(report: Report, a: 'hot', b: 'spread'): string[] {
+  const [x, y] = [report.ratios.find((r) => r.scenario === a), report.ratios.find((r) => r.scenario === b)];
+  return x && y ? [`ratio ${a} ÷ ${b}: ${x.hubRps} ÷ ${y.hubRps} req/s = ${(x.hubRps / y.hubRps).toFixed(2)}`] : [];
 }
 
 export async function save(report: Report): Promise<void> {

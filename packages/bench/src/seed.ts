@@ -10,13 +10,13 @@ export interface Seeded {
   merchants: Array<{ merchantId: number; token: string; orderId: number }>;
   offers: { spread: number; hot: number; baselineSpread: number; baselineHot: number };
   priceMinor: number;
-  keysPerOffer: number;
   seconds: number;
 }
 
 const UPLOAD_BATCH = 5000;
 
-export async function seed(url: string, plan: { merchants: number; keysPerOffer: number }): Promise<Seeded> {
+/** keys: per offer kind; the baseline offers are bought from twice (before and after the hub's run). */
+export async function seed(url: string, plan: { merchants: number; keys: { hub: number; baseline: number } }): Promise<Seeded> {
   const started = performance.now();
   const admin = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${url}/admin/v1${route}`, {
@@ -32,7 +32,8 @@ export async function seed(url: string, plan: { merchants: number; keysPerOffer:
   for (const [name, id] of Object.entries(offers)) {
     await admin('PUT', `/offers/${id}`, { productName: 'Bench Card', offerName: name, price: '1.00', currency: 'USD' });
   }
-  await Promise.all(Object.values(offers).map((id) => uploadKeys(admin, id, plan.keysPerOffer)));
+  const keys = { spread: plan.keys.hub, hot: plan.keys.hub, baselineSpread: plan.keys.baseline, baselineHot: plan.keys.baseline };
+  await Promise.all(Object.entries(offers).map(([name, id]) => uploadKeys(admin, id, keys[name as keyof typeof keys])));
 
   const merchants: Seeded['merchants'] = [];
   for (let i = 0; i < plan.merchants; i++) {
@@ -48,7 +49,7 @@ export async function seed(url: string, plan: { merchants: number; keysPerOffer:
     }).then((r) => r.json());
     merchants.push({ merchantId: merchant.id, token: shop.token, orderId: order.orderId });
   }
-  return { merchants, offers, priceMinor: 100, keysPerOffer: plan.keysPerOffer, seconds: (performance.now() - started) / 1000 };
+  return { merchants, offers, priceMinor: 100, seconds: (performance.now() - started) / 1000 };
 }
 
 async function uploadKeys(admin: (m: string, r: string, b?: unknown) => Promise<any>, offerId: number, count: number): Promise<void> {

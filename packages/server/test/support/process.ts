@@ -1,12 +1,13 @@
 /**
- * A hub as a separate OS process, started the way an operator starts it (node src/main.ts),
+ * A hub as a separate OS process, started the way an operator starts it (`dropgate serve`),
  * for what only a real process shows: SIGTERM draining, SIGKILL crashes, restarts, several
  * instances on one database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/dropgate.js', import.meta.url));
 
 export interface HubProcess {
   child: ChildProcess;
@@ -20,7 +21,9 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
   // The run's own DATABASE_URL (CI's external server) is not the process's: a test that wants one
   // passes it in `env`; otherwise the process starts its embedded PostgreSQL, as an operator's would.
   const { DATABASE_URL: _runDatabase, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The bin's shebang finds `node` on PATH: this process's own Node goes first.
+  const PATH = `${path.dirname(process.execPath)}${path.delimiter}${inherited.PATH ?? ''}`;
+  const child = spawn(BIN, ['serve'], { env: { ...inherited, PATH, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

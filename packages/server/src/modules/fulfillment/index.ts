@@ -16,7 +16,7 @@ import * as jobs from './repository.ts';
 import type { FulfilmentWorker } from './worker.ts';
 
 export { FulfilmentWorker, type WorkerDeps, type WorkerLog, type WorkerOptions } from './worker.ts';
-export { queueSize } from './repository.ts';
+export { queueSize, claimDue } from './repository.ts';
 
 /**
  * create-order: accepts the order, and if it waits on a supplier, gives a fast supplier up to

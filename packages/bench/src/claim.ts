@@ -1,0 +1,91 @@
+/**
+ * How long a worker takes to claim due status checks while N orders wait on a supplier. It runs
+ * the worker's own claim (`claimDue`, the statement every hub instance issues each poll) on a
+ * database of its own on the same server, so that no running worker takes the jobs meanwhile.
+ *
+ * The queue grows 1,000 → 100,000 → 1,000,000 (1,000 → 10,000 in --quick): PROCESSING orders,
+ * each with a `poll` job due somewhere in the four minutes around now, as CodeGames' 2-minute
+ * status checks leave them; about half are due at any time. A claim must cost the same at every
+ * size: it reads the due_at index from its low end and stops after `limit` rows.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { claimDue, createPool, migrate } from '@dropgate/server';
+import { createDatabase } from './database.ts';
+
+export interface ClaimFigures {
+  waiting: number;
+  claims: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+/** The worker's defaults: 8 jobs per claim, a lease of the slowest timeout plus 5 s. */
+const CLAIM_LIMIT = 8;
+const LEASE_MARGIN_MS = 5_000;
+const INSERT_BATCH = 100_000;
+
+export async function claimScenario(serverUrl: string, sizes: number[], claims: number): Promise<ClaimFigures[]> {
+  const database = await createDatabase(serverUrl, 'dropgate_claim');
+  const pool = createPool(database.url, 2);
+  try {
+    await migrate(pool);
+    await seedCatalog(pool);
+    const figures: ClaimFigures[] = [];
+    let waiting = 0;
+    for (const size of sizes) {
+      for (; waiting < size; waiting += Math.min(INSERT_BATCH, size - waiting)) {
+        await insertWaitingOrders(pool, waiting, Math.min(INSERT_BATCH, size - waiting));
+      }
+      await pool.query('VACUUM ANALYZE fulfilment_jobs');
+      await pool.query('VACUUM ANALYZE orders');
+      figures.push({ waiting, claims, ...(await timeClaims(pool, claims)) });
+    }
+    return figures;
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
+}
+
+async function timeClaims(pool: pg.Pool, claims: number): Promise<{ p50Ms: number; p95Ms: number; maxMs: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < claims; i++) {
+    const started = performance.now();
+    const claimed = await claimDue(pool, new Date(), LEASE_MARGIN_MS, CLAIM_LIMIT);
+    times.push(performance.now() - started);
+    if (claimed.length !== CLAIM_LIMIT) throw new Error(`claim ${i} found ${claimed.length} due jobs, expected ${CLAIM_LIMIT}: too few waiting for the run`);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
+  return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
+}
+
+/** One merchant, shop, USD offer and CodeGames supplier source: what the waiting orders reference. */
+async function seedCatalog(pool: pg.Pool): Promise<void> {
+  await pool.query(`
+    INSERT INTO merchants (id, name) OVERRIDING SYSTEM VALUE VALUES (1, 'claim bench');
+    INSERT INTO accounts (merchant_id, balance) VALUES (1, 0);
+    INSERT INTO shops (id, merchant_id, name, token_hash) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'claim bench', '\\x${randomBytes(32).toString('hex')}');
+    INSERT INTO offers (id, product_name, offer_name, price, currency, returns_key) VALUES (1, 'Claim Bench', 'Card', 100, 'USD', true);
+    INSERT INTO suppliers (id, kind, name, base_url) OVERRIDING SYSTEM VALUE VALUES (1, 'codegames', 'claim bench', 'http://127.0.0.1:9');
+    INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency) VALUES (1, 0, 1, 'card', 90, 'USD');`);
+}
+
+/**
+ * Orders as place_order and the worker leave them while a supplier's answer is pending. Only the
+ * rows a claim reads are written (no ledger rows): this database exists for the timing only.
+ */
+async function insertWaitingOrders(pool: pg.Pool, from: number, count: number): Promise<void> {
+  await pool.query(`
+    WITH placed AS (
+      INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price, currency,
+                          usd_per_unit, amount_usd, sandbox, returns_key, status, protocol, charged_price, supplier_id, supplier_txn_id)
+      SELECT 1, 1, 'claim-' || n, 1, 'Claim Bench', 'Card', 1, 100, 'USD', 1, 100, false, true, 'PROCESSING', 'partner', 100, 1, 'claim-' || n
+        FROM generate_series($1::bigint + 1, $1::bigint + $2) AS n
+      RETURNING id)
+    INSERT INTO fulfilment_jobs (order_id, source_index, phase, attempts, due_at)
+    SELECT id, 0, 'poll', (random() * 99)::int, now() + (random() * 240 - 120) * interval '1 second' FROM placed`,
+  [from, count]);
+}
