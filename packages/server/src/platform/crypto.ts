@@ -3,7 +3,7 @@
  * enough); stock keys are sealed with AES-256-GCM and fingerprinted with HMAC-SHA256 so that
  * duplicates are found without decrypting. Both subkeys derive from one master secret.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 
 export function generateToken(): string {
   return randomBytes(16).toString('hex');
@@ -17,13 +17,15 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export class KeyVault {
-  readonly #encryptionKey: Buffer;
-  readonly #fingerprintKey: Buffer;
+  // KeyObjects, made once: given a raw Buffer, every cipher and HMAC call builds a KeyObject of its
+  // own, which cost 5-8x the sealing itself (measured on Node 24; see docs/benchmarks.md).
+  readonly #encryptionKey: KeyObject;
+  readonly #fingerprintKey: KeyObject;
 
   constructor(masterSecret: Buffer) {
     if (masterSecret.length !== 32) throw new Error('the key-encryption secret must be 32 bytes');
-    this.#encryptionKey = Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-encryption', 32));
-    this.#fingerprintKey = Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-fingerprint', 32));
+    this.#encryptionKey = createSecretKey(Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-encryption', 32)));
+    this.#fingerprintKey = createSecretKey(Buffer.from(hkdfSync('sha256', masterSecret, '', 'dropgate/stock-key-fingerprint', 32)));
   }
 
   /** iv || tag || ciphertext */
