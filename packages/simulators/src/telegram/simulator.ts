@@ -27,6 +27,8 @@ export interface TelegramBotApiSimulator {
   url: string;
   /** Calls received per method. */
   readonly calls: Record<string, number>;
+  /** getUpdates calls that overlapped another poller's (Telegram answers the older one 409 Conflict). */
+  readonly conflicts: { count: number };
   /** A user sends `text` to the bot: an update for getUpdates, or a webhook call. */
   userWrites(user: TelegramUserSpec, text?: string): void;
   /** What the bot sent (sendMessage), oldest first. */
@@ -57,6 +59,7 @@ const MAX_POLL_S = 50;
 export async function startTelegramBotApiSimulator(options: TelegramBotApiSimulatorOptions): Promise<TelegramBotApiSimulator> {
   const bot = options.bot ?? { id: 7_000_000_001, username: 'dropgate_demo_bot', first_name: 'Dropgate' };
   const calls: Record<string, number> = {};
+  const conflicts = { count: 0 };
   const users = new Map<number, TelegramUserSpec>();
   let updates: Update[] = [];
   let nextUpdateId = 100_000;
@@ -122,6 +125,13 @@ export async function startTelegramBotApiSimulator(options: TelegramBotApiSimula
     const offset = Number(params.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100)));
     const timeout = Math.min(MAX_POLL_S, Math.max(0, Number(params.timeout ?? 0)));
+    // Telegram allows one poller: a second getUpdates terminates the one still waiting.
+    for (const other of waiters.filter((w) => w.exchange.isOpen())) {
+      conflicts.count += 1;
+      other.done = true;
+      other.exchange.send(failure(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'));
+    }
+    waiters = [];
     if (offset > 0) updates = updates.filter((u) => u.update_id >= offset);
     const ready = updates.slice(0, limit);
     if (ready.length > 0 || timeout === 0) return exchange.send(ok(ready));
@@ -165,6 +175,7 @@ export async function startTelegramBotApiSimulator(options: TelegramBotApiSimula
   return {
     url: server.url,
     calls,
+    conflicts,
     userWrites(user, text = '/start') {
       users.set(user.id, user);
       const from = { id: user.id, is_bot: false, first_name: user.first_name, ...(user.username !== undefined && { username: user.username }) };

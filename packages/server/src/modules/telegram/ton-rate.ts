@@ -47,10 +47,11 @@ export class TonRate {
   async current(): Promise<RateReading | undefined> {
     const { url, cacheMs, maxAgeMs, fallback, clock } = this.#options;
     const ageOf = (at: Date | undefined) => (at === undefined ? Infinity : clock.now().getTime() - at.getTime());
-    if (url !== undefined && ageOf(this.#last?.at) >= cacheMs && ageOf(this.#lastAttemptAt) >= cacheMs) {
-      this.#inFlight ??= this.#refresh(url).finally(() => (this.#inFlight = undefined));
-      await this.#inFlight;
+    if (url !== undefined && !this.#inFlight && ageOf(this.#last?.at) >= cacheMs && ageOf(this.#lastAttemptAt) >= cacheMs) {
+      this.#inFlight = this.#refresh(url).finally(() => (this.#inFlight = undefined));
     }
+    // Everyone who comes while a fetch is out waits for it (it is bounded by timeoutMs).
+    if (this.#inFlight) await this.#inFlight;
     if (this.#last && ageOf(this.#last.at) <= maxAgeMs) return { usdPerTon: this.#last.usdPerTon, source: 'live', fetchedAt: this.#last.at };
     if (fallback !== undefined) return { usdPerTon: fallback, source: 'fallback', fetchedAt: null };
     return undefined;
