@@ -113,6 +113,20 @@ describe('Telegram Stars: find-one and live pricing', () => {
     });
   });
 
+  it('the operator sees the rate in use and the listed offers (50, 100, 500, 1000) at their current price', async () => {
+    rateIs('2.58');
+    expect(await op.ok('GET', '/telegram/stars')).toEqual({
+      enabled: true, bot: null, marginPercent: '1.00', tolerancePercent: '1.00',
+      rate: { usdPerTon: '2.58', source: 'live', fetchedAt: expect.any(String) },
+      offers: [
+        { offerId: 'telegram_stars_50', price: '0.39', currency: 'USD' },
+        { offerId: 'telegram_stars_100', price: '0.78', currency: 'USD' },
+        { offerId: 'telegram_stars_500', price: '3.91', currency: 'USD' },
+        { offerId: 'telegram_stars_1000', price: '7.82', currency: 'USD' },
+      ],
+    });
+  });
+
   it('prices any N from 1 to 2500 at several rates, rounding half-up without floats', async () => {
     const { api } = await funded();
     const cases: Array<[string, number, number]> = [
