@@ -21,7 +21,7 @@ export interface BaselineFigures {
 
 /** PLACE_ORDER_SQL with its $n parameters bound to pgbench expressions. */
 export function pgbenchScript(offerId: number, priceMinor: number, merchants: { from: number; to: number }): string {
-  const bindings = [':m', ':m', String(offerId), String(priceMinor), `'pgb-' || :client_id || '-' || :r`, 'NULL', 'NULL', 'NULL', `'partner'`];
+  const bindings = [':m', ':m', String(offerId), String(priceMinor), `'pgb-' || :client_id || '-' || :r`, 'NULL', 'NULL', 'NULL', `'partner'`, 'NULL', 'NULL', 'NULL', 'NULL'];
   const sql = PLACE_ORDER_SQL.replace(/\$(\d+)/g, (_, n: string) => {
     const value = bindings[Number(n) - 1];
     if (value === undefined) throw new Error(`PLACE_ORDER_SQL uses $${n}, which the baseline does not bind: update pgbench.ts`);

@@ -3,6 +3,7 @@
  * exactly; extensions are marked. One source for validation, serialisation, OpenAPI and types.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { StarsFulfillmentData, StarsOfferId } from './telegram.ts';
 
 /** Money on the wire: a JSON number with at most two decimals (checked exactly at the edge). */
 export const Money = Type.Number({ description: 'Amount with at most 2 decimals, e.g. 560.10' });
@@ -16,13 +17,19 @@ export const OrderStatus = Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s))
 export type OrderStatus = Static<typeof OrderStatus>;
 
 export const OfferId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'A number, not a string' });
+/**
+ * find-one and create-order also sell Telegram Stars, whose ids are strings ("telegram_stars_100"):
+ * the one exception to numeric ids. The number comes first, so "999" is still refused as
+ * "must be a whole number, not a string".
+ */
+export const AnyOfferId = Type.Union([OfferId, StarsOfferId]);
 export const OrderId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export const TransactionId = Type.String({ minLength: 1, maxLength: 128, description: 'Your unique id for this purchase (idempotency key, unique per shop)' });
 
 const Strict = { additionalProperties: false } as const;
 
 // ---- requests ----
-export const FindOneRequest = Type.Object({ offerId: OfferId }, Strict);
+export const FindOneRequest = Type.Object({ offerId: AnyOfferId }, Strict);
 export type FindOneRequest = Static<typeof FindOneRequest>;
 
 export const Customer = Type.Object(
@@ -35,7 +42,7 @@ export const Customer = Type.Object(
 );
 
 export const CreateOrderRequest = Type.Object(
-  { offerId: OfferId, price: Money, transactionId: TransactionId, customer: Type.Optional(Customer) },
+  { offerId: AnyOfferId, price: Money, transactionId: TransactionId, customer: Type.Optional(Customer) },
   Strict,
 );
 export type CreateOrderRequest = Static<typeof CreateOrderRequest>;
@@ -95,7 +102,7 @@ export const TransactionsResponse = Type.Object({ transactions: Type.Array(Trans
 export type TransactionsResponse = Static<typeof TransactionsResponse>;
 
 export const OfferResponse = Type.Object({
-  offerId: OfferId,
+  offerId: AnyOfferId,
   productName: Type.String(),
   offerName: Type.String(),
   count: Type.Integer(),
@@ -111,13 +118,14 @@ export const OrderResponse = Type.Object({
   count: Type.Integer(),
   price: Type.Number(),
   currency: Currency,
-  offerId: OfferId,
+  offerId: AnyOfferId,
   productName: Type.String(),
   offerName: Type.String(),
   status: OrderStatus,
   isReturnDataForCustomer: Type.Boolean(),
   key: Type.Optional(Type.String({ description: 'Only when COMPLETED and isReturnDataForCustomer' })),
   message: Type.Optional(Type.String({ description: 'Why a CANCELED order was canceled' })),
+  fulfillmentData: Type.Optional({ ...StarsFulfillmentData, description: 'Telegram Stars: what the delivery did (or why it failed)' }),
   createdAt: Type.String({ description: 'ISO 8601, UTC, milliseconds' }),
 });
 export type OrderResponse = Static<typeof OrderResponse>;

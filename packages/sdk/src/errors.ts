@@ -55,3 +55,19 @@ export class TransportError extends Error {
     this.body = extra.body;
   }
 }
+
+/** The stars provider refused a transfer in its error shape: nothing was sent. */
+export class StarsProviderError extends Error {
+  override readonly name = 'StarsProviderError';
+  readonly code: string;
+  readonly httpStatus: number;
+  /** Seconds to wait before trying again (429). */
+  readonly retryAfterS: number | undefined;
+
+  constructor(code: string, httpStatus: number, message: string, retryAfterS: number | undefined) {
+    super(message);
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.retryAfterS = retryAfterS;
+  }
+}

@@ -11,7 +11,9 @@ export type {
 } from './partner-api-client.ts';
 export { CodeGamesClient } from './codegames-client.ts';
 export type { CodeGamesClientOptions, CodeGamesPayment } from './codegames-client.ts';
-export { PartnerApiError, TransportError } from './errors.ts';
+export { StarsProviderClient } from './stars-provider-client.ts';
+export type { StarsProviderClientOptions } from './stars-provider-client.ts';
+export { PartnerApiError, StarsProviderError, TransportError } from './errors.ts';
 export type { TransportErrorKind } from './errors.ts';
 export type {
   CodeGamesCheckResponse,
@@ -19,4 +21,6 @@ export type {
   CodeGamesStatusResponse,
   CodeGamesStatus,
   ErrorCode,
+  StarsTransfer,
+  StarsTransferRequest,
 } from '@dropgate/contract';

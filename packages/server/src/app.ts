@@ -11,6 +11,7 @@ import { installErrorHandling } from './platform/http/error-handler.ts';
 import { installValidation } from './platform/http/validation.ts';
 import { codeGamesApi } from './protocols/codegames/index.ts';
 import { partnerApi } from './protocols/partner-api/index.ts';
+import { telegramWebhook } from './protocols/telegram-bot/index.ts';
 import { adminApi } from './admin-api/index.ts';
 
 /** Bodies above this answer INVALID_REQUEST_BODY (413): no call of ours needs more. */
@@ -53,5 +54,6 @@ export async function buildApp(options: { logger?: FastifyServerOptions['logger'
 export async function registerApis(app: FastifyInstance, hub: Hub): Promise<void> {
   await app.register(partnerApi, { hub });
   await app.register(codeGamesApi, { hub });
+  await app.register(telegramWebhook, { hub });
   await app.register(adminApi, { hub, prefix: '/admin/v1' });
 }

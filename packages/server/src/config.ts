@@ -2,6 +2,8 @@
  * Configuration comes from the environment only, validated at boot: every problem is reported
  * at once, by variable name, before anything starts. docs/configuration.md lists each variable.
  */
+import { parseDecimal } from './platform/decimal.ts';
+
 export interface Config {
   port: number;
   host: string;
@@ -20,6 +22,44 @@ export interface Config {
   orderWaitMs: number;
   workerPollMs: number;
   workerConcurrency: number;
+  /** Telegram Stars; undefined when no provider is configured (Stars are then not sold). */
+  stars: StarsConfig | undefined;
+  tonRate: TonRateConfig;
+  /** The hub's Telegram bot; undefined when no token is configured (user-info then knows nobody). */
+  telegram: TelegramConfig | undefined;
+}
+
+export interface StarsConfig {
+  providerUrl: string;
+  /** A secret: never logged, never answered. */
+  providerToken: string | undefined;
+  providerTimeoutMs: number;
+  statusIntervalS: number;
+  statusAttempts: number;
+  /** Provider calls per second, across every instance of the deployment. */
+  rateLimit: number;
+  /** Percent with at most 2 decimals, e.g. "1.5". */
+  marginPercent: string;
+  tolerancePercent: string;
+}
+
+export interface TonRateConfig {
+  url: string | undefined;
+  field: string;
+  cacheS: number;
+  maxAgeS: number;
+  /** USD per TON, used when no fetched rate is fresh enough. */
+  fallback: string | undefined;
+  timeoutMs: number;
+}
+
+export interface TelegramConfig {
+  /** A secret: never logged, never answered. */
+  botToken: string;
+  apiRoot: string;
+  mode: 'polling' | 'webhook';
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -30,11 +70,13 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
+  // Secrets are named, never echoed: a boot error goes to the terminal and to log collectors.
+  const SECRETS = new Set(['DROPGATE_ADMIN_TOKEN', 'DROPGATE_SECRET_KEY', 'DROPGATE_STARS_PROVIDER_TOKEN', 'DROPGATE_TELEGRAM_BOT_TOKEN', 'DROPGATE_TELEGRAM_WEBHOOK_SECRET']);
   const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = parse(raw);
-    if (value === undefined) problems.push(`${name}=${JSON.stringify(raw)}: expected ${expected}`);
+    if (value === undefined) problems.push(`${SECRETS.has(name) ? name : `${name}=${JSON.stringify(raw)}`}: expected ${expected}`);
     return value ?? fallback;
   };
   const port = (raw: string) => (/^\d+$/.test(raw) && Number(raw) <= 65535 ? Number(raw) : undefined);
@@ -48,6 +90,27 @@ export function loadConfig(env: Env = process.env): Config {
   const url = (raw: string) => (/^postgres(ql)?:\/\//.test(raw) ? raw : undefined);
   const adminToken = (raw: string) => (raw.length >= 16 ? raw : undefined);
   const secret = (raw: string) => (/^[0-9a-fA-F]{64}$/.test(raw) ? raw.toLowerCase() : undefined);
+  const httpUrl = (raw: string) => {
+    try {
+      const parsed = new URL(raw);
+      return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !raw.endsWith('/') ? raw : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const decimal = (maxPlaces: number, max: number) => (raw: string) => {
+    const value = parseDecimal(raw, maxPlaces);
+    return value !== undefined && Number(value) <= max ? value : undefined;
+  };
+  const positiveRate = (raw: string) => {
+    const value = parseDecimal(raw, 12);
+    return value !== undefined && /[1-9]/.test(value) && Number(value) < 1e6 ? value : undefined;
+  };
+  const between = (min: number, max: number) => (raw: string) =>
+    /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max ? Number(raw) : undefined;
+  const botToken = (raw: string) => (/^\d{1,20}:[A-Za-z0-9_-]{1,200}$/.test(raw) ? raw : undefined);
+  const mode = (raw: string) => (raw === 'polling' || raw === 'webhook' ? raw : undefined);
+  const webhookSecret = (raw: string) => (/^[A-Za-z0-9_-]{1,256}$/.test(raw) ? raw : undefined);
   const level = (raw: string) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : undefined);
 
   const config: Config = {
@@ -64,7 +127,46 @@ export function loadConfig(env: Env = process.env): Config {
     orderWaitMs: read('DROPGATE_ORDER_WAIT_MS', 2000, milliseconds, 'milliseconds 0-60000'),
     workerPollMs: read('DROPGATE_WORKER_POLL_MS', 1000, positive(60_000), 'milliseconds 1-60000'),
     workerConcurrency: read('DROPGATE_WORKER_CONCURRENCY', 8, positive(256), 'a number 1-256'),
+    stars: undefined,
+    tonRate: {
+      url: read<string | undefined>('DROPGATE_TON_RATE_URL', undefined, httpUrl, 'an http(s) URL without a trailing /'),
+      field: read('DROPGATE_TON_RATE_FIELD', 'price', (raw) => (/^[\w-]+(\.[\w-]+)*$/.test(raw) ? raw : undefined), 'a dot path such as price or the-open-network.usd'),
+      cacheS: read('DROPGATE_TON_RATE_CACHE_S', 30, between(0, 3600), 'seconds 0-3600'),
+      maxAgeS: read('DROPGATE_TON_RATE_MAX_AGE_S', 300, between(1, 86_400), 'seconds 1-86400'),
+      fallback: read<string | undefined>('DROPGATE_TON_RATE_FALLBACK', undefined, positiveRate, 'USD per TON, a positive decimal with at most 12 decimals'),
+      timeoutMs: read('DROPGATE_TON_RATE_TIMEOUT_MS', 3000, between(100, 60_000), 'milliseconds 100-60000'),
+    },
+    telegram: undefined,
   };
+  const providerUrl = read<string | undefined>('DROPGATE_STARS_PROVIDER_URL', undefined, httpUrl, 'an http(s) URL without a trailing /');
+  if (providerUrl !== undefined) {
+    config.stars = {
+      providerUrl,
+      providerToken: read<string | undefined>('DROPGATE_STARS_PROVIDER_TOKEN', undefined, text, 'a token'),
+      providerTimeoutMs: read('DROPGATE_STARS_PROVIDER_TIMEOUT_MS', 10_000, between(100, 600_000), 'milliseconds 100-600000'),
+      statusIntervalS: read('DROPGATE_STARS_STATUS_INTERVAL_S', 30, between(1, 86_400), 'seconds 1-86400'),
+      statusAttempts: read('DROPGATE_STARS_STATUS_ATTEMPTS', 20, between(1, 10_000), 'a number 1-10000'),
+      rateLimit: read('DROPGATE_STARS_RATE_LIMIT', 30, between(1, 1000), 'calls per second 1-1000'),
+      marginPercent: read('DROPGATE_STARS_MARGIN_PERCENT', '0', decimal(2, 100), 'a percentage 0-100 with at most 2 decimals'),
+      tolerancePercent: read('DROPGATE_STARS_PRICE_TOLERANCE_PERCENT', '1', decimal(2, 50), 'a percentage 0-50 with at most 2 decimals'),
+    };
+    if (config.tonRate.url === undefined && config.tonRate.fallback === undefined) {
+      problems.push('DROPGATE_STARS_PROVIDER_URL: Telegram Stars need a price: set DROPGATE_TON_RATE_URL, DROPGATE_TON_RATE_FALLBACK, or both');
+    }
+  }
+  const token = read<string | undefined>('DROPGATE_TELEGRAM_BOT_TOKEN', undefined, botToken, 'a bot token from @BotFather (digits:characters)');
+  if (token !== undefined) {
+    config.telegram = {
+      botToken: token,
+      apiRoot: read('DROPGATE_TELEGRAM_API_ROOT', 'https://api.telegram.org', httpUrl, 'an http(s) URL without a trailing /'),
+      mode: read<'polling' | 'webhook'>('DROPGATE_TELEGRAM_MODE', 'polling', mode, 'polling or webhook'),
+      webhookUrl: read<string | undefined>('DROPGATE_TELEGRAM_WEBHOOK_URL', undefined, httpUrl, 'an http(s) URL'),
+      webhookSecret: read<string | undefined>('DROPGATE_TELEGRAM_WEBHOOK_SECRET', undefined, webhookSecret, '1-256 letters, digits, _ or -'),
+    };
+    if (config.telegram.mode === 'webhook' && config.telegram.webhookUrl === undefined) {
+      problems.push('DROPGATE_TELEGRAM_WEBHOOK_URL: webhook mode needs the public URL of this hub\'s /telegram/webhook');
+    }
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

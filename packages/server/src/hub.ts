@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { OfferCatalog } from './modules/catalog/index.ts';
 import type { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import type { ShopTokens } from './modules/merchants/index.ts';
+import type { TelegramBot, TelegramStars } from './modules/telegram/index.ts';
 import type { KeyVault } from './platform/crypto.ts';
 
 /** What request handlers need, passed explicitly: the database, the key vault, the worker. */
@@ -17,4 +18,8 @@ export interface Hub {
   worker: FulfilmentWorker;
   /** How long create-order waits for a fast supplier. */
   orderWaitMs: number;
+  /** Telegram Stars pricing; undefined when no stars provider is configured (Stars are not sold). */
+  stars: TelegramStars | undefined;
+  /** The hub's Telegram bot; undefined when no bot token is configured. */
+  telegramBot: TelegramBot | undefined;
 }

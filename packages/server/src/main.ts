@@ -3,6 +3,7 @@
  * requests and stops the embedded database cleanly.
  */
 import { ConfigError, loadConfig } from './config.ts';
+import { DEMO_STARS_USER } from './seed/demo-stars.ts';
 import { DEMO_SUPPLIER_OFFER } from './seed/demo-supplier.ts';
 import { startHub } from './start.ts';
 
@@ -30,6 +31,7 @@ export async function serve(): Promise<void> {
   if (running.demo) {
     lines.push(`  Try: curl -s ${running.url}/api/v1/balance -H 'Authorization: ${running.demo.shopToken}'`);
     lines.push(`  Offer ${DEMO_SUPPLIER_OFFER} is fulfilled by a simulated supplier: create-order answers PROCESSING, order-status soon COMPLETED`);
+    lines.push(`  Telegram Stars: find-one {"offerId":"telegram_stars_100"}, then create-order with gameUserId "${DEMO_STARS_USER.id}" (user-info finds @${DEMO_STARS_USER.username}); a simulated provider delivers`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

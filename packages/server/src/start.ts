@@ -17,10 +17,13 @@ import { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import { ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine } from './modules/orders/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import { configureStarsProvider } from './modules/suppliers/index.ts';
+import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './suppliers/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
-import { ChangeFeed, createPool, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
+import { ChangeFeed, createPool, migrate, SlotLimiter, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
 import { seedDemo, type DemoCredentials } from './seed/demo.ts';
+import { startDemoStars } from './seed/demo-stars.ts';
 import { startDemoSupplier } from './seed/demo-supplier.ts';
 
 export interface RunningHub {
@@ -47,26 +50,38 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const pool = createPool(databaseUrl, config.dbPoolSize);
   let feed: ChangeFeed | undefined;
+  let demoStars: Awaited<ReturnType<typeof startDemoStars>> | undefined;
+  let telegramBot: TelegramBot | undefined;
   try {
     await migrate(pool);
     const vault = new KeyVault(await loadSecret(config));
     const admin = await resolveAdminToken(pool, config.adminToken);
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
     const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
+    // The demo's Telegram Stars run on simulators, unless the environment configures real ones.
+    demoStars = config.demo ? await startDemoStars(config) : undefined;
+    const { stars: starsConfig, tonRate: rateConfig, telegram: botConfig } = demoStars?.config ?? config;
     const app = await buildApp(options);
     feed = new ChangeFeed(databaseUrl, app.log);
     await feed.start();
+    const clock = options.clock ?? systemClock;
+    const stars = starsConfig ? await startStars(pool, vault, starsConfig, rateConfig, clock, app.log) : undefined;
+    // Every stars provider call, from any instance, takes a slot here (orders in flight still
+    // reach the provider after Stars are switched off, so the limiter always exists).
+    const starsLimiter = new SlotLimiter(pool, { name: 'telegram-stars-provider', perSecond: starsConfig?.rateLimit ?? 30, maxWaitMs: STARS_MAX_SLOT_WAIT_MS });
     const worker = new FulfilmentWorker(
-      { pool, vault, clock: options.clock ?? systemClock, log: app.log, createAdapter },
+      { pool, vault, clock, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) },
       { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
     );
+    telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
     const hub: Hub = {
       db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs,
-      shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed),
+      shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed), stars, telegramBot,
     };
     await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
+    telegramBot?.start();
     return {
       app,
       hub,
@@ -76,18 +91,48 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       async stop() {
         await drain(app);
         await worker.stop();
+        await telegramBot?.stop();
         await demoSupplier?.stop();
+        await demoStars?.stop();
         await feed?.stop();
         await pool.end();
         await embedded?.stop();
       },
     };
   } catch (error) {
+    await telegramBot?.stop();
+    await demoStars?.stop();
     await feed?.stop();
     await pool.end().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * A stars provider call waits at most this long for its rate-limit slot; beyond, the step is
+ * deferred. It must stay under the fulfilment lease's margin over the supplier timeout (5 s).
+ */
+const STARS_MAX_SLOT_WAIT_MS = 3_000;
+
+/** Telegram Stars: the provider attached to offer 0, and pricing from the TON/USD rate. */
+async function startStars(
+  pool: pg.Pool,
+  vault: KeyVault,
+  stars: NonNullable<Config['stars']>,
+  rate: Config['tonRate'],
+  clock: Clock,
+  log: FastifyInstance['log'],
+): Promise<TelegramStars> {
+  await configureStarsProvider(pool, vault, {
+    baseUrl: stars.providerUrl, token: stars.providerToken, timeoutMs: stars.providerTimeoutMs,
+    statusIntervalS: stars.statusIntervalS, statusAttempts: stars.statusAttempts,
+  }, STARS_OFFER_ID);
+  const tonRate = new TonRate({
+    url: rate.url, field: rate.field, cacheMs: rate.cacheS * 1000, maxAgeMs: rate.maxAgeS * 1000,
+    fallback: rate.fallback, timeoutMs: rate.timeoutMs, clock, log,
+  });
+  return new TelegramStars(tonRate, { marginBp: basisPoints(stars.marginPercent), toleranceBp: basisPoints(stars.tolerancePercent) });
 }
 
 /** The longest a stop waits for in-flight requests before cutting their connections. */

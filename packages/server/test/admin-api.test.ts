@@ -408,6 +408,7 @@ describe('documents and health', () => {
       ['/api/v1/balance', 'get'], ['/api/v1/balance/check', 'post'], ['/api/v1/balance/transactions', 'get'],
       ['/api/v1/offers/find-one', 'post'], ['/api/v1/offers/create-order', 'post'], ['/api/v1/offers/order-status', 'post'],
       ['/api/v1/offers/check-game-data', 'post'], ['/api/v1/offers/cancel-order', 'post'], ['/api/v1/offers/refund-request', 'post'],
+      ['/api/aggregator/a6/telegram/user-info', 'post'],
     ];
     for (const [path, method] of partner) {
       const operation = spec.paths[path]?.[method];
@@ -420,7 +421,8 @@ describe('documents and health', () => {
     expect(transactionParams.sort()).toEqual(['query:limit', 'query:page']);
     const createOrder = spec.paths['/api/v1/offers/create-order'].post.requestBody.content['application/json'].schema;
     expect(createOrder.required.sort()).toEqual(['offerId', 'price', 'transactionId']);
-    expect(createOrder.properties.offerId.type).toBe('integer');
+    // A number, or (Telegram Stars, the one exception) a "telegram_stars_<N>" string.
+    expect(createOrder.properties.offerId.anyOf.map((s: { type: string }) => s.type)).toEqual(['integer', 'string']);
 
     // Every operation is well-formed, and every schema in it compiles as JSON Schema.
     const ajv = new Ajv({ strict: false, allErrors: true });

@@ -70,6 +70,22 @@ describe('hub process', () => {
       }
       const paid = acknowledged.length * 6.05; // 560.10 RUB at 0.0108 = 6.05 USD each
       expect((await call(`${second.url}/api/v1/balance`, { token })).body.balance).toBeCloseTo(1000 - paid, 2);
+
+      // The demo's Telegram Stars, end to end on its simulators: the hint, the price, the bot's
+      // demo user found by user-info, a delivery, and the spec's failing id canceled and refunded.
+      expect(second.output()).toContain('Telegram Stars: find-one {"offerId":"telegram_stars_100"}');
+      const offer = (await api('/offers/find-one', { offerId: 'telegram_stars_100' }, second.url)).body;
+      expect(offer).toMatchObject({ offerId: 'telegram_stars_100', currency: 'USD', price: 0.78 }); // 0.3 TON × 2.58 × 1.01
+      let igor;
+      for (let i = 0; i < 100 && igor?.userInfo?.id === undefined; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        igor = (await call(`${second.url}/api/aggregator/a6/telegram/user-info`, { token, body: { username: '@igoryan34' } })).body;
+      }
+      expect(igor.userInfo).toMatchObject({ id: 143594291, first_name: 'Igor', username: 'igoryan34' });
+      const stars = (await api('/offers/create-order', { offerId: 'telegram_stars_100', price: offer.price, transactionId: 'demo-stars', customer: { gameUserId: '143594291' } }, second.url)).body;
+      expect(stars).toMatchObject({ status: 'COMPLETED', fulfillmentData: { telegram_user_id: 143594291, stars_amount: 100, delivery_status: 'completed' } });
+      const failed = (await api('/offers/create-order', { offerId: 'telegram_stars_50', price: 0.39, transactionId: 'demo-stars-fail', customer: { gameUserId: '123456789' } }, second.url)).body;
+      expect(failed).toMatchObject({ status: 'CANCELED', message: 'Failed to deliver Stars: user not found' });
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
@@ -78,7 +94,11 @@ describe('hub process', () => {
 
   it('refuses to start on invalid configuration, naming each variable', async () => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: 'eighty', DROPGATE_SECRET_KEY: 'short', DATABASE_URL: 'mysql://x' },
+      env: {
+        ...process.env, PORT: 'eighty', DROPGATE_SECRET_KEY: 'short', DATABASE_URL: 'mysql://x',
+        DROPGATE_TELEGRAM_BOT_TOKEN: 'not-a-bot-token-TOPSECRET', DROPGATE_STARS_PROVIDER_URL: 'http://127.0.0.1:9/stars',
+        DROPGATE_STARS_MARGIN_PERCENT: '1.005',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -88,5 +108,11 @@ describe('hub process', () => {
     expect(stderr).toContain('PORT="eighty"');
     expect(stderr).toContain('DROPGATE_SECRET_KEY');
     expect(stderr).toContain('DATABASE_URL');
+    // Secrets are named, never echoed; Stars need a price source; percentages have 2 decimals.
+    expect(stderr).toContain('DROPGATE_TELEGRAM_BOT_TOKEN: expected');
+    expect(stderr).not.toContain('TOPSECRET');
+    expect(stderr).not.toContain('short');
+    expect(stderr).toContain('set DROPGATE_TON_RATE_URL, DROPGATE_TON_RATE_FALLBACK, or both');
+    expect(stderr).toContain('DROPGATE_STARS_MARGIN_PERCENT="1.005"');
   });
 });

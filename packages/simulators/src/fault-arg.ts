@@ -9,6 +9,7 @@ const VALUE_FIELD: Record<string, { field: string; numeric: boolean }> = {
   'pay-fails-then-ok': { field: 'okAfterStatusCalls', numeric: true },
   'processing-then-complete': { field: 'afterStatusCalls', numeric: true },
   'processing-then-cancel': { field: 'afterStatusCalls', numeric: true },
+  'pending-then-complete': { field: 'afterCalls', numeric: true },
 };
 
 export interface FaultArg {

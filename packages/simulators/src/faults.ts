@@ -51,6 +51,7 @@ export function assertFault(fault: { kind: string } & Record<string, unknown>, k
   }
   if (fault.kind === 'pay-fails-then-ok') wholeNumber('okAfterStatusCalls');
   if (fault.kind === 'processing-then-complete' || fault.kind === 'processing-then-cancel') wholeNumber('afterStatusCalls');
+  if (fault.kind === 'pending-then-complete') wholeNumber('afterCalls');
 }
 
 /** Per-target faults with a switch for all: a target's own fault wins over the one for all. */

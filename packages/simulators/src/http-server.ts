@@ -22,6 +22,8 @@ export interface Exchange {
   /** The parsed JSON body; NOT_JSON when the body is not JSON; undefined when there is none. */
   body: unknown;
   send(answer: Answer): void;
+  /** False once the client has gone (a long poll it aborted). */
+  isOpen(): boolean;
 }
 
 export interface JsonServer {
@@ -100,6 +102,7 @@ function exchangeOf(request: IncomingMessage, response: ServerResponse, raw: str
     authorization: request.headers.authorization,
     body,
     send: (answer) => write(response, answer),
+    isOpen: () => !response.destroyed && !response.writableEnded && !request.socket.destroyed,
   };
 }
 

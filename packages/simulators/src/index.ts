@@ -24,3 +24,14 @@ export { GAMESDROP_FAULT_KINDS } from './gamesdrop/faults.ts';
 
 export type { TransportFault } from './faults.ts';
 export type { ListenOptions } from './http-server.ts';
+
+export { startTonRateSimulator, TON_RATE_PATH } from './ton-rate/simulator.ts';
+export type { TonRateSimulator, TonRateSimulatorOptions } from './ton-rate/simulator.ts';
+
+export { startStarsProviderSimulator } from './stars/simulator.ts';
+export type { StarsProviderSimulator, StarsProviderSimulatorOptions, StarsTransferRecord } from './stars/simulator.ts';
+export type { StarsProviderFault } from './stars/faults.ts';
+export { STARS_PROVIDER_FAULT_KINDS } from './stars/faults.ts';
+
+export { startTelegramBotApiSimulator } from './telegram/simulator.ts';
+export type { TelegramBotApiSimulator, TelegramBotApiSimulatorOptions, TelegramUserSpec } from './telegram/simulator.ts';

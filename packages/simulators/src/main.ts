@@ -2,6 +2,9 @@
  * Runs a simulator from a shell, for the demo, benchmarks or poking at it with curl:
  *   node packages/simulators/src/main.ts codegames --port 9101 [--token T] [--fault all=timeout]
  *   node packages/simulators/src/main.ts gamesdrop --port 9102 [--fault 1001=processing-then-complete:2]
+ *   node packages/simulators/src/main.ts ton-rate --port 9103 [--rate 2.58] [--fault all=http-500]
+ *   node packages/simulators/src/main.ts stars --port 9104 [--token T] [--rate-limit 30] [--fault 123456789=user-not-found]
+ *   node packages/simulators/src/main.ts telegram --port 9105 --token 123:ABC [--user 143594291:igoryan34:Igor]
  * Prints the URL and the catalog (never keys), then runs until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
@@ -10,8 +13,14 @@ import { startCodeGamesSimulator } from './codegames/simulator.ts';
 import { parseFaultArg } from './fault-arg.ts';
 import type { GamesDropFault } from './gamesdrop/faults.ts';
 import { startGamesDropSimulator } from './gamesdrop/simulator.ts';
+import type { TransportFault } from './faults.ts';
+import type { StarsProviderFault } from './stars/faults.ts';
+import { startStarsProviderSimulator } from './stars/simulator.ts';
+import { startTelegramBotApiSimulator } from './telegram/simulator.ts';
+import { startTonRateSimulator } from './ton-rate/simulator.ts';
 
-const USAGE = 'usage: main.ts <codegames|gamesdrop> [--port N] [--host H] [--token T] [--fault TARGET=KIND[:VALUE]]...';
+const USAGE = 'usage: main.ts <codegames|gamesdrop|ton-rate|stars|telegram> [--port N] [--host H] [--token T] [--fault TARGET=KIND[:VALUE]]... '
+  + '[--rate USD_PER_TON] [--rate-limit N] [--user ID[:USERNAME[:FIRST_NAME]]]...';
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -22,6 +31,9 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string' },
       fault: { type: 'string', multiple: true, default: [] },
+      rate: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      user: { type: 'string', multiple: true, default: [] },
     },
   });
   const which = positionals[0];
@@ -43,10 +55,40 @@ async function main(argv: string[]): Promise<void> {
     stop = sim.stop;
     lines.push(`GamesDrop simulator at ${sim.url}  (Partner API v1: /api/v1/offers/find-one, create-order, order-status; GET /api/v1/balance)`);
     for (const o of sim.catalog()) lines.push(`  ${o.offerId}  ${o.productName} / ${o.offerName}  ${o.price} ${o.currency}  keys ${o.keysLeft}`);
+  } else if (which === 'ton-rate') {
+    const sim = await startTonRateSimulator({ ...listen, ...(values.rate !== undefined && { usdPerTon: values.rate }) });
+    for (const { target, fault } of faults) {
+      if (target !== 'all') throw new TypeError('ton-rate: faults apply to all (--fault all=KIND)');
+      sim.setFault(fault as TransportFault);
+    }
+    stop = sim.stop;
+    lines.push(`TON/USD rate source at ${sim.url}  (GET ${sim.rateUrl}: {"symbol":"TONUSD","price":"…"})`);
+  } else if (which === 'stars') {
+    const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+    if (rateLimit !== undefined && !(Number.isInteger(rateLimit) && rateLimit >= 0)) throw new TypeError(`--rate-limit ${values['rate-limit']}: a whole number`);
+    const sim = await startStarsProviderSimulator({ ...listen, ...(rateLimit !== undefined && { rateLimit }) });
+    for (const { target, fault } of faults) sim.setFault(target, fault as StarsProviderFault);
+    stop = sim.stop;
+    lines.push(`Telegram Stars provider at ${sim.url}  (POST /v1/transfers {request_id, telegram_user_id, amount}; at most ${rateLimit ?? 30} calls a second)`);
+  } else if (which === 'telegram') {
+    if (listen.token === undefined) throw new TypeError('telegram: --token is required (the bot token the API accepts)');
+    const sim = await startTelegramBotApiSimulator({ ...listen, token: listen.token });
+    for (const { target, fault } of faults) {
+      if (target !== 'all') throw new TypeError('telegram: faults apply to all (--fault all=KIND)');
+      sim.setFault(fault as TransportFault);
+    }
+    for (const user of values.user) {
+      const [id, username, firstName] = user.split(':');
+      if (!/^\d+$/.test(id ?? '')) throw new TypeError(`--user ${user}: expected ID[:USERNAME[:FIRST_NAME]]`);
+      sim.userWrites({ id: Number(id), first_name: firstName || username || `User ${id}`, ...(username && { username }) });
+      lines.push(`  user ${id}${username ? ` @${username}` : ''} wrote /start to the bot`);
+    }
+    stop = sim.stop;
+    lines.unshift(`Telegram Bot API at ${sim.url}  (the bot's API root: /bot<token>/getMe, getUpdates, setWebhook, …)`);
   } else {
     throw new TypeError(USAGE);
   }
-  lines.push(`  auth: ${listen.token === undefined ? 'none (any caller)' : 'the --token, raw in Authorization'}`);
+  if (which !== 'ton-rate' && which !== 'telegram') lines.push(`  auth: ${listen.token === undefined ? 'none (any caller)' : 'the --token, raw in Authorization'}`);
   for (const { target, fault } of faults) lines.push(`  fault: ${target} ${JSON.stringify(fault)}`);
   console.log(lines.join('\n'));
 

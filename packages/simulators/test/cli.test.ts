@@ -60,4 +60,23 @@ describe('simulators CLI', () => {
       expect(await cli.stop()).toBe(0);
     }
   });
+
+  it('stars, ton-rate and telegram: serve what they print, with their faults and users', async () => {
+    const stars = await runCli(['stars', '--token', 'cli-stars', '--fault', '123456789=user-not-found']);
+    const rate = await runCli(['ton-rate', '--rate', '3.5']);
+    const telegram = await runCli(['telegram', '--token', '1:cli-bot', '--user', '143594291:igoryan34:Igor']);
+    try {
+      const failed = await fetch(`${stars.url}/v1/transfers`, {
+        method: 'POST', headers: { authorization: 'cli-stars' }, body: JSON.stringify({ request_id: 'cli-1', telegram_user_id: 123456789, amount: 5 }),
+      });
+      expect(await failed.json()).toMatchObject({ status: 'failed', error: 'user not found' });
+      expect(stars.output()).toContain('fault: 123456789 {"kind":"user-not-found"}');
+      expect((await (await fetch(`${rate.url}/api/v1/rates/ton-usd`)).json()).price).toBe('3.5');
+      expect(telegram.output()).toContain('user 143594291 @igoryan34 wrote /start to the bot');
+      const updates = await (await fetch(`${telegram.url}/bot1:cli-bot/getUpdates`)).json();
+      expect(updates.result[0].message.from).toMatchObject({ id: 143594291, username: 'igoryan34', first_name: 'Igor' });
+    } finally {
+      expect(await Promise.all([stars.stop(), rate.stop(), telegram.stop()])).toEqual([0, 0, 0]);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
+import { telegramRoutes } from './routes/telegram.ts';
 
 export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.addHook('onRequest', operatorAuth(hub));
@@ -17,5 +18,5 @@ export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Pro
     route.schema = { tags: ['Operator API'], security: [{ operatorToken: [] }], ...route.schema };
   });
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  for (const register of [merchantRoutes, catalogRoutes, orderRoutes, supplierRoutes]) register(typed, hub);
+  for (const register of [merchantRoutes, catalogRoutes, orderRoutes, supplierRoutes, telegramRoutes]) register(typed, hub);
 }

@@ -4,16 +4,19 @@
  */
 import { codeGamesAdapter } from './codegames/adapter.ts';
 import { gamesDropAdapter } from './gamesdrop/adapter.ts';
-import type { SupplierAdapter, SupplierConfig } from './types.ts';
+import { starsAdapter } from './stars/adapter.ts';
+import type { AdapterDeps, SupplierAdapter, SupplierConfig } from './types.ts';
 
-export type { SupplierAdapter, SupplierConfig, SupplierKind, SupplierOutcome } from './types.ts';
+export type { AdapterDeps, SupplierAdapter, SupplierConfig, SupplierKind, SupplierOutcome } from './types.ts';
 export { SUPPLIER_KINDS } from './types.ts';
 
-export function createAdapter(config: SupplierConfig): SupplierAdapter {
+export function createAdapter(config: SupplierConfig, deps: AdapterDeps): SupplierAdapter {
   switch (config.kind) {
     case 'codegames':
       return codeGamesAdapter(config);
     case 'gamesdrop':
       return gamesDropAdapter(config);
+    case 'telegram_stars':
+      return starsAdapter(config, deps);
   }
 }

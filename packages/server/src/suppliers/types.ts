@@ -2,18 +2,23 @@
  * The one interface every upstream supplier is reached through. An adapter speaks one protocol
  * and classifies every answer; retries, backoff and polling belong to the fulfilment worker.
  */
-import type { Currency } from '@dropgate/contract';
+import type { Currency, StarsFulfillmentData } from '@dropgate/contract';
 import type { Minor } from '../platform/money.ts';
 
-export type SupplierKind = 'codegames' | 'gamesdrop';
+export type SupplierKind = 'codegames' | 'gamesdrop' | 'telegram_stars';
 
 export type SupplierOutcome =
   /** It happened: the key, if the product has one, and the supplier's own id for it. */
-  | { kind: 'delivered'; key: string | null; upstreamRef: string | null }
-  /** It did not and will not happen at this supplier: fail over to the next source. */
-  | { kind: 'failed'; reason: string }
+  | { kind: 'delivered'; key: string | null; upstreamRef: string | null; fulfillmentData?: StarsFulfillmentData }
+  /**
+   * It did not and will not happen at this supplier: fail over to the next source. A supplier
+   * that delivers to an account says why in words for the merchant (`customerMessage`).
+   */
+  | { kind: 'failed'; reason: string; customerMessage?: string; fulfillmentData?: StarsFulfillmentData }
   /** It may have happened (timeout, 5xx, garbage, still processing): check its status later. */
-  | { kind: 'unknown'; reason: string; upstreamRef?: string | null };
+  | { kind: 'unknown'; reason: string; upstreamRef?: string | null }
+  /** Nothing was sent (the supplier's rate limit is taken): run the same step again later, uncounted. */
+  | { kind: 'deferred'; reason: string; retryAfterMs: number };
 
 export interface PlaceRequest {
   /** Our id for this attempt, sent upstream as its idempotency key: stable across retries. */
@@ -22,6 +27,10 @@ export interface PlaceRequest {
   /** What we agreed to pay, in minor units of costCurrency: the adapter refuses a higher price. */
   cost: Minor;
   costCurrency: Currency;
+  /** The order's player / recipient id (customer.gameUserId), for suppliers that deliver to an account. */
+  gameUserId: string | null;
+  /** Telegram Stars: how many to send (else null). */
+  starsAmount: number | null;
 }
 
 /** A status check carries the original request too: a protocol may need to repeat it to learn the outcome. */
@@ -47,4 +56,11 @@ export interface SupplierConfig {
   statusAttempts: number;
 }
 
+/** The kinds an operator adds; the Telegram Stars provider is configured by environment instead. */
 export const SUPPLIER_KINDS: readonly SupplierKind[] = ['codegames', 'gamesdrop'];
+
+/** What adapters may need besides their config: shared, database-backed helpers. */
+export interface AdapterDeps {
+  /** Telegram Stars: the hub-wide limiter every provider call goes through. */
+  starsLimiter: { acquire(): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> } | undefined;
+}

@@ -118,7 +118,7 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     const request = validRequest(exchange, FindOneRequest);
     if (!request) return;
     answer(exchange, faults.for(request.offerId), () => {
-      const offer = offers.get(request.offerId);
+      const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
       return offer ? ok(offerToWire(offer)) : error('OFFER_NOT_FOUND', 'Offer not found');
     });
   }
@@ -130,7 +130,7 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     answer(exchange, fault, () => {
       const existing = byTransaction.get(request.transactionId);
       if (existing !== undefined) return error('TRANSACTION_DUPLICATE', 'Transaction duplicate', { orderId: existing });
-      const offer = offers.get(request.offerId);
+      const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
       if (!offer) return error('OFFER_NOT_FOUND', 'Offer not found');
       if (fault?.kind === 'wrong-price' || !samePrice(request.price, offer.price)) return error('WRONG_PRICE', 'Wrong offer price');
 

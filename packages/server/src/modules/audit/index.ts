@@ -67,6 +67,12 @@ const CHECKS: Check[] = [
             FROM orders WHERE status = 'COMPLETED' AND returns_key AND NOT sandbox AND delivered_key IS NULL`,
   },
   {
+    invariant: 'a completed Telegram Stars order records its delivery',
+    sql: `SELECT format('order %s (%s stars) is COMPLETED without a completed delivery in its fulfillment data', id, stars_amount) AS detail
+            FROM orders WHERE status = 'COMPLETED' AND stars_amount IS NOT NULL
+             AND fulfillment_data->>'delivery_status' IS DISTINCT FROM 'completed'`,
+  },
+  {
     invariant: 'an order waiting on a supplier has queued work or is in manual review',
     sql: `SELECT format('order %s is PROCESSING with no fulfilment job and no review reason', o.id) AS detail
             FROM orders o WHERE o.status = 'PROCESSING' AND o.review_reason IS NULL

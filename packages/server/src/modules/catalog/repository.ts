@@ -40,7 +40,8 @@ export async function findOffer(db: Db, id: number): Promise<Offer | undefined> 
 }
 
 export async function listOffers(db: Db): Promise<Offer[]> {
-  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o ORDER BY o.id`);
+  // Offer 0 is the Telegram Stars product, configured by environment and sold as telegram_stars_<N>.
+  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o WHERE o.id > 0 ORDER BY o.id`);
   return rows;
 }
 

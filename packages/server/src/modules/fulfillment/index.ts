@@ -9,7 +9,7 @@ import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import {
-  cancelInFlight, completeInFlight, findOrder, orderForShop, orderView, placeOrder, requireInFlight,
+  cancelInFlight, completeInFlight, findOrder, orderForShop, orderView, placeOrder, requireInFlight, setFulfillmentData,
   type NewOrder, type Order, type OrderView, type Protocol,
 } from '../orders/index.ts';
 import * as jobs from './repository.ts';
@@ -52,9 +52,18 @@ export async function cancelByMerchant(pool: pg.Pool, shop: ShopPrincipal, order
   });
 }
 
-/** Operator, from manual review (or any time an order is PROCESSING): completes it with a key. */
+/**
+ * Operator, from manual review (or any time an order is PROCESSING): completes it with a key. A
+ * Telegram Stars order has no key: the operator gives the provider's transaction id instead, and
+ * the merchant sees it in fulfillmentData like a delivery the worker saw.
+ */
 export async function completeByOperator(pool: pg.Pool, vault: KeyVault, orderId: number, key: string | null, reason: string): Promise<Order> {
-  return operatorSettle(pool, orderId, (tx, order) => {
+  return operatorSettle(pool, orderId, async (tx, order) => {
+    if (order.starsAmount !== null) {
+      if (key === null) throw invalidField('key', `order ${orderId} is a Telegram Stars order: give the provider's transaction id as the key`);
+      await setFulfillmentData(tx, order.id, { telegram_user_id: Number(order.gameUserId), stars_amount: order.starsAmount, transaction_id: key, delivery_status: 'completed' });
+      return completeInFlight(tx, order, null, 'operator', reason);
+    }
     if (key === null && order.returnsKey) throw invalidField('key', `order ${orderId}'s offer returns a key: give the key`);
     return completeInFlight(tx, order, key === null ? null : vault.seal(key), 'operator', reason);
   });
@@ -62,7 +71,12 @@ export async function completeByOperator(pool: pg.Pool, vault: KeyVault, orderId
 
 /** Operator: cancels a PROCESSING order and refunds it; its queued work, if any, is dropped. */
 export async function cancelByOperator(pool: pg.Pool, orderId: number, reason: string): Promise<Order> {
-  return operatorSettle(pool, orderId, (tx, order) => cancelInFlight(tx, order, 'operator', reason));
+  return operatorSettle(pool, orderId, async (tx, order) => {
+    if (order.starsAmount !== null) {
+      await setFulfillmentData(tx, order.id, { telegram_user_id: Number(order.gameUserId), stars_amount: order.starsAmount, delivery_status: 'failed', error_message: reason });
+    }
+    return cancelInFlight(tx, order, 'operator', reason);
+  });
 }
 
 async function operatorSettle(

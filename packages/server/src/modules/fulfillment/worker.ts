@@ -11,8 +11,9 @@ import { inTransaction } from '../../platform/db/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import type { SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../suppliers/types.ts';
-import { cancelInFlight, completeInFlight, findOrder, recordSupplierAttempt, recordUpstreamRef, setReviewReason, type Order } from '../orders/index.ts';
+import { cancelInFlight, completeInFlight, findOrder, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, type Order } from '../orders/index.ts';
 import { listSources, supplierConfig, type OfferSource } from '../suppliers/index.ts';
+import { starsCost } from '../telegram/index.ts';
 import * as jobs from './repository.ts';
 
 export interface WorkerLog {
@@ -116,14 +117,19 @@ export class FulfilmentWorker {
   async #callSupplier(job: jobs.ClaimedJob, order: Order, source: OfferSource, supplier: SupplierConfig): Promise<SupplierOutcome> {
     const supplierTxnId = `${order.id}-${job.sourceIndex}`; // stable per source: the upstream idempotency key
     const adapter = this.#deps.createAdapter(supplier);
+    // Telegram Stars cost what their TON price was at the order's rate (the margin is ours).
+    const cost = order.starsAmount !== null && order.tonUsdRate !== null
+      ? { cost: starsCost(order.starsAmount, order.tonUsdRate), costCurrency: 'USD' as const }
+      : { cost: source.cost, costCurrency: source.costCurrency };
     if (order.supplierTxnId !== supplierTxnId) {
       // Recorded before the call, so a crash mid-call still shows which supplier holds the order.
       await inTransaction(this.#deps.pool, (tx) => recordSupplierAttempt(tx, order.id, {
-        supplierId: supplier.id, supplierProductId: source.supplierProductId, cost: source.cost,
-        costCurrency: source.costCurrency, supplierTxnId, upstreamRef: null,
+        supplierId: supplier.id, supplierProductId: source.supplierProductId, ...cost, supplierTxnId, upstreamRef: null,
       }));
     }
-    const request = { supplierTxnId, productId: source.supplierProductId, cost: source.cost, costCurrency: source.costCurrency };
+    const request = {
+      supplierTxnId, productId: source.supplierProductId, ...cost, gameUserId: order.gameUserId, starsAmount: order.starsAmount,
+    };
     try {
       return job.claimedPhase === 'place'
         ? await adapter.place(request)
@@ -140,8 +146,15 @@ export class FulfilmentWorker {
     const actor = supplier ? `supplier:${supplier.id}` : 'system';
     log.info({ orderId: order.id, source: job.sourceIndex, outcome: outcome.kind, reason: 'reason' in outcome ? outcome.reason : undefined }, 'fulfilment: supplier answered');
     await this.#settle(job, async (tx) => {
+      if (outcome.kind === 'deferred') {
+        // Nothing was sent: the same step again later, not counted against the status policy.
+        const phase = job.claimedPhase === 'place' ? 'place' : 'poll';
+        const dueAt = new Date(clock.now().getTime() + outcome.retryAfterMs);
+        return jobs.reschedule(tx, order.id, { sourceIndex: job.sourceIndex, phase, attempts: job.attempts, dueAt, lastOutcome: `deferred: ${outcome.reason}` });
+      }
       if (outcome.kind === 'delivered') {
         if (outcome.upstreamRef) await recordUpstreamRef(tx, order.id, outcome.upstreamRef);
+        if (outcome.fulfillmentData) await setFulfillmentData(tx, order.id, outcome.fulfillmentData);
         if (outcome.key === null && order.returnsKey) {
           await setReviewReason(tx, order.id, `paid upstream at ${supplier?.name}, key missing`);
         } else {
@@ -154,7 +167,8 @@ export class FulfilmentWorker {
         if (next < sources.length) {
           return jobs.reschedule(tx, order.id, { sourceIndex: next, phase: 'place', attempts: 0, dueAt: clock.now(), lastOutcome: `failed: ${outcome.reason}` });
         }
-        await cancelInFlight(tx, order, actor, `No supplier could fulfil the order: ${outcome.reason}`);
+        if (outcome.fulfillmentData) await setFulfillmentData(tx, order.id, outcome.fulfillmentData);
+        await cancelInFlight(tx, order, actor, outcome.customerMessage ?? `No supplier could fulfil the order: ${outcome.reason}`);
         return jobs.deleteJob(tx, order.id);
       }
       if (outcome.upstreamRef) await recordUpstreamRef(tx, order.id, outcome.upstreamRef);

@@ -2,19 +2,19 @@
  * Orders: accepting an order (one statement, see place_order), reading it back, and the
  * state transitions that operators and merchants may ask for, each with its money effect.
  */
-import type { Currency, OrderStatus } from '@dropgate/contract';
+import type { Currency, OrderStatus, StarsFulfillmentData } from '@dropgate/contract';
 import type pg from 'pg';
 import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, assert, invalidField } from '../../platform/errors.ts';
-import type { Minor } from '../../platform/money.ts';
+import { formatMoney, type Minor } from '../../platform/money.ts';
 import { refundOrder } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
 import { findTransition } from './states.ts';
 
-export type { Order, OrderEvent, Protocol, SupplierAttempt } from './repository.ts';
-export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setReviewReason, listInReview } from './repository.ts';
+export type { Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
+export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
@@ -31,6 +31,9 @@ export interface OrderView {
   returnsKey: boolean;
   key: string | undefined;
   message: string | undefined;
+  /** Telegram Stars: how many (the wire's offerId is telegram_stars_<N>), and what the delivery said. */
+  starsAmount: number | undefined;
+  fulfillmentData: StarsFulfillmentData | undefined;
   createdAt: Date;
 }
 
@@ -39,6 +42,8 @@ export interface NewOrder {
   price: Minor;
   transactionId: string;
   customer: { email?: string | undefined; gameUserId?: string | undefined; gameServerId?: string | undefined } | undefined;
+  /** Telegram Stars only (offer 0): the quote the hub computed, which the order is charged. */
+  stars?: repo.StarsTerms | undefined;
 }
 
 const UNIQUE_TRANSACTION = 'DG409';
@@ -56,6 +61,7 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
       gameUserId: order.customer?.gameUserId ?? null,
       gameServerId: order.customer?.gameServerId ?? null,
       protocol,
+      stars: order.stars ?? null,
     });
   } catch (error) {
     // A concurrent create with the same transactionId won the unique slot; ours rolled back whole.
@@ -74,12 +80,23 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
     case 'GAME_USER_ID_REQUIRED':
       throw invalidField('customer.gameUserId', 'is required for this offer');
     case 'WRONG_PRICE':
+      if (order.stars?.quote != null) {
+        const { amount, quote, tolerance } = order.stars;
+        throw new AppError('WRONG_PRICE', `The price must be within ${formatMoney(tolerance)} USD of the current quote for ${amount} Stars, ${formatMoney(quote)} USD; call find-one for it`);
+      }
       throw new AppError('WRONG_PRICE', `The price does not match offer ${order.offerId}'s current price; call find-one for it`);
+    case 'QUOTE_UNAVAILABLE':
+      throw starsQuoteUnavailable();
     case 'RATE_MISSING':
       throw new AppError('SERVICE_UNAVAILABLE', `No exchange rate is set for offer ${order.offerId}'s currency; try again later`);
     case 'INSUFFICIENT_BALANCE':
       throw new AppError('INSUFFICIENT_BALANCE', 'Your balance does not cover this order');
   }
+}
+
+/** Telegram Stars without a trustworthy TON/USD rate are neither priced nor sold. */
+export function starsQuoteUnavailable(): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', 'Telegram Stars cannot be priced now: no fresh TON/USD rate; retry later');
 }
 
 function duplicate(transactionId: string, orderId: number): AppError {
@@ -110,6 +127,8 @@ export function orderView(order: repo.Order, vault: KeyVault): OrderView {
     returnsKey: order.returnsKey,
     key: revealKey(order.id, order, vault),
     message: order.message ?? undefined,
+    starsAmount: order.starsAmount ?? undefined,
+    fulfillmentData: order.fulfillmentData ?? undefined,
     createdAt: order.createdAt,
   };
 }
@@ -131,6 +150,8 @@ function placedView(placed: repo.PlacedOrder, request: NewOrder, vault: KeyVault
     returnsKey: placed.returnsKey!,
     key: revealKey(placed.orderId!, order, vault),
     message: placed.message ?? undefined,
+    starsAmount: request.stars?.amount,
+    fulfillmentData: undefined,
     createdAt: placed.createdAt!,
   };
 }

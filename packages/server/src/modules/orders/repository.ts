@@ -1,4 +1,4 @@
-import type { Currency, OrderStatus } from '@dropgate/contract';
+import type { Currency, OrderStatus, StarsFulfillmentData } from '@dropgate/contract';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import type { Minor } from '../../platform/money.ts';
 
@@ -36,6 +36,10 @@ export interface Order {
   protocol: Protocol;
   /** What was charged, in the offer's currency: the price, or the CodeGames partner price. */
   chargedPrice: Minor;
+  /** Telegram Stars: how many, at which TON/USD rate, and what the delivery said (else null). */
+  starsAmount: number | null;
+  tonUsdRate: string | null;
+  fulfillmentData: StarsFulfillmentData | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -61,7 +65,8 @@ const ORDER_COLUMNS = `id, shop_id AS "shopId", merchant_id AS "merchantId", tra
   supplier_product_id AS "supplierProductId", supplier_cost AS "supplierCost",
   supplier_cost_currency AS "supplierCostCurrency", supplier_cost_usd AS "supplierCostUsd",
   supplier_txn_id AS "supplierTxnId", upstream_ref AS "upstreamRef", review_reason AS "reviewReason",
-  protocol, charged_price AS "chargedPrice", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  protocol, charged_price AS "chargedPrice", stars_amount AS "starsAmount",
+  trim_scale(ton_usd_rate)::text AS "tonUsdRate", fulfillment_data AS "fulfillmentData", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface PlaceOrderInput {
   shopId: number;
@@ -73,10 +78,23 @@ export interface PlaceOrderInput {
   gameUserId: string | null;
   gameServerId: string | null;
   protocol: Protocol;
+  /** Telegram Stars only: the hub's quote and the tolerance around it. */
+  stars: StarsTerms | null;
+}
+
+/** A Telegram Stars order's terms: `quote` is null when no trustworthy TON/USD rate exists. */
+export interface StarsTerms {
+  amount: number;
+  /** USD cents. */
+  quote: Minor | null;
+  /** USD cents the submitted price may differ from the quote. */
+  tolerance: Minor;
+  usdPerTon: string | null;
 }
 
 export type PlaceOutcome =
-  | 'CREATED' | 'DUPLICATE' | 'OFFER_NOT_FOUND' | 'GAME_USER_ID_REQUIRED' | 'WRONG_PRICE' | 'RATE_MISSING' | 'INSUFFICIENT_BALANCE';
+  | 'CREATED' | 'DUPLICATE' | 'OFFER_NOT_FOUND' | 'GAME_USER_ID_REQUIRED' | 'WRONG_PRICE' | 'QUOTE_UNAVAILABLE'
+  | 'RATE_MISSING' | 'INSUFFICIENT_BALANCE';
 
 export interface PlacedOrder {
   outcome: PlaceOutcome;
@@ -98,14 +116,15 @@ export interface PlacedOrder {
 export const PLACE_ORDER_SQL = `SELECT outcome, order_id AS "orderId", status, message, delivered_key AS "deliveredKey",
   product_name AS "productName", offer_name AS "offerName", count, price, currency,
   returns_key AS "returnsKey", sandbox, created_at AS "createdAt"
-  FROM place_order($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+  FROM place_order($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
 
 export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
   const { rows } = await db.query<PlacedOrder>({
     name: 'orders.place',
     text: PLACE_ORDER_SQL,
     values: [input.shopId, input.merchantId, input.offerId, input.price, input.transactionId,
-      input.customerEmail, input.gameUserId, input.gameServerId, input.protocol],
+      input.customerEmail, input.gameUserId, input.gameServerId, input.protocol,
+      input.stars?.amount ?? null, input.stars?.quote ?? null, input.stars?.tolerance ?? null, input.stars?.usdPerTon ?? null],
   });
   return rows[0]!;
 }
@@ -201,6 +220,11 @@ export async function recordSupplierAttempt(tx: Tx, orderId: number, attempt: Su
 /** The supplier's own id for the order, once it is known (used to poll its status). */
 export async function recordUpstreamRef(tx: Tx, orderId: number, upstreamRef: string): Promise<void> {
   await tx.query('UPDATE orders SET upstream_ref = $2 WHERE id = $1', [orderId, upstreamRef]);
+}
+
+/** What a Telegram Stars delivery said, shown to the merchant as fulfillmentData. */
+export async function setFulfillmentData(tx: Tx, orderId: number, data: StarsFulfillmentData): Promise<void> {
+  await tx.query("UPDATE orders SET fulfillment_data = $2 WHERE id = $1 AND status = 'PROCESSING'", [orderId, JSON.stringify(data)]);
 }
 
 export async function setDeliveredKey(tx: Tx, orderId: number, sealedKey: Buffer): Promise<void> {

@@ -101,6 +101,27 @@ export async function supplierConfig(db: Db, vault: KeyVault, id: number): Promi
   };
 }
 
+/**
+ * The Telegram Stars provider, as the environment configures it: the one supplier of its kind,
+ * made the only source of the Stars product (offer 0). Every instance runs this at boot with the
+ * same configuration; the last one to start wins, so they must agree.
+ */
+export async function configureStarsProvider(
+  db: Db,
+  vault: KeyVault,
+  provider: { baseUrl: string; token: string | undefined; timeoutMs: number; statusIntervalS: number; statusAttempts: number },
+  starsOfferId: number,
+): Promise<SupplierView> {
+  const row = await repo.upsertStarsSupplier(db, {
+    name: 'Telegram Stars provider', baseUrl: checkUrl(provider.baseUrl), tokenSealed: provider.token ? vault.seal(provider.token) : null,
+    timeoutMs: provider.timeoutMs, statusIntervalS: provider.statusIntervalS, statusAttempts: provider.statusAttempts,
+  });
+  // The cost of a Stars order is computed per order from its rate (the fulfilment worker); this
+  // row's cost is a placeholder the schema requires.
+  await repo.replaceSources(db, { offerId: starsOfferId, supplierId: row.id, supplierProductId: 'telegram_stars', cost: 1, costCurrency: 'USD' });
+  return view(row);
+}
+
 export async function addOfferSource(
   db: Db,
   source: { offerId: number; supplierId: number; supplierProductId: string; cost: Minor; costCurrency: string },

@@ -82,3 +82,29 @@ export async function listSources(db: Db, offerId: number): Promise<OfferSource[
   );
   return rows;
 }
+
+/** The one Telegram Stars provider (a unique index allows one): created, or brought up to date. */
+export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind'>): Promise<SupplierRow> {
+  const { rows } = await db.query<SupplierRow>(
+    `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts)
+     VALUES ('telegram_stars', $1, $2, $3, $4, $5, $6)
+     ON CONFLICT (kind) WHERE kind = 'telegram_stars' DO UPDATE SET
+       name = EXCLUDED.name, base_url = EXCLUDED.base_url, token_sealed = EXCLUDED.token_sealed, timeout_ms = EXCLUDED.timeout_ms,
+       status_interval_s = EXCLUDED.status_interval_s, status_attempts = EXCLUDED.status_attempts, updated_at = now()
+     RETURNING ${SUPPLIER_COLUMNS}`,
+    [s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts],
+  );
+  return rows[0]!;
+}
+
+/** Makes `supplierId` the offer's one source (position 0), whatever it had before. */
+export async function replaceSources(db: Db, source: Omit<OfferSource, 'position'>): Promise<void> {
+  await db.query(
+    `WITH dropped AS (DELETE FROM offer_sources WHERE offer_id = $1 AND position > 0)
+     INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency)
+     VALUES ($1, 0, $2, $3, $4, $5)
+     ON CONFLICT (offer_id, position) DO UPDATE SET supplier_id = EXCLUDED.supplier_id,
+       supplier_product_id = EXCLUDED.supplier_product_id, cost = EXCLUDED.cost, cost_currency = EXCLUDED.cost_currency`,
+    [source.offerId, source.supplierId, source.supplierProductId, source.cost, source.costCurrency],
+  );
+}

@@ -12,13 +12,14 @@ import { createOrderRoute } from './routes/create-order.ts';
 import { findOneRoute } from './routes/find-one.ts';
 import { orderActionRoutes } from './routes/order-actions.ts';
 import { orderStatusRoute } from './routes/order-status.ts';
+import { telegramUserInfoRoute } from './routes/telegram-user-info.ts';
 import { transactionsRoute } from './routes/transactions.ts';
 
 export async function partnerApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.decorateRequest('shopPrincipal', null);
   app.addHook('onRequest', shopAuth(hub));
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  for (const register of [balanceRoutes, transactionsRoute, findOneRoute, createOrderRoute, orderStatusRoute, checkGameDataRoute, orderActionRoutes]) {
+  for (const register of [balanceRoutes, transactionsRoute, findOneRoute, createOrderRoute, orderStatusRoute, checkGameDataRoute, orderActionRoutes, telegramUserInfoRoute]) {
     register(typed, hub);
   }
 }

@@ -3,6 +3,7 @@ import type { OfferResponse, OrderResponse } from '@dropgate/contract';
 import type { Offer } from '../../modules/catalog/index.ts';
 import type { LedgerEntry } from '../../modules/ledger/index.ts';
 import type { OrderView } from '../../modules/orders/index.ts';
+import { starsOfferId, type StarsQuote } from '../../modules/telegram/index.ts';
 import { moneyToWire } from '../../platform/money.ts';
 
 export function offerToWire(offer: Offer): OfferResponse {
@@ -17,20 +18,36 @@ export function offerToWire(offer: Offer): OfferResponse {
   };
 }
 
+/** Telegram Stars, as the spec's find-one example: USD, count 1, the delivery data returned. */
+export function starsOfferToWire(quote: StarsQuote): OfferResponse {
+  return {
+    offerId: starsOfferId(quote.amount),
+    productName: 'Telegram Stars',
+    offerName: `${quote.amount} Stars`,
+    count: 1,
+    price: moneyToWire(quote.price),
+    currency: 'USD',
+    isReturnDataForCustomer: true,
+  };
+}
+
 export function orderToWire(order: OrderView): OrderResponse {
+  const stars = order.starsAmount !== undefined;
   return {
     orderId: order.orderId,
     transactionId: order.transactionId,
     count: order.count,
     price: moneyToWire(order.price),
     currency: order.currency,
-    offerId: order.offerId,
+    offerId: stars ? starsOfferId(order.starsAmount!) : order.offerId,
     productName: order.productName,
     offerName: order.offerName,
     status: order.status,
-    isReturnDataForCustomer: order.returnsKey,
+    // A Stars order returns its delivery data (fulfillmentData) rather than a key.
+    isReturnDataForCustomer: order.returnsKey || stars,
     ...(order.key !== undefined && { key: order.key }),
     ...(order.message !== undefined && { message: order.message }),
+    ...(order.fulfillmentData !== undefined && { fulfillmentData: order.fulfillmentData }),
     createdAt: order.createdAt.toISOString(),
   };
 }

@@ -1,0 +1,12 @@
+/**
+ * Telegram: Telegram Stars (offers telegram_stars_<N>, priced live from the TON/USD rate and
+ * delivered by the stars provider through the fulfilment worker) and the hub's bot, whose users
+ * answer the user-info call. See docs/telegram-stars.md.
+ */
+export { STARS_OFFER_ID, LISTED_STARS_AMOUNTS, parseStarsOfferId, starsOfferId } from './offer-id.ts';
+export { basisPoints, priceTolerance, starsCost, starsPrice } from './pricing.ts';
+export { TonRate, readRate, type RateReading, type TonRateOptions } from './ton-rate.ts';
+export { TelegramStars, telegramUserId, type StarsPricing, type StarsQuote } from './stars.ts';
+export { userInfo } from './user-info.ts';
+export { TelegramBot, type TelegramBotOptions } from './bot.ts';
+export { upsertUser as recordTelegramUser, type TelegramUser } from './repository.ts';
