@@ -20,6 +20,13 @@ export interface Config {
   orderWaitMs: number;
   workerPollMs: number;
   workerConcurrency: number;
+  /** Back-office sign-in: failed attempts allowed per account and per client address, per 15 minutes. */
+  signInMaxPerAccount: number;
+  signInMaxPerIp: number;
+  /** Back-office cookies: 'auto' marks them Secure when the request came over HTTPS. */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** Behind a reverse proxy: take the client address (and protocol) from X-Forwarded-*. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +71,10 @@ export function loadConfig(env: Env = process.env): Config {
     orderWaitMs: read('DROPGATE_ORDER_WAIT_MS', 2000, milliseconds, 'milliseconds 0-60000'),
     workerPollMs: read('DROPGATE_WORKER_POLL_MS', 1000, positive(60_000), 'milliseconds 1-60000'),
     workerConcurrency: read('DROPGATE_WORKER_CONCURRENCY', 8, positive(256), 'a number 1-256'),
+    signInMaxPerAccount: read('DROPGATE_SIGNIN_MAX_PER_ACCOUNT', 5, positive(10_000), 'a number 1-10000'),
+    signInMaxPerIp: read('DROPGATE_SIGNIN_MAX_PER_IP', 50, positive(100_000), 'a number 1-100000'),
+    cookieSecure: read('DROPGATE_COOKIE_SECURE', 'auto', (raw) => (['auto', 'always', 'never'].includes(raw) ? raw as Config['cookieSecure'] : undefined), 'auto, always or never'),
+    trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

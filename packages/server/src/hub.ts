@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SignInLimits } from './modules/access/index.ts';
 import type { OfferCatalog } from './modules/catalog/index.ts';
 import type { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import type { ShopTokens } from './modules/merchants/index.ts';
@@ -17,4 +18,6 @@ export interface Hub {
   worker: FulfilmentWorker;
   /** How long create-order waits for a fast supplier. */
   orderWaitMs: number;
+  /** The back-office's sign-in limits and cookie policy. */
+  backoffice: { signInLimits: SignInLimits; cookieSecure: 'auto' | 'always' | 'never' };
 }

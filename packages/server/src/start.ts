@@ -16,6 +16,7 @@ import { OfferCatalog } from './modules/catalog/index.ts';
 import { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import { ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine } from './modules/orders/index.ts';
+import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createAdapter } from './suppliers/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
@@ -53,7 +54,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const admin = await resolveAdminToken(pool, config.adminToken);
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
     const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
-    const app = await buildApp(options);
+    const app = await buildApp({ ...options, trustProxy: config.trustProxy });
     feed = new ChangeFeed(databaseUrl, app.log);
     await feed.start();
     const worker = new FulfilmentWorker(
@@ -63,6 +64,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const hub: Hub = {
       db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs,
       shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed),
+      backoffice: {
+        signInLimits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
+        cookieSecure: config.cookieSecure,
+      },
     };
     await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });
