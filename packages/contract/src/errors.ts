@@ -25,6 +25,15 @@ export const ERROR_STATUS = {
   SHOP_NOT_FOUND: 404,
   SUPPLIER_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  // Back-office (console and cabinet)
+  SIGN_IN_FAILED: 401,
+  SESSION_REQUIRED: 401,
+  CSRF_TOKEN_INVALID: 403,
+  FORBIDDEN: 403,
+  TOO_MANY_ATTEMPTS: 429,
+  USER_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  KEY_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

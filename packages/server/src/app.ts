@@ -13,14 +13,16 @@ import { codeGamesApi } from './protocols/codegames/index.ts';
 import { partnerApi } from './protocols/partner-api/index.ts';
 import { telegramWebhook } from './protocols/telegram-bot/index.ts';
 import { adminApi } from './admin-api/index.ts';
+import { backoffice } from './backoffice-api/index.ts';
 
 /** Bodies above this answer INVALID_REQUEST_BODY (413): no call of ours needs more. */
 const BODY_LIMIT = 1024 * 1024;
 
 /** The app without routes: its logger is what the worker logs with, so it exists first. */
-export async function buildApp(options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export async function buildApp(options: { logger?: FastifyServerOptions['logger']; trustProxy?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: BODY_LIMIT,
     requestIdHeader: false,
     // While draining, requests on connections already open are served (our drain sweeps idle
@@ -56,4 +58,5 @@ export async function registerApis(app: FastifyInstance, hub: Hub): Promise<void
   await app.register(codeGamesApi, { hub });
   await app.register(telegramWebhook, { hub });
   await app.register(adminApi, { hub, prefix: '/admin/v1' });
+  await app.register(backoffice, { hub });
 }

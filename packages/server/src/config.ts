@@ -27,6 +27,13 @@ export interface Config {
   tonRate: TonRateConfig;
   /** The hub's Telegram bot; undefined when no token is configured (user-info then knows nobody). */
   telegram: TelegramConfig | undefined;
+  /** Back-office sign-in: failed attempts allowed per account and per client address, per 15 minutes. */
+  signInMaxPerAccount: number;
+  signInMaxPerIp: number;
+  /** Back-office cookies: 'auto' marks them Secure when the request came over HTTPS. */
+  cookieSecure: 'auto' | 'always' | 'never';
+  /** Behind a reverse proxy: take the client address (and protocol) from X-Forwarded-*. */
+  trustProxy: boolean;
 }
 
 export interface StarsConfig {
@@ -137,6 +144,10 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: read('DROPGATE_TON_RATE_TIMEOUT_MS', 3000, between(100, 60_000), 'milliseconds 100-60000'),
     },
     telegram: undefined,
+    signInMaxPerAccount: read('DROPGATE_SIGNIN_MAX_PER_ACCOUNT', 5, positive(10_000), 'a number 1-10000'),
+    signInMaxPerIp: read('DROPGATE_SIGNIN_MAX_PER_IP', 50, positive(100_000), 'a number 1-100000'),
+    cookieSecure: read('DROPGATE_COOKIE_SECURE', 'auto', (raw) => (['auto', 'always', 'never'].includes(raw) ? raw as Config['cookieSecure'] : undefined), 'auto, always or never'),
+    trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
   };
   const providerUrl = read<string | undefined>('DROPGATE_STARS_PROVIDER_URL', undefined, httpUrl, 'an http(s) URL without a trailing /');
   if (providerUrl !== undefined) {

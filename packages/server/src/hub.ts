@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SignInLimits } from './modules/access/index.ts';
 import type { OfferCatalog } from './modules/catalog/index.ts';
 import type { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import type { ShopTokens } from './modules/merchants/index.ts';
@@ -22,4 +23,6 @@ export interface Hub {
   stars: TelegramStars | undefined;
   /** The hub's Telegram bot; undefined when no bot token is configured. */
   telegramBot: TelegramBot | undefined;
+  /** The back-office's sign-in limits and cookie policy. */
+  backoffice: { signInLimits: SignInLimits; cookieSecure: 'auto' | 'always' | 'never' };
 }

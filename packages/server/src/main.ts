@@ -19,7 +19,7 @@ export async function serve(): Promise<void> {
     throw error;
   }
   const running = await startHub(config, {
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
   });
   const lines = [`Dropgate is running at ${running.url}`, `  API docs:        ${running.url}/docs`];
   if (running.demo) {

@@ -16,6 +16,7 @@ import { OfferCatalog } from './modules/catalog/index.ts';
 import { FulfilmentWorker } from './modules/fulfillment/index.ts';
 import { ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine } from './modules/orders/index.ts';
+import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { configureStarsProvider } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TonRate } from './modules/telegram/index.ts';
@@ -61,7 +62,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     // The demo's Telegram Stars run on simulators, unless the environment configures real ones.
     demoStars = config.demo ? await startDemoStars(config) : undefined;
     const { stars: starsConfig, tonRate: rateConfig, telegram: botConfig } = demoStars?.config ?? config;
-    const app = await buildApp(options);
+    const app = await buildApp({ ...options, trustProxy: config.trustProxy });
     feed = new ChangeFeed(databaseUrl, app.log);
     await feed.start();
     const clock = options.clock ?? systemClock;
@@ -77,6 +78,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const hub: Hub = {
       db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs,
       shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed), stars, telegramBot,
+      backoffice: {
+        signInLimits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
+        cookieSecure: config.cookieSecure,
+      },
     };
     await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });

@@ -407,11 +407,17 @@ describe('Partner API errors', () => {
       const { token } = await op.merchant();
       for (const [method, path] of [
         ['GET', '/api/v1/nope'], ['POST', '/api/v1/offers/nope'], ['GET', '/api/v1/offers/find-one'], ['PUT', '/api/v1/balance'],
-        ['DELETE', '/api/v1/balance'], ['GET', '/api/v2/balance'], ['GET', '/'], ['GET', '/admin/v1/nope'],
+        ['DELETE', '/api/v1/balance'], ['GET', '/api/v2/balance'], ['GET', '/admin/v1/nope'], ['GET', '/console/v1/nope'],
+        ['POST', '/cabinet/v1/nope'], ['POST', '/'],
       ] as const) {
         const error = expectError(await call(`${hub.url}${path}`, { method, token }), 404, 'NOT_FOUND');
         expect(error.message).toContain(path);
       }
+      // GET / is the back-office app (docs/backoffice.md); API paths never fall back to it.
+      const page = await fetch(`${hub.url}/`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="app">');
+      expectError(await call(`${hub.url}/api/v1/nope`, { token }), 404, 'NOT_FOUND');
     });
   });
 

@@ -11,6 +11,20 @@ import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
 import { telegramRoutes } from './routes/telegram.ts';
+import { userRoutes } from './routes/users.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { stockKeyRoutes } from './routes/stock-keys.ts';
+import { offerAccessRoutes } from './routes/offer-access.ts';
+import { offerImportRoutes } from './routes/offer-import.ts';
+import type { TypedApp } from '../platform/http/typed-app.ts';
+
+/**
+ * Every operator capability, as route registrars: mounted here behind the operator token, and
+ * mounted again by the operator console behind a browser session (src/backoffice-api/console).
+ */
+export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
+  merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+];
 
 export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.addHook('onRequest', operatorAuth(hub));
@@ -18,5 +32,5 @@ export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Pro
     route.schema = { tags: ['Operator API'], security: [{ operatorToken: [] }], ...route.schema };
   });
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  for (const register of [merchantRoutes, catalogRoutes, orderRoutes, supplierRoutes, telegramRoutes]) register(typed, hub);
+  for (const register of OPERATOR_ROUTES) register(typed, hub);
 }

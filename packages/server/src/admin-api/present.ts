@@ -1,4 +1,5 @@
 /** Domain objects to the operator API's shapes: money as "0.00" strings. */
+import type { WebUser } from '../modules/access/index.ts';
 import type { Offer, FxRate } from '../modules/catalog/index.ts';
 import type { LedgerEntry } from '../modules/ledger/index.ts';
 import type { Order, OrderEvent } from '../modules/orders/index.ts';
@@ -84,4 +85,8 @@ export function orderOut(order: Order, events: OrderEvent[]) {
     updatedAt: order.updatedAt.toISOString(),
     events: events.map((e) => ({ from: e.fromStatus, to: e.toStatus, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),
   };
+}
+
+export function userOut(user: WebUser) {
+  return { id: user.id, merchantId: user.merchantId, email: user.email, passwordSetAt: user.passwordSetAt.toISOString(), createdAt: user.createdAt.toISOString() };
 }

@@ -65,11 +65,36 @@ export const OrderComplete = Type.Object(
   { key: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
   Strict,
 );
+/** Keyset pages: newest first; `before` is the `nextBefore` of the previous page. */
+export const Page = {
+  before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Cursor: nextBefore of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Page size (default 50)' })),
+};
+export const PageQuery = Type.Object(Page, Strict);
+export const OrderStatusFilter = Type.Optional(Type.String({ enum: ['SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'] }));
+
 export const OrdersQuery = Type.Object(
   {
     review: Type.Optional(Type.Boolean({ description: 'Orders waiting for the operator' })),
     transactionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "The merchant's id: Partner API transactionId or CodeGames txn_id" })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Any id: orderId (= CodeGames partner_txn_id), transactionId / txn_id, our id upstream, the supplier\'s id' })),
+    status: OrderStatusFilter,
+    merchantId: Type.Optional(Id),
+    shopId: Type.Optional(Id),
+    offerId: Type.Optional(Id),
+    ...Page,
+  },
+  Strict,
+);
+
+export const CreateUser = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, Strict);
+export const OfferAccess = Type.Object({ allowed: Type.Boolean() }, Strict);
+export const ImportOffers = Type.Object(
+  {
+    rows: Type.Array(
+      Type.Object({ line: Type.Integer({ minimum: 1 }), fields: Type.Record(Type.String(), Type.String({ maxLength: 2000 })) }, Strict),
+      { minItems: 1, maxItems: 500 },
+    ),
   },
   Strict,
 );

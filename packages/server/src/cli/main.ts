@@ -11,10 +11,11 @@ import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
 import { stockCommands } from './commands/stock.ts';
 import { supplierCommands } from './commands/suppliers.ts';
+import { userCommands } from './commands/users.ts';
 import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
-const COMMANDS: Command[] = [...merchantCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands];
+const COMMANDS: Command[] = [...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands];
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') {

@@ -24,7 +24,7 @@ export function expectError(
   expect(Object.keys(response.body), context).toEqual(['error']);
   const error = response.body.error;
   expect(error.message.length, context).toBeGreaterThan(0);
-  for (const key of Object.keys(error)) expect(['code', 'message', 'field', 'orderId'], context).toContain(key);
+  for (const key of Object.keys(error)) expect(['code', 'message', 'field', 'orderId', 'retryAfterSeconds'], context).toContain(key);
   expect(context).not.toMatch(STACK);
   if (field !== undefined) {
     expect(error.field, context).toBe(field);

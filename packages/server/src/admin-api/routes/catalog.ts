@@ -1,4 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { Hub } from '../../hub.ts';
+import type { Offer } from '../../modules/catalog/index.ts';
 import { findOffer, listOffers, listRates, setMerchantCommission, setRate } from '../../modules/catalog/index.ts';
 import { addKeys, stockLevels } from '../../modules/inventory/index.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
@@ -7,24 +9,26 @@ import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
 import { AddStock, CurrencyParams, IdParams, MerchantCommission, OfferMerchantParams, SetRate, UpsertOffer } from '../schemas.ts';
 
+/** PUT /offers/:id and the CSV import (one row at a time) create offers the same way. */
+export async function upsertOfferFromWire(hub: Hub, id: number, b: Static<typeof UpsertOffer>): Promise<Offer> {
+  return hub.offers.upsert({
+    id,
+    productName: b.productName,
+    offerName: b.offerName,
+    count: b.count ?? 1,
+    price: moneyFromDecimal(b.price, 'price'),
+    currency: b.currency,
+    returnsKey: b.returnsKey ?? true,
+    requiresGameUserId: b.requiresGameUserId ?? false,
+    gameUserIdPattern: b.gameUserIdPattern ?? null,
+    gameServerIdPattern: b.gameServerIdPattern ?? null,
+    ...(b.commission !== undefined && { commissionPercent: b.commission }),
+  }, b.merchants);
+}
+
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
-  app.put('/offers/:id', { schema: { params: IdParams, body: UpsertOffer, summary: 'Creates or replaces an offer' } }, async (request) => {
-    const b = request.body;
-    const offer = await hub.offers.upsert({
-      id: request.params.id,
-      productName: b.productName,
-      offerName: b.offerName,
-      count: b.count ?? 1,
-      price: moneyFromDecimal(b.price, 'price'),
-      currency: b.currency,
-      returnsKey: b.returnsKey ?? true,
-      requiresGameUserId: b.requiresGameUserId ?? false,
-      gameUserIdPattern: b.gameUserIdPattern ?? null,
-      gameServerIdPattern: b.gameServerIdPattern ?? null,
-      ...(b.commission !== undefined && { commissionPercent: b.commission }),
-    }, b.merchants);
-    return offerOut(offer);
-  });
+  app.put('/offers/:id', { schema: { params: IdParams, body: UpsertOffer, summary: 'Creates or replaces an offer' } }, async (request) =>
+    offerOut(await upsertOfferFromWire(hub, request.params.id, request.body)));
 
   app.put('/offers/:id/commissions/:merchantId', {
     schema: { params: OfferMerchantParams, body: MerchantCommission, summary: "Sets one merchant's commission on the offer (CodeGames partner_price)" },

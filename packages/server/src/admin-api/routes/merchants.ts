@@ -1,5 +1,5 @@
 import type { Hub } from '../../hub.ts';
-import { balanceOf, deposit } from '../../modules/ledger/index.ts';
+import { allBalances, balanceOf, deposit } from '../../modules/ledger/index.ts';
 import { createMerchant, createShop, getMerchant, listMerchants, listShops } from '../../modules/merchants/index.ts';
 import { heldAmount } from '../../modules/orders/index.ts';
 import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
@@ -30,6 +30,10 @@ export function merchantRoutes(app: TypedApp, hub: Hub): void {
       createdAt: merchant.createdAt.toISOString(),
     };
   });
+
+  app.get('/balances', { schema: { summary: "Every merchant's balance" } }, async () => ({
+    balances: (await allBalances(hub.db)).map((b) => ({ merchantId: b.merchantId, balance: formatMoney(b.balance) })),
+  }));
 
   app.post('/merchants/:id/deposits', { schema: { params: IdParams, body: Deposit, summary: 'Credits the merchant (a DEPOSIT entry)' } }, async (request, reply) => {
     const amount = moneyFromDecimal(request.body.amount, 'amount');

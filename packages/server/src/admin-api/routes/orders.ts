@@ -1,7 +1,8 @@
 import type { Hub } from '../../hub.ts';
 import { audit } from '../../modules/audit/index.ts';
 import { cancelByOperator, completeByOperator } from '../../modules/fulfillment/index.ts';
-import { findOrder, findOrdersByTransaction, listEvents, listInReview, refundCompletedOrder } from '../../modules/orders/index.ts';
+import type { OrderStatus } from '@dropgate/contract';
+import { findOrder, listEvents, listOrders, refundCompletedOrder } from '../../modules/orders/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { orderOut } from '../present.ts';
@@ -20,14 +21,14 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.get('/orders', {
-    schema: { querystring: OrdersQuery, summary: "Orders waiting for the operator (?review=true), or by the merchant's id (?transactionId=…, either protocol)" },
+    schema: {
+      querystring: OrdersQuery,
+      summary: "Orders, newest first, a keyset page at a time: filters (status, merchant, shop, offer, review=true), the merchant's transactionId, or q = any id",
+    },
   }, async (request) => {
-    const { review, transactionId, limit = 100 } = request.query;
-    if (review === undefined === (transactionId === undefined)) {
-      throw new AppError('INVALID_REQUEST_BODY', 'review: give either review=true or transactionId', { field: 'review' });
-    }
-    const orders = transactionId !== undefined ? await findOrdersByTransaction(hub.db, transactionId, limit) : await listInReview(hub.db, limit);
-    return { orders: orders.map((o) => orderOut(o, [])) };
+    const { limit = 50, q, status, ...filter } = request.query;
+    const page = await listOrders(hub.db, { ...filter, search: q, status: status as OrderStatus | undefined }, limit);
+    return { orders: page.orders.map((o) => orderOut(o, [])), nextBefore: page.nextBefore };
   });
 
   app.post('/orders/:id/complete', { schema: { params: IdParams, body: OrderComplete, summary: 'Completes a PROCESSING order (manual review) with the key the operator got' } }, async (request) => {

@@ -15,6 +15,25 @@ export const orderCommands: Command[] = [
     human: showOrder,
   },
   {
+    name: 'order list',
+    summary: 'Orders, newest first, a page at a time (--before: the nextBefore printed by the previous page)',
+    options: {
+      q: { type: 'string', description: 'Any id: orderId, transactionId / txn_id, our id upstream, the supplier\'s id' },
+      status: { type: 'string', description: 'SUBMITTED, PROCESSING, COMPLETED, CANCELED or REFUND' },
+      merchant: { type: 'string', description: 'Merchant id' },
+      before: { type: 'string', description: 'Cursor: nextBefore of the previous page' },
+      limit: { type: 'string', description: 'Page size, 1-500 (default 50)' },
+    },
+    run: ({ values, api }) => {
+      const params = new URLSearchParams();
+      for (const [option, name] of [['q', 'q'], ['status', 'status'], ['merchant', 'merchantId'], ['before', 'before'], ['limit', 'limit']] as const) {
+        if (typeof values[option] === 'string') params.set(name, values[option] as string);
+      }
+      return api.get(`/orders${params.size ? `?${params}` : ''}`);
+    },
+    human: (r) => `${table(r.orders, ['id', 'merchantId', 'transactionId', 'status', 'offerId', 'amountUsd', 'createdAt'])}${r.nextBefore ? `\nnext page: --before ${r.nextBefore}` : ''}`,
+  },
+  {
     name: 'order find',
     summary: "Orders by the merchant's id: Partner API transactionId or CodeGames txn_id",
     options: { txn: { type: 'string', description: 'transactionId / txn_id', required: true } },

@@ -10,7 +10,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
 
 export type { Offer, OfferDefinition, FxRate } from './repository.ts';
-export { findOffer, listOffers, listRates, partnerPrice } from './repository.ts';
+export { findOffer, listOffers, listRates, partnerPrice, listMerchantCommissions } from './repository.ts';
 
 /**
  * Offers as merchants read them (find-one, check-game-data, check): served from a cache that a
@@ -145,4 +145,26 @@ export async function setMerchantCommission(db: Db, offerId: number, merchantId:
     if ((error as { code?: string }).code === '23503') throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
     throw error;
   }
+}
+
+/**
+ * Lets one merchant buy an offer, or stops it. Stopping one merchant on an offer visible to all
+ * turns it into an explicit list of every other merchant (merchants created later will not see
+ * it until allowed). Returns the offer as it is now.
+ */
+export async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
+  const offer = await inTransaction(pool, async (tx) => {
+    const current = await repo.findOffer(tx, offerId);
+    if (!current) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+    if (current.sandbox) throw invalidField('offerId', 'the sandbox offer is visible to every merchant');
+    const everyone = await repo.allMerchantIds(tx);
+    if (!everyone.includes(merchantId)) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+    const listed = current.visibleToAll ? everyone : current.merchantIds;
+    const next = allowed ? [...new Set([...listed, merchantId])] : listed.filter((id) => id !== merchantId);
+    if (allowed && current.visibleToAll) return current;
+    await repo.replaceAccess(tx, offerId, next);
+    await announceChange(tx, 'offer', offerId);
+    return (await repo.findOffer(tx, offerId))!;
+  });
+  return offer;
 }

@@ -102,6 +102,21 @@ export async function partnerPrice(db: Db, offerId: number, merchantId: number):
   return rows[0]!.price;
 }
 
+/** One merchant's commission overrides, by offer. */
+export async function listMerchantCommissions(db: Db, merchantId: number): Promise<Array<{ offerId: number; percent: string }>> {
+  const { rows } = await db.query<{ offerId: number; percent: string }>(
+    'SELECT offer_id AS "offerId", trim_scale(percent)::text AS percent FROM offer_commissions WHERE merchant_id = $1',
+    [merchantId],
+  );
+  return rows;
+}
+
+/** Every merchant id (turning an offer visible to all into an explicit list). */
+export async function allMerchantIds(tx: Tx): Promise<number[]> {
+  const { rows } = await tx.query<{ id: number }>('SELECT id FROM merchants ORDER BY id');
+  return rows.map((r) => r.id);
+}
+
 /** Sets (or with null removes) one merchant's commission on one offer. */
 export async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
   if (percent === null) {

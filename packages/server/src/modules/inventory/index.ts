@@ -8,8 +8,8 @@ import type { KeyVault } from '../../platform/crypto.ts';
 import { invalidField } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
 
-export type { StockLevel } from './repository.ts';
-export { stockLevels } from './repository.ts';
+export type { StockLevel, StockKeyRow } from './repository.ts';
+export { stockLevels, listKeys, findSealedKey, availableCounts } from './repository.ts';
 
 /** The most keys one call accepts; the CLI sends large files in batches of this size or less. */
 export const MAX_KEYS_PER_UPLOAD = 5000;

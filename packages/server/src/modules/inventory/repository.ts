@@ -27,3 +27,38 @@ export async function stockLevels(db: Db, offerIds?: number[]): Promise<StockLev
   );
   return rows;
 }
+
+export interface StockKeyRow {
+  id: number;
+  offerId: number;
+  orderId: number | null;
+  createdAt: Date;
+}
+
+/** A page of an offer's keys, newest first: ids and where they went, never the keys. */
+export async function listKeys(db: Db, offerId: number, page: { before?: number | undefined; limit: number }): Promise<{ keys: StockKeyRow[]; nextBefore: number | null }> {
+  const { rows } = await db.query<StockKeyRow>(
+    `SELECT id, offer_id AS "offerId", order_id AS "orderId", created_at AS "createdAt" FROM stock_keys
+      WHERE offer_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+    [offerId, page.before ?? null, page.limit + 1],
+  );
+  const more = rows.length > page.limit;
+  const keys = more ? rows.slice(0, page.limit) : rows;
+  return { keys, nextBefore: more ? keys.at(-1)!.id : null };
+}
+
+export async function findSealedKey(db: Db, keyId: number): Promise<(StockKeyRow & { sealed: Buffer }) | undefined> {
+  const { rows } = await db.query<StockKeyRow & { sealed: Buffer }>(
+    'SELECT id, offer_id AS "offerId", order_id AS "orderId", created_at AS "createdAt", sealed FROM stock_keys WHERE id = $1',
+    [keyId],
+  );
+  return rows[0];
+}
+
+/** Keys still available per offer: counted on the partial index of available keys only. */
+export async function availableCounts(db: Db): Promise<Array<{ offerId: number; available: number }>> {
+  const { rows } = await db.query<{ offerId: number; available: number }>(
+    'SELECT offer_id AS "offerId", count(*)::bigint AS available FROM stock_keys WHERE order_id IS NULL GROUP BY offer_id',
+  );
+  return rows;
+}

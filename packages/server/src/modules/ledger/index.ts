@@ -9,7 +9,8 @@ import type pg from 'pg';
 import * as repo from './repository.ts';
 
 export type { LedgerEntry, LedgerType } from './repository.ts';
-export { openAccount, listEntries } from './repository.ts';
+export type { EntryFilter } from './repository.ts';
+export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances } from './repository.ts';
 
 export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {
   const balance = await repo.readBalance(db, merchantId);

@@ -69,3 +69,50 @@ export async function listEntries(
   ]);
   return { entries: list.rows, total: count.rows[0]?.total ?? 0 };
 }
+
+export interface EntryFilter {
+  type?: LedgerType | undefined;
+  orderId?: number | undefined;
+  /** created_at >= from */
+  from?: Date | undefined;
+  /** created_at < to */
+  to?: Date | undefined;
+  /** Keyset cursor: entries with a smaller id. */
+  before?: number | undefined;
+}
+
+/** A page of one merchant's entries, newest first, by keyset on ledger_by_merchant (merchant_id, id DESC). */
+export async function listEntriesPage(db: Db, merchantId: number, filter: EntryFilter, limit: number): Promise<{ entries: LedgerEntry[]; nextBefore: number | null }> {
+  const where = ['merchant_id = $1'];
+  const values: unknown[] = [merchantId];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  if (filter.type !== undefined) where.push(`type = ${param(filter.type)}`);
+  if (filter.orderId !== undefined) where.push(`order_id = ${param(filter.orderId)}`);
+  if (filter.from !== undefined) where.push(`created_at >= ${param(filter.from)}`);
+  if (filter.to !== undefined) where.push(`created_at < ${param(filter.to)}`);
+  if (filter.before !== undefined) where.push(`id < ${param(filter.before)}`);
+  const { rows } = await db.query<LedgerEntry>(
+    `SELECT id, merchant_id AS "merchantId", type, amount, balance_after AS "balanceAfter",
+            order_id AS "orderId", description, created_at AS "createdAt"
+       FROM ledger_entries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${param(limit + 1)}`,
+    values,
+  );
+  const more = rows.length > limit;
+  const entries = more ? rows.slice(0, limit) : rows;
+  return { entries, nextBefore: more ? entries.at(-1)!.id : null };
+}
+
+/** Accounts under a threshold, lowest first (the dashboard). */
+export async function lowBalances(db: Db, below: Minor, limit: number): Promise<Array<{ merchantId: number; balance: Minor }>> {
+  const { rows } = await db.query<{ merchantId: number; balance: Minor }>(
+    'SELECT merchant_id AS "merchantId", balance FROM accounts WHERE balance < $1 ORDER BY balance, merchant_id LIMIT $2',
+    [below, limit],
+  );
+  return rows;
+}
+
+/** Every account's balance (the console's merchant list). */
+export async function allBalances(db: Db): Promise<Array<{ merchantId: number; balance: Minor }>> {
+  const { rows } = await db.query<{ merchantId: number; balance: Minor }>('SELECT merchant_id AS "merchantId", balance FROM accounts');
+  return rows;
+}

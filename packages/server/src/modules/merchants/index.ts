@@ -66,11 +66,14 @@ export class ShopTokens {
     return principal;
   }
 
-  /** A new token for the shop; the old one stops working as soon as this returns. */
-  async rotate(shopId: number): Promise<string> {
+  /**
+   * A new token for the shop; the old one stops working as soon as this returns. With `ownerId`
+   * (the cabinet), another merchant's shop is SHOP_NOT_FOUND, as if it did not exist.
+   */
+  async rotate(shopId: number, ownerId?: number): Promise<string> {
     const token = generateToken();
     const replaced = await inTransaction(this.#pool, async (tx) => {
-      const done = await repo.replaceShopToken(tx, shopId, hashToken(token));
+      const done = await repo.replaceShopToken(tx, shopId, hashToken(token), ownerId);
       if (done) await announceChange(tx, 'shop', shopId);
       return done;
     });

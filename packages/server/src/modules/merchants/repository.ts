@@ -47,10 +47,10 @@ export async function insertShop(db: Db, merchantId: number, name: string, token
   return rows[0]!;
 }
 
-export async function replaceShopToken(db: Db, shopId: number, tokenHash: Buffer): Promise<boolean> {
+export async function replaceShopToken(db: Db, shopId: number, tokenHash: Buffer, ownerId?: number): Promise<boolean> {
   const { rowCount } = await db.query(
-    'UPDATE shops SET token_hash = $2, token_rotated_at = now() WHERE id = $1',
-    [shopId, tokenHash],
+    'UPDATE shops SET token_hash = $2, token_rotated_at = now() WHERE id = $1 AND ($3::bigint IS NULL OR merchant_id = $3)',
+    [shopId, tokenHash, ownerId ?? null],
   );
   return rowCount === 1;
 }

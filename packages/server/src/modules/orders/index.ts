@@ -15,6 +15,7 @@ import { findTransition } from './states.ts';
 
 export type { Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
 export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
+export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type HourlyOrders } from './repository.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
@@ -110,6 +111,13 @@ export async function orderForShop(db: Db, shop: ShopPrincipal, ref: { orderId?:
     : await repo.findOrderByTransaction(db, shop.shopId, ref.transactionId!);
   const matches = order && order.merchantId === shop.merchantId && (ref.transactionId === undefined || order.transactionId === ref.transactionId);
   if (!matches) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
+  return order;
+}
+
+/** A merchant's order by id, for the cabinet: another merchant's order does not exist. */
+export async function orderOfMerchant(db: Db, merchantId: number, orderId: number): Promise<repo.Order> {
+  const order = await repo.findOrder(db, orderId);
+  if (!order || order.merchantId !== merchantId) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
   return order;
 }
 

@@ -251,3 +251,86 @@ export async function findOrdersByTransaction(db: Db, transactionId: string, lim
   );
   return rows;
 }
+
+// ---- lists for people (the console and the cabinet) ----
+
+export interface OrderFilter {
+  /** The cabinet always sets this: a merchant's lists never leave its own orders. */
+  merchantId?: number | undefined;
+  shopId?: number | undefined;
+  offerId?: number | undefined;
+  status?: OrderStatus | undefined;
+  /** Waiting for the operator (manual review). */
+  review?: boolean | undefined;
+  /** The merchant's transactionId exactly (Partner API transactionId, CodeGames txn_id). */
+  transactionId?: string | undefined;
+  /** Any id at all: orderId, transactionId / txn_id, our id upstream, the supplier's id. */
+  search?: string | undefined;
+  /** Keyset cursor: only orders with a smaller id (the page after the one that ended there). */
+  before?: number | undefined;
+}
+
+/**
+ * One page of orders, newest first, by keyset (id below the cursor) so that page 1,000 costs what
+ * page 1 does. Every filter has an index in id order (migration 0007); the search is an OR of
+ * equalities on indexed columns (a BitmapOr). Returns up to `limit` orders and the next cursor.
+ */
+export async function listOrders(db: Db, filter: OrderFilter, limit: number): Promise<{ orders: Order[]; nextBefore: number | null }> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  if (filter.merchantId !== undefined) where.push(`merchant_id = ${param(filter.merchantId)}`);
+  if (filter.shopId !== undefined) where.push(`shop_id = ${param(filter.shopId)}`);
+  if (filter.offerId !== undefined) where.push(`offer_id = ${param(filter.offerId)}`);
+  if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
+  if (filter.review) where.push(`review_reason IS NOT NULL AND status = 'PROCESSING'`);
+  if (filter.transactionId !== undefined) where.push(`transaction_id = ${param(filter.transactionId)}`);
+  if (filter.search !== undefined) {
+    const text = param(filter.search);
+    const byId = /^\d{1,15}$/.test(filter.search) ? `id = ${param(Number(filter.search))} OR ` : '';
+    where.push(`(${byId}transaction_id = ${text} OR supplier_txn_id = ${text} OR upstream_ref = ${text})`);
+  }
+  if (filter.before !== undefined) where.push(`id < ${param(filter.before)}`);
+  const { rows } = await db.query<Order>(
+    `SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY id DESC LIMIT ${param(limit + 1)}`,
+    values,
+  );
+  const more = rows.length > limit;
+  const orders = more ? rows.slice(0, limit) : rows;
+  return { orders, nextBefore: more ? orders.at(-1)!.id : null };
+}
+
+export interface HourlyOrders {
+  hour: Date;
+  orders: number;
+  completed: number;
+  /** USD debited for orders that are COMPLETED now. */
+  revenueUsd: Minor;
+  /** Revenue less supplier cost, over completed orders whose supplier cost is known. */
+  marginUsd: Minor;
+}
+
+/** Orders per hour over the last `hours` (the dashboard): one range scan of orders_by_created. */
+export async function ordersPerHour(db: Db, hours: number): Promise<HourlyOrders[]> {
+  const { rows } = await db.query<HourlyOrders>(
+    `SELECT date_trunc('hour', created_at) AS hour, count(*)::bigint AS orders,
+            count(*) FILTER (WHERE status = 'COMPLETED')::bigint AS completed,
+            coalesce(sum(amount_usd) FILTER (WHERE status = 'COMPLETED'), 0)::bigint AS "revenueUsd",
+            coalesce(sum(amount_usd - supplier_cost_usd) FILTER (WHERE status = 'COMPLETED' AND supplier_cost_usd IS NOT NULL), 0)::bigint AS "marginUsd"
+       FROM orders WHERE created_at >= now() - make_interval(hours => $1)
+      GROUP BY 1 ORDER BY 1`,
+    [hours],
+  );
+  return rows;
+}
+
+/** Orders the operator should look at: waiting on a supplier, and in manual review. */
+export async function waitingCounts(db: Db): Promise<{ waitingOnSuppliers: number; inReview: number }> {
+  const { rows } = await db.query<{ waitingOnSuppliers: number; inReview: number }>(
+    `SELECT count(*) FILTER (WHERE review_reason IS NULL)::bigint AS "waitingOnSuppliers",
+            count(*) FILTER (WHERE review_reason IS NOT NULL)::bigint AS "inReview"
+       FROM orders WHERE status = 'PROCESSING'`,
+  );
+  return rows[0]!;
+}

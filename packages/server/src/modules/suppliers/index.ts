@@ -12,7 +12,7 @@ import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from '../../su
 import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
-export { listSources } from './repository.ts';
+export { listSources, offersWithSources } from './repository.ts';
 
 /** A supplier as the operator sees it: everything but the token. */
 export interface SupplierView {

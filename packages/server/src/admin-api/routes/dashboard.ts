@@ -1,0 +1,46 @@
+import type { Hub } from '../../hub.ts';
+import { listOffers } from '../../modules/catalog/index.ts';
+import { availableCounts } from '../../modules/inventory/index.ts';
+import { lowBalances } from '../../modules/ledger/index.ts';
+import { listMerchants } from '../../modules/merchants/index.ts';
+import { ordersPerHour, waitingCounts } from '../../modules/orders/index.ts';
+import { offersWithSources } from '../../modules/suppliers/index.ts';
+import type { TypedApp } from '../../platform/http/typed-app.ts';
+import { formatMoney } from '../../platform/money.ts';
+
+/** Below this many keys an offer with no supplier behind it is "low stock". */
+export const LOW_STOCK_KEYS = 10;
+/** Below this balance (USD cents) a merchant is listed as running low. */
+export const LOW_BALANCE_MINOR = 100_00;
+
+/** What the operator checks first: the last 24 hours, what waits on them, what runs out. */
+export function dashboardRoutes(app: TypedApp, hub: Hub): void {
+  app.get('/dashboard', { schema: { summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' } }, async () => {
+    const [hours, waiting, offers, available, sourced, low, merchants] = await Promise.all([
+      ordersPerHour(hub.db, 24), waitingCounts(hub.db), listOffers(hub.db), availableCounts(hub.db),
+      offersWithSources(hub.db), lowBalances(hub.db, LOW_BALANCE_MINOR, 20), listMerchants(hub.db),
+    ]);
+    const availableBy = new Map(available.map((a) => [a.offerId, a.available]));
+    const suppliedBy = new Set(sourced);
+    const names = new Map(merchants.map((m) => [m.id, m.name]));
+    const total = (pick: (h: (typeof hours)[number]) => number) => hours.reduce((sum, h) => sum + pick(h), 0);
+    return {
+      last24h: {
+        orders: total((h) => h.orders),
+        completed: total((h) => h.completed),
+        revenueUsd: formatMoney(total((h) => h.revenueUsd)),
+        marginUsd: formatMoney(total((h) => h.marginUsd)),
+        perHour: hours.map((h) => ({
+          hour: h.hour.toISOString(), orders: h.orders, completed: h.completed, revenueUsd: formatMoney(h.revenueUsd), marginUsd: formatMoney(h.marginUsd),
+        })),
+      },
+      waitingOnSuppliers: waiting.waitingOnSuppliers,
+      inReview: waiting.inReview,
+      lowStock: offers
+        .filter((o) => !o.sandbox && o.returnsKey && !suppliedBy.has(o.id) && (availableBy.get(o.id) ?? 0) < LOW_STOCK_KEYS)
+        .map((o) => ({ offerId: o.id, productName: o.productName, offerName: o.offerName, available: availableBy.get(o.id) ?? 0 })),
+      lowBalances: low.map((b) => ({ merchantId: b.merchantId, name: names.get(b.merchantId) ?? '', balance: formatMoney(b.balance) })),
+      thresholds: { lowStockKeys: LOW_STOCK_KEYS, lowBalanceUsd: formatMoney(LOW_BALANCE_MINOR) },
+    };
+  });
+}

@@ -1,0 +1,30 @@
+import type { Hub } from '../../hub.ts';
+import { findOffer } from '../../modules/catalog/index.ts';
+import { listKeys } from '../../modules/inventory/index.ts';
+import { listReveals, revealOrderKey, revealStockKey } from '../../modules/key-reveals/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { TypedApp } from '../../platform/http/typed-app.ts';
+import { IdParams, PageQuery } from '../schemas.ts';
+
+/** Key stock, one key at a time: listed without the keys; shown only on request, each time audited. */
+export function stockKeyRoutes(app: TypedApp, hub: Hub): void {
+  app.get('/offers/:id/keys', { schema: { params: IdParams, querystring: PageQuery, summary: "An offer's keys, newest first (ids and orders, never the keys)" } }, async (request) => {
+    if (!(await findOffer(hub.db, request.params.id))) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
+    const page = await listKeys(hub.db, request.params.id, { before: request.query.before, limit: request.query.limit ?? 50 });
+    return {
+      keys: page.keys.map((k) => ({ id: k.id, offerId: k.offerId, orderId: k.orderId, createdAt: k.createdAt.toISOString() })),
+      nextBefore: page.nextBefore,
+    };
+  });
+
+  app.post('/stock-keys/:id/reveal', { schema: { params: IdParams, summary: 'Shows one stock key in clear; recorded in the key-reveal audit' } }, async (request) =>
+    revealStockKey(hub.db, hub.vault, request.params.id, { actor: 'operator', ip: request.ip }));
+
+  app.post('/orders/:id/reveal-key', { schema: { params: IdParams, summary: "Shows the key an order delivered; recorded in the key-reveal audit" } }, async (request) =>
+    revealOrderKey(hub.db, hub.vault, request.params.id, { actor: 'operator', ip: request.ip }));
+
+  app.get('/key-reveals', { schema: { querystring: PageQuery, summary: 'The key-reveal audit, newest first' } }, async (request) => {
+    const page = await listReveals(hub.db, { before: request.query.before, limit: request.query.limit ?? 50 });
+    return { reveals: page.reveals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })), nextBefore: page.nextBefore };
+  });
+}

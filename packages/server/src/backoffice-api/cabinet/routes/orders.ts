@@ -1,0 +1,55 @@
+import type { OrderStatus } from '@dropgate/contract';
+import type { Hub } from '../../../hub.ts';
+import { revealOrderKey } from '../../../modules/key-reveals/index.ts';
+import { listEvents, listOrders, orderOfMerchant, type Order, type OrderEvent } from '../../../modules/orders/index.ts';
+import { IdParams } from '../../../admin-api/schemas.ts';
+import type { TypedApp } from '../../../platform/http/typed-app.ts';
+import { formatMoney } from '../../../platform/money.ts';
+import { merchantOf } from '../merchant-of.ts';
+import { CabinetOrdersQuery } from '../schemas.ts';
+
+/** An order as its merchant sees it: what it bought and paid, never our supplier or margin. */
+function merchantOrderOut(order: Order, events?: OrderEvent[]) {
+  return {
+    id: order.id,
+    shopId: order.shopId,
+    transactionId: order.transactionId,
+    protocol: order.protocol,
+    offerId: order.offerId,
+    productName: order.productName,
+    offerName: order.offerName,
+    count: order.count,
+    price: formatMoney(order.price),
+    chargedPrice: formatMoney(order.chargedPrice),
+    currency: order.currency,
+    amountUsd: formatMoney(order.amountUsd),
+    status: order.status,
+    message: order.message,
+    hasKey: order.status === 'COMPLETED' && order.returnsKey,
+    refundRequestedAt: order.refundRequestedAt?.toISOString() ?? null,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+    ...(events && { events: events.map((e) => ({ from: e.fromStatus, to: e.toStatus, at: e.createdAt.toISOString() })) }),
+  };
+}
+
+export function orderRoutes(app: TypedApp, hub: Hub): void {
+  app.get('/orders', { schema: { querystring: CabinetOrdersQuery, summary: 'Your orders, newest first, a keyset page at a time' } }, async (request) => {
+    const { merchantId } = merchantOf(request);
+    const { limit = 50, q, status, ...filter } = request.query;
+    // merchantId last: nothing in the query can widen the list beyond this merchant.
+    const page = await listOrders(hub.db, { ...filter, search: q, status: status as OrderStatus | undefined, merchantId }, limit);
+    return { orders: page.orders.map((o) => merchantOrderOut(o)), nextBefore: page.nextBefore };
+  });
+
+  app.get('/orders/:id', { schema: { params: IdParams, summary: 'One of your orders with its history (the key: reveal-key)' } }, async (request) => {
+    const { merchantId } = merchantOf(request);
+    const order = await orderOfMerchant(hub.db, merchantId, request.params.id);
+    return merchantOrderOut(order, await listEvents(hub.db, order.id));
+  });
+
+  app.post('/orders/:id/reveal-key', { schema: { params: IdParams, summary: "Shows your order's key (recorded in the key-reveal audit)" } }, async (request) => {
+    const { merchantId, userId } = merchantOf(request);
+    return revealOrderKey(hub.db, hub.vault, request.params.id, { actor: `merchant-user:${userId}`, ip: request.ip, merchantId });
+  });
+}

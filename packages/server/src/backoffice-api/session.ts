@@ -1,0 +1,118 @@
+/**
+ * Browser sessions for the back-office: cookies, the per-request guard (session, role, CSRF,
+ * Origin), and the sign-in / session / sign-out routes both surfaces share.
+ *
+ * - `dg_session`: the session token. HttpOnly (scripts never see it), SameSite=Strict (never sent
+ *   on a request another site starts), Secure over HTTPS. Stored on the hub as SHA-256 only.
+ * - `dg_csrf`: the session's CSRF token, readable by the page, which echoes it in the
+ *   `X-CSRF-Token` header of every state-changing call. The hub checks header = cookie (double
+ *   submit) and that it is this session's token (stored hashed with the session), so a token
+ *   planted in a cookie by someone else does not pass either.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Hub } from '../hub.ts';
+import { authenticate, csrfMatches, SESSION_TTL_SECONDS, signOut, type OpenedSession, type Role, type Session } from '../modules/access/index.ts';
+import { AppError } from '../platform/errors.ts';
+
+export const SESSION_COOKIE = 'dg_session';
+export const CSRF_COOKIE = 'dg_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the guard on every back-office route behind it. */
+    backofficeSession: Session | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function secure(hub: Hub, request: FastifyRequest): boolean {
+  const policy = hub.backoffice.cookieSecure;
+  if (policy !== 'auto') return policy === 'always';
+  // Only ever adds a restriction, so a forged X-Forwarded-Proto cannot weaken anything.
+  return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+}
+
+export function setSessionCookies(hub: Hub, request: FastifyRequest, reply: FastifyReply, session: OpenedSession): void {
+  const common = { path: '/', sameSite: 'strict' as const, secure: secure(hub, request), maxAge: SESSION_TTL_SECONDS };
+  reply.setCookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
+  reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...common, httpOnly: false });
+}
+
+function clearSessionCookies(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  reply.clearCookie(CSRF_COOKIE, { path: '/' });
+}
+
+/**
+ * A state-changing request that names its origin must come from this hub's own pages. Browsers
+ * send Origin on every cross-site POST, so this stops forged requests even before the CSRF check.
+ */
+export function assertSameOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (origin === undefined || SAFE_METHODS.has(request.method)) return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  const forwardedHost = request.headers['x-forwarded-host'];
+  if (host !== request.headers.host && host !== forwardedHost) {
+    throw new AppError('CSRF_TOKEN_INVALID', 'This request came from another site');
+  }
+}
+
+/** The guard of every route behind sign-in: a live session of this role, and CSRF on writes. */
+export function sessionGuard(hub: Hub, role: Role) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await authenticate(hub.db, token, hub.adminTokenHash) : undefined;
+    if (!session) throw new AppError('SESSION_REQUIRED', 'Sign in first (no session, or it expired)');
+    if (session.role !== role) throw new AppError('FORBIDDEN', `This is for the ${role === 'operator' ? 'operator' : 'merchant cabinet'}; your session is a ${session.role}'s`);
+    if (!SAFE_METHODS.has(request.method)) {
+      assertSameOrigin(request);
+      const header = request.headers[CSRF_HEADER];
+      const cookie = request.cookies[CSRF_COOKIE];
+      if (typeof header !== 'string' || header === '' || header !== cookie || !csrfMatches(session, header)) {
+        throw new AppError('CSRF_TOKEN_INVALID', `Missing or wrong ${CSRF_HEADER} header (it must echo the ${CSRF_COOKIE} cookie)`);
+      }
+    }
+    request.backofficeSession = session;
+  };
+}
+
+/** The session behind a guarded route (the guard ran, so there is one). */
+export function sessionOf(request: FastifyRequest): Session {
+  const session = request.backofficeSession;
+  if (!session) throw new AppError('SESSION_REQUIRED', 'Sign in first');
+  return session;
+}
+
+export function sessionOut(session: Pick<Session, 'role' | 'merchantId' | 'email' | 'expiresAt'>) {
+  return { role: session.role, merchantId: session.merchantId, email: session.email, expiresAt: session.expiresAt.toISOString() };
+}
+
+/**
+ * GET /session (who am I) and DELETE /session (sign out), behind the guard. Sign-in itself
+ * (POST /session) is registered by each surface, outside the guard.
+ */
+export function sessionRoutes(app: FastifyInstance, hub: Hub): void {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  typed.get('/session', { schema: { summary: 'The signed-in session' } }, async (request) => sessionOut(sessionOf(request)));
+  typed.delete('/session', { schema: { summary: 'Signs out: the session ends on the hub too' } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await signOut(hub.db, token);
+    clearSessionCookies(reply);
+    return reply.status(204).send();
+  });
+}
+
+export const OperatorSignIn = Type.Object({ token: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const MerchantSignIn = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,45 @@
+/**
+ * Showing a key to a person (outside the Partner API, which delivers keys to the buyer's system)
+ * always leaves a row in key_reveals: who, when, from where, which key. The row and the read of the
+ * key are one transaction: no audit row, no key.
+ */
+import type pg from 'pg';
+import { inTransaction } from '../../platform/db/index.ts';
+import type { KeyVault } from '../../platform/crypto.ts';
+import { AppError } from '../../platform/errors.ts';
+import { findSealedKey } from '../inventory/index.ts';
+import { findOrder, orderView } from '../orders/index.ts';
+import * as repo from './repository.ts';
+
+export type { KeyReveal } from './repository.ts';
+export { listReveals } from './repository.ts';
+
+export interface Revealer {
+  /** "operator" or "merchant-user:<id>". */
+  actor: string;
+  ip: string | null;
+  /** Set for a merchant's user: only that merchant's orders. */
+  merchantId?: number | undefined;
+}
+
+/** Operator: one stock key in clear. */
+export async function revealStockKey(pool: pg.Pool, vault: KeyVault, keyId: number, who: Revealer): Promise<{ keyId: number; offerId: number; key: string }> {
+  return inTransaction(pool, async (tx) => {
+    const row = await findSealedKey(tx, keyId);
+    if (!row) throw new AppError('KEY_NOT_FOUND', `stock key ${keyId} does not exist`);
+    await repo.insertReveal(tx, { stockKeyId: keyId, orderId: null, actor: who.actor, ip: who.ip });
+    return { keyId, offerId: row.offerId, key: vault.open(row.sealed) };
+  });
+}
+
+/** The key an order delivered (COMPLETED orders of offers that return one). */
+export async function revealOrderKey(pool: pg.Pool, vault: KeyVault, orderId: number, who: Revealer): Promise<{ orderId: number; key: string }> {
+  return inTransaction(pool, async (tx) => {
+    const order = await findOrder(tx, orderId);
+    if (!order || (who.merchantId !== undefined && order.merchantId !== who.merchantId)) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
+    const key = orderView(order, vault).key;
+    if (key === undefined) throw new AppError('KEY_NOT_FOUND', `order ${orderId} has no key to show (${order.status})`);
+    await repo.insertReveal(tx, { stockKeyId: null, orderId, actor: who.actor, ip: who.ip });
+    return { orderId, key };
+  });
+}

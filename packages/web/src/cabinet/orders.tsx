@@ -1,0 +1,64 @@
+import { useState } from 'preact/hooks';
+import { get, post, query } from '../api.ts';
+import { Link, Notice, PagedTable, Secret, Status, useLoad, usd, when } from '../ui.tsx';
+
+export function Orders() {
+  const [filter, setFilter] = useState({ q: '', status: '' });
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const d = Object.fromEntries(new FormData(event.currentTarget as HTMLFormElement).entries()) as Record<string, string>;
+    setFilter({ q: d.q!.trim(), status: d.status! });
+  };
+  return (
+    <section>
+      <h1>Orders</h1>
+      <form class="inline" onSubmit={apply} role="search">
+        <label>Order or transaction id<input name="q" size={30} /></label>
+        <label>Status<select name="status">{['', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'].map((s) => <option value={s}>{s || 'any'}</option>)}</select></label>
+        <button type="submit">Search</button>
+      </form>
+      <PagedTable
+        label="Orders"
+        deps={[filter]}
+        load={async (before) => {
+          const r = await get(`/cabinet/v1/orders${query({ ...filter, before, limit: 50 })}`);
+          return { rows: r.orders, nextBefore: r.nextBefore };
+        }}
+        empty="No orders match."
+        columns={[
+          ['Order', (o: any) => <Link href={`/cabinet/orders/${o.id}`}>{o.id}</Link>], ['Transaction', (o: any) => o.transactionId],
+          ['Product', (o: any) => `${o.productName} ${o.offerName}`], ['Price', (o: any) => `${o.chargedPrice} ${o.currency}`],
+          ['Debited', (o: any) => usd(o.amountUsd)], ['Status', (o: any) => <Status status={o.status} />], ['Created', (o: any) => when(o.createdAt)],
+        ]}
+      />
+    </section>
+  );
+}
+
+export function OrderDetail(props: { id: number }) {
+  const { data: o, error } = useLoad(() => get(`/cabinet/v1/orders/${props.id}`), [props.id]);
+  const [key, setKey] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (!o) return <Notice error={error} />;
+  return (
+    <section>
+      <h1>Order {o.id} <Status status={o.status} /></h1>
+      <dl class="facts">
+        <dt>Transaction id</dt><dd>{o.transactionId}</dd>
+        <dt>Product</dt><dd>{o.productName} {o.offerName} × {o.count}</dd>
+        <dt>Price</dt><dd>{o.chargedPrice} {o.currency}, debited {usd(o.amountUsd)}</dd>
+        {o.message && <><dt>Message</dt><dd>{o.message}</dd></>}
+        <dt>Created</dt><dd>{when(o.createdAt)}</dd>
+      </dl>
+      {o.hasKey && (key ? <Secret label="Key" value={key} note="Keep it safe; this view is recorded." /> : (
+        <button onClick={() => post(`/cabinet/v1/orders/${o.id}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Show key</button>
+      ))}
+      <Notice error={failure} />
+      <h2>History</h2>
+      <table aria-label="Order history">
+        <thead><tr><th>When</th><th>From</th><th>To</th></tr></thead>
+        <tbody>{o.events.map((e: any) => <tr><td>{when(e.at)}</td><td>{e.from ?? '—'}</td><td>{e.to}</td></tr>)}</tbody>
+      </table>
+    </section>
+  );
+}

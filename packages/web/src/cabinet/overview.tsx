@@ -1,0 +1,64 @@
+import { useState } from 'preact/hooks';
+import { get, post, put } from '../api.ts';
+import { navigate } from '../router.ts';
+import { Field, Form, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
+
+export function Overview(props: { onToken: (t: { shopId: number; token: string }) => void }) {
+  const { data, error, reload } = useLoad(() => get('/cabinet/v1/overview'), []);
+  const [shown, setShown] = useState<{ shop: string; token: string } | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (!data) return <Notice error={error} />;
+  return (
+    <section>
+      <h1>{data.merchant.name}</h1>
+      <div class="stats">
+        <Stat label="Balance" value={<span data-testid="balance">{usd(data.balance)}</span>} />
+        <Stat label="Draft balance (orders in flight)" value={<span data-testid="draft-balance">{usd(data.draftBalance)}</span>} />
+      </div>
+      <h2>Shops and API tokens</h2>
+      <p class="muted">A token is shown once, when it is made. Rotating it stops the old token at once.</p>
+      {shown && <Secret label={`New token of ${shown.shop}`} value={shown.token} />}
+      <Notice error={failure} />
+      <table aria-label="Shops">
+        <thead><tr><th>Shop</th><th>Id</th><th>Token made</th><th /></tr></thead>
+        <tbody>
+          {data.shops.map((s: any) => (
+            <tr><td>{s.name}</td><td>{s.id}</td><td>{when(s.tokenRotatedAt)}</td><td>
+              <button onClick={async () => {
+                if (!confirm(`Make a new token for ${s.name}? The current token stops working at once.`)) return;
+                try {
+                  const r = await post(`/cabinet/v1/shops/${s.id}/rotate-token`);
+                  setShown({ shop: s.name, token: r.token });
+                  props.onToken({ shopId: s.id, token: r.token });
+                  reload();
+                } catch (e) {
+                  setFailure(e);
+                }
+              }}>Rotate token</button>
+            </td></tr>
+          ))}
+        </tbody>
+      </table>
+      {shown && <p><button class="link" onClick={() => navigate('/cabinet/api')}>Try it: API quick-start with this token →</button></p>}
+    </section>
+  );
+}
+
+export function Account() {
+  return (
+    <section>
+      <h1>Account</h1>
+      <h2>Change password</h2>
+      <Form class="stacked" submit="Change password" onSubmit={async (d) => {
+        if (d.newPassword !== d.repeat) throw new Error('the new passwords differ');
+        await put('/cabinet/v1/password', { currentPassword: d.currentPassword, newPassword: d.newPassword });
+        navigate('/');
+      }}>
+        <Field label="Current password" name="currentPassword" type="password" required />
+        <Field label="New password (10+ characters)" name="newPassword" type="password" required />
+        <Field label="Repeat the new password" name="repeat" type="password" required />
+        <small>You will sign in again with the new password; your other sessions end too.</small>
+      </Form>
+    </section>
+  );
+}

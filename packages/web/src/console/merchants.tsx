@@ -1,0 +1,137 @@
+import { useState } from 'preact/hooks';
+import { get, post, put } from '../api.ts';
+import { navigate } from '../router.ts';
+import { Field, Form, Link, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
+
+export function Merchants() {
+  const { data, error } = useLoad(() => Promise.all([get('/console/v1/merchants'), get('/console/v1/balances')]), []);
+  const balance = new Map<number, string>((data?.[1].balances ?? []).map((b: any) => [b.merchantId, b.balance]));
+  return (
+    <section>
+      <h1>Merchants</h1>
+      <Form submit="Create merchant" onSubmit={async (d) => {
+        const merchant = await post('/console/v1/merchants', { name: d.name });
+        navigate(`/console/merchants/${merchant.id}`);
+      }}>
+        <Field label="Name" name="name" required />
+      </Form>
+      <Notice error={error} />
+      <table aria-label="Merchants">
+        <thead><tr><th>Id</th><th>Name</th><th>Balance</th><th>Since</th></tr></thead>
+        <tbody>
+          {data?.[0].merchants.map((m: any) => (
+            <tr><td>{m.id}</td><td><Link href={`/console/merchants/${m.id}`}>{m.name}</Link></td><td>{usd(balance.get(m.id) ?? '0.00')}</td><td>{when(m.createdAt)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function MerchantDetail(props: { id: number }) {
+  const base = `/console/v1/merchants/${props.id}`;
+  const { data, error, reload } = useLoad(() => Promise.all([get(base), get(`${base}/users`)]), [props.id]);
+  const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
+  if (!data) return <Notice error={error} />;
+  const [merchant, users] = data;
+  return (
+    <section>
+      <h1>{merchant.name} <small class="muted">merchant {merchant.id}</small></h1>
+      <div class="stats">
+        <Stat label="Balance" value={usd(merchant.balance)} />
+        <Stat label="Draft balance (in flight)" value={usd(merchant.draftBalance)} />
+      </div>
+      {secret && <Secret label={secret.label} value={secret.value} />}
+
+      <h2>Deposit</h2>
+      <Form submit="Deposit" onSubmit={async (d) => {
+        const done = await post(`${base}/deposits`, { amount: d.amount, ...(d.description && { description: d.description }) });
+        reload();
+        return `Deposited; balance ${usd(done.balance)}`;
+      }}>
+        <Field label="Amount (USD)" name="amount" placeholder="100.00" required size={10} />
+        <Field label="Description" name="description" placeholder="Wire 42" />
+      </Form>
+
+      <h2>Shops</h2>
+      <table aria-label="Shops">
+        <thead><tr><th>Id</th><th>Name</th><th>Token rotated</th><th /></tr></thead>
+        <tbody>
+          {merchant.shops.map((s: any) => (
+            <tr><td>{s.id}</td><td>{s.name}</td><td>{when(s.tokenRotatedAt)}</td><td>
+              <button onClick={async () => {
+                if (!confirm(`Rotate the token of ${s.name}? The old token stops working at once.`)) return;
+                const r = await post(`/console/v1/shops/${s.id}/rotate-token`);
+                setSecret({ label: `New token of ${s.name}`, value: r.token });
+                reload();
+              }}>Rotate token</button>
+            </td></tr>
+          ))}
+        </tbody>
+      </table>
+      <Form submit="Create shop" onSubmit={async (d) => {
+        const shop = await post('/console/v1/shops', { merchantId: props.id, name: d.name });
+        setSecret({ label: `Token of ${shop.name}`, value: shop.token });
+        reload();
+      }}>
+        <Field label="Shop name" name="name" required />
+      </Form>
+
+      <h2>Cabinet users</h2>
+      <table aria-label="Users">
+        <thead><tr><th>Email</th><th>Password set</th><th /></tr></thead>
+        <tbody>
+          {users.users.map((u: any) => (
+            <tr><td>{u.email}</td><td>{when(u.passwordSetAt)}</td><td>
+              <button onClick={async () => {
+                if (!confirm(`Reset the password of ${u.email}? They are signed out everywhere.`)) return;
+                const r = await post(`/console/v1/users/${u.id}/reset-password`);
+                setSecret({ label: `New password for ${u.email}`, value: r.password });
+                reload();
+              }}>Reset password</button>
+            </td></tr>
+          ))}
+        </tbody>
+      </table>
+      <Form submit="Create user" onSubmit={async (d) => {
+        const user = await post(`${base}/users`, { email: d.email });
+        setSecret({ label: `First password for ${user.email}`, value: user.password });
+        reload();
+      }}>
+        <Field label="Email" name="email" type="email" required />
+      </Form>
+
+      <OfferAccess merchantId={props.id} />
+    </section>
+  );
+}
+
+function OfferAccess(props: { merchantId: number }) {
+  const { data, error, reload } = useLoad(() => get(`/console/v1/merchants/${props.merchantId}/offer-access`), [props.merchantId]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  return (
+    <div>
+      <h2>Offer access and commission</h2>
+      <Notice error={error ?? failure} />
+      <table aria-label="Offer access">
+        <thead><tr><th>Offer</th><th>May buy</th><th>Commission (CodeGames)</th><th /></tr></thead>
+        <tbody>
+          {data?.offers.map((o: any) => (
+            <tr>
+              <td>{o.offerId} {o.productName} {o.offerName}</td>
+              <td><label class="check"><input type="checkbox" checked={o.allowed} onChange={(e) => act(() => put(`/console/v1/offers/${o.offerId}/access/${props.merchantId}`, { allowed: e.currentTarget.checked }))} />
+                {o.visibleToAll ? 'all merchants' : 'listed'}</label></td>
+              <td>{o.merchantCommission ?? o.commission}%{o.merchantCommission !== null && ' (override)'}</td>
+              <td><button onClick={() => {
+                const percent = prompt(`Commission for this merchant on offer ${o.offerId} in percent (empty: the offer's ${o.commission}%)`, o.merchantCommission ?? '');
+                if (percent === null) return;
+                act(() => put(`/console/v1/offers/${o.offerId}/commissions/${props.merchantId}`, { percent: percent.trim() === '' ? null : percent.trim() }));
+              }}>Set commission</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * Debian's Chromium (never a downloaded browser), headless, driven by playwright-core. The flags
+ * keep it off the network and quiet: no first-run, sync, component updates or background traffic.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.DROPGATE_CHROMIUM ?? '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Screenshots are taken only when asked (`npm run screenshots`), so a test run never rewrites committed files. */
+const SCREENSHOTS = process.env.DROPGATE_SCREENSHOTS;
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  const dir = path.resolve(process.cwd(), SCREENSHOTS);
+  await mkdir(dir, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
