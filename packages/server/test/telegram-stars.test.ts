@@ -230,7 +230,10 @@ describe('Telegram Stars: create-order', () => {
     expect(entries.map((e) => [e.type, e.amount])).toEqual([['PURCHASE', -0.78]]);
     // The operator sees the rate, the cost at that rate and the margin.
     const shown = await op.order(answer.body.orderId);
-    expect(shown).toMatchObject({ merchantId, chargedPrice: '0.78', amountUsd: '0.78', supplier: { cost: '0.77', costCurrency: 'USD', upstreamRef: transfer.transaction_id }, marginUsd: '0.01' });
+    expect(shown).toMatchObject({
+      merchantId, chargedPrice: '0.78', amountUsd: '0.78', supplier: { cost: '0.77', costCurrency: 'USD', upstreamRef: transfer.transaction_id }, marginUsd: '0.01',
+      telegramStars: { stars: 100, usdPerTon: '2.58', fulfillmentData: answer.body.fulfillmentData },
+    });
     await expectAuditClean();
   });
 
