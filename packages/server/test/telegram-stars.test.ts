@@ -331,6 +331,26 @@ describe('Telegram Stars: create-order', () => {
     await expectAuditClean();
   });
 
+  it('a provider that answers 429 defers the step (nothing was sent): it runs again later, uncounted, and may still be canceled', async () => {
+    const { api } = await funded('10.00');
+    rateIs('2.58');
+    const userId = 450_000_001;
+    provider.setFault(userId, { kind: 'rate-limited' });
+    const order = (transactionId: string) => api('/offers/create-order', { offerId: 'telegram_stars_100', price: 0.78, transactionId, customer: { gameUserId: String(userId) } });
+    const later = (await order(nextTxn())).body;
+    const canceled = (await order(nextTxn())).body;
+    expect([later.status, canceled.status]).toEqual(['PROCESSING', 'PROCESSING']);
+    // Still queued, not sent: the merchant may cancel it, and is refunded.
+    expect((await api('/offers/cancel-order', { orderId: canceled.orderId })).body).toMatchObject({ status: 'CANCELED' });
+    provider.setFault(userId, null);
+    clock.advance(2000); // the provider's retry_after (1 s) has passed
+    await hub.running.hub.worker.runDue();
+    expect(await settled(api, later.orderId)).toMatchObject({ status: 'COMPLETED', fulfillmentData: { telegram_user_id: userId, delivery_status: 'completed' } });
+    expect((await op.order(later.orderId)).reviewReason).toBeNull();
+    expect((await api('/balance')).body).toMatchObject({ balance: 9.22, draftBalance: 0 });
+    await expectAuditClean();
+  });
+
   it('a duplicate transactionId under concurrency is still one order, one debit, one transfer', async () => {
     const { api } = await funded('10.00');
     rateIs('2.58');
