@@ -230,7 +230,10 @@ describe('Telegram Stars: create-order', () => {
     expect(entries.map((e) => [e.type, e.amount])).toEqual([['PURCHASE', -0.78]]);
     // The operator sees the rate, the cost at that rate and the margin.
     const shown = await op.order(answer.body.orderId);
-    expect(shown).toMatchObject({ merchantId, chargedPrice: '0.78', amountUsd: '0.78', supplier: { cost: '0.77', costCurrency: 'USD', upstreamRef: transfer.transaction_id }, marginUsd: '0.01' });
+    expect(shown).toMatchObject({
+      merchantId, chargedPrice: '0.78', amountUsd: '0.78', supplier: { cost: '0.77', costCurrency: 'USD', upstreamRef: transfer.transaction_id }, marginUsd: '0.01',
+      telegramStars: { stars: 100, usdPerTon: '2.58', fulfillmentData: answer.body.fulfillmentData },
+    });
     await expectAuditClean();
   });
 
@@ -325,6 +328,26 @@ describe('Telegram Stars: create-order', () => {
     const done = (await api('/offers/order-status', { orderId: pending.body.orderId })).body;
     expect(done).toMatchObject({ status: 'COMPLETED', fulfillmentData: { telegram_user_id: pendingUser, stars_amount: 50, delivery_status: 'completed' } });
     expect(provider.transfers().filter((t) => t.request_id === `${pending.body.orderId}-0`)).toHaveLength(1);
+    await expectAuditClean();
+  });
+
+  it('a provider that answers 429 defers the step (nothing was sent): it runs again later, uncounted, and may still be canceled', async () => {
+    const { api } = await funded('10.00');
+    rateIs('2.58');
+    const userId = 450_000_001;
+    provider.setFault(userId, { kind: 'rate-limited' });
+    const order = (transactionId: string) => api('/offers/create-order', { offerId: 'telegram_stars_100', price: 0.78, transactionId, customer: { gameUserId: String(userId) } });
+    const later = (await order(nextTxn())).body;
+    const canceled = (await order(nextTxn())).body;
+    expect([later.status, canceled.status]).toEqual(['PROCESSING', 'PROCESSING']);
+    // Still queued, not sent: the merchant may cancel it, and is refunded.
+    expect((await api('/offers/cancel-order', { orderId: canceled.orderId })).body).toMatchObject({ status: 'CANCELED' });
+    provider.setFault(userId, null);
+    clock.advance(2000); // the provider's retry_after (1 s) has passed
+    await hub.running.hub.worker.runDue();
+    expect(await settled(api, later.orderId)).toMatchObject({ status: 'COMPLETED', fulfillmentData: { telegram_user_id: userId, delivery_status: 'completed' } });
+    expect((await op.order(later.orderId)).reviewReason).toBeNull();
+    expect((await api('/balance')).body).toMatchObject({ balance: 9.22, draftBalance: 0 });
     await expectAuditClean();
   });
 

@@ -81,6 +81,8 @@ export function orderOut(order: Order, events: OrderEvent[]) {
     // What the hub keeps: the USD debit less the supplier's cost in USD (stock orders: unknown).
     marginUsd: order.supplierCostUsd === null || order.status !== 'COMPLETED' ? null : formatMoney(order.amountUsd - order.supplierCostUsd),
     reviewReason: order.reviewReason,
+    // Telegram Stars (offer 0): how many, the TON/USD rate the quote used, what the delivery said.
+    telegramStars: order.starsAmount === null ? null : { stars: order.starsAmount, usdPerTon: order.tonUsdRate, fulfillmentData: order.fulfillmentData },
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     events: events.map((e) => ({ from: e.fromStatus, to: e.toStatus, actor: e.actor, reason: e.reason, at: e.createdAt.toISOString() })),

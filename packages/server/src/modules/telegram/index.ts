@@ -5,8 +5,7 @@
  */
 export { STARS_OFFER_ID, LISTED_STARS_AMOUNTS, parseStarsOfferId, starsOfferId } from './offer-id.ts';
 export { basisPoints, priceTolerance, starsCost, starsPrice } from './pricing.ts';
-export { TonRate, readRate, type RateReading, type TonRateOptions } from './ton-rate.ts';
+export { TonRate, type RateReading, type TonRateOptions } from './ton-rate.ts';
 export { TelegramStars, telegramUserId, type StarsPricing, type StarsQuote } from './stars.ts';
 export { userInfo } from './user-info.ts';
 export { TelegramBot, type TelegramBotOptions } from './bot.ts';
-export { upsertUser as recordTelegramUser, type TelegramUser } from './repository.ts';

@@ -26,6 +26,7 @@ export function starsAdapter(config: SupplierConfig, deps: AdapterDeps): Supplie
     if (!Number.isSafeInteger(userId) || userId < 1 || amount === null) {
       return { kind: 'failed', reason: 'the order has no numeric Telegram user id or stars amount' };
     }
+    const refused = (code: string) => failedDelivery(userId, amount, `the provider refused the transfer (${code})`);
     if (!deps.starsLimiter) throw new Error('the Telegram Stars adapter needs the hub-wide rate limiter');
     const slot = await deps.starsLimiter.acquire();
     if (!slot.ok) return { kind: 'deferred', reason: 'the hub-wide stars rate limit is taken', retryAfterMs: slot.retryAfterMs };
@@ -35,7 +36,7 @@ export function starsAdapter(config: SupplierConfig, deps: AdapterDeps): Supplie
       if (error instanceof StarsProviderError) {
         if (error.httpStatus === 429) return { kind: 'deferred', reason: 'the provider asked us to slow down', retryAfterMs: Math.ceil((error.retryAfterS ?? 1) * 1000) };
         if (UNKNOWN_REFUSALS.has(error.httpStatus)) return { kind: 'unknown', reason: `provider refused: ${error.code}` };
-        return { kind: 'failed', reason: `provider refused: ${error.code} ${error.message}` };
+        return refused(error.code);
       }
       return { kind: 'unknown', reason: `transfer: ${error instanceof TransportError ? error.message : (error as Error).message}` };
     }
@@ -52,10 +53,12 @@ function settled(transfer: StarsTransfer, userId: number, amount: number): Suppl
     const data: StarsFulfillmentData = { telegram_user_id: userId, stars_amount: amount, transaction_id: transfer.transaction_id, delivery_status: 'completed' };
     return { kind: 'delivered', key: null, upstreamRef: transfer.transaction_id, fulfillmentData: data };
   }
-  if (transfer.status === 'failed') {
-    const error = transfer.error ?? 'delivery failed';
-    const data: StarsFulfillmentData = { telegram_user_id: userId, stars_amount: amount, delivery_status: 'failed', error_message: error };
-    return { kind: 'failed', reason: `provider: ${error}`, customerMessage: `Failed to deliver Stars: ${error}`, fulfillmentData: data };
-  }
+  if (transfer.status === 'failed') return failedDelivery(userId, amount, transfer.error ?? 'delivery failed');
   return { kind: 'unknown', reason: `transfer ${transfer.status}` };
+}
+
+/** A final failure in the spec's words: the message and fulfillmentData of its failed example. */
+function failedDelivery(userId: number, amount: number, error: string): SupplierOutcome {
+  const data: StarsFulfillmentData = { telegram_user_id: userId, stars_amount: amount, delivery_status: 'failed', error_message: error };
+  return { kind: 'failed', reason: `provider: ${error}`, customerMessage: `Failed to deliver Stars: ${error}`, fulfillmentData: data };
 }
