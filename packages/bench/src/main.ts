@@ -28,7 +28,7 @@ const connections = Number(values.connections);
 /** Above any rate this machine reaches, so that no scenario runs out of keys (it would show as errors). */
 const ORDERS_PER_SECOND_CEILING = 3000;
 const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
-const CLAIMS_PER_SIZE = 50;
+const CLAIMS_PER_SIZE = 80;
 
 type OrderKind = 'spread' | 'hot';
 
