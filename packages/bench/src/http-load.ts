@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { countCpu, type CpuFigures, type CpuSubjects } from './cpu.ts';
 import { sampleRss } from './rss.ts';
 
 const run = promisify(execFile);
@@ -42,15 +43,17 @@ export interface HttpFigures {
   max: number;
   errors: number;
   peakRssMb: number;
+  cpu: CpuFigures;
 }
 
 export async function httpScenario(
-  options: HttpScenario & { url: string; connections: number; seconds: number; hubPid: number },
+  options: HttpScenario & { url: string; connections: number; seconds: number; cpu: CpuSubjects & { hubPid: number } },
 ): Promise<HttpFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dropgate-wrk-'));
   const script = path.join(dir, 'scenario.lua');
   await writeFile(script, luaScript(options), { mode: 0o600 });
-  const rss = sampleRss(options.hubPid);
+  const rss = sampleRss(options.cpu.hubPid);
+  const cpu = countCpu(options.cpu);
   try {
     const { stdout } = await run('wrk', [
       '-t', '1', '-c', String(options.connections), '-d', `${options.seconds}s`, '--timeout', '10s', '-s', script, `${options.url}${options.path}`,
@@ -70,6 +73,7 @@ export async function httpScenario(
       max: ms(max),
       errors,
       peakRssMb: rss.stop(),
+      cpu: cpu.per(requests),
     };
   } finally {
     rss.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@dropgate/server/testing/ports';
 import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
+import { embeddedPostmaster, type CpuSubjects } from './cpu.ts';
 import { createDatabase } from './database.ts';
 
 export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
@@ -18,6 +19,8 @@ export interface BenchHub {
   /** The database the hub uses, for pgbench. */
   databaseUrl: string;
   kind: 'embedded' | 'external';
+  /** Whose CPU the bench counts: the hub, and the database server when it is the hub's own. */
+  cpu: CpuSubjects & { hubPid: number };
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export async function startBenchHub(externalUrl: string | undefined): Promise<Be
     url: process.url,
     databaseUrl,
     kind: fresh ? 'external' : 'embedded',
+    cpu: { hubPid: process.child.pid!, databasePid: fresh ? undefined : embeddedPostmaster(process.child.pid!) },
     async stop() {
       process.child.kill('SIGTERM');
       await process.exited;

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { claimScenario } from './claim.ts';
+import type { CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
 import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
@@ -53,6 +54,11 @@ function orderScenario(s: Seeded, kind: OrderKind, runId: string): HttpScenario 
   };
 }
 
+function meanCpu(a: CpuFigures, b: CpuFigures): CpuFigures {
+  const mean = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? undefined : Math.round((x + y) / 2));
+  return { hubUs: undefined, databaseUs: mean(a.databaseUs, b.databaseUs), generatorUs: mean(a.generatorUs, b.generatorUs)! };
+}
+
 /** Each run starts from a checkpoint, so that none pays for the dirty pages of the run before it. */
 async function checkpoint(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -64,7 +70,10 @@ function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<Baselin
   const first = s.merchants[0]!.merchantId;
   const merchants = { from: first, to: kind === 'spread' ? s.merchants.at(-1)!.merchantId : first };
   const offerId = kind === 'spread' ? s.offers.baselineSpread : s.offers.baselineHot;
-  return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, clients: connections, seconds, script: pgbenchScript(offerId, s.priceMinor, merchants) });
+  return runPgbench({
+    scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients: connections, seconds,
+    script: pgbenchScript(offerId, s.priceMinor, merchants),
+  });
 }
 
 async function main(): Promise<number> {
@@ -75,7 +84,7 @@ async function main(): Promise<number> {
     const runId = randomBytes(3).toString('hex');
     const load = async (scenario: HttpScenario) => {
       await checkpoint(hub.databaseUrl);
-      return httpScenario({ ...scenario, url: hub.url, connections, seconds, hubPid: hub.process.child.pid! });
+      return httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
     };
     const http = [];
     const ratios: OrderRatio[] = [];
@@ -89,7 +98,10 @@ async function main(): Promise<number> {
       const after = await baselineRun(hub, seeded, kind);
       http.push(figures);
       const baselineTps = Math.round((before.tps + after.tps) / 2);
-      ratios.push({ scenario: kind, hubRps: figures.rps, baselineTps, baselineBefore: before.tps, baselineAfter: after.tps, ratio: figures.rps / baselineTps });
+      ratios.push({
+        scenario: kind, hubRps: figures.rps, baselineTps, baselineBefore: before.tps, baselineAfter: after.tps,
+        ratio: figures.rps / baselineTps, baselineCpu: meanCpu(before.cpu, after.cpu),
+      });
     }
     for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
     const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PLACE_ORDER_SQL } from '@dropgate/server';
+import { countCpu, type CpuFigures } from './cpu.ts';
 
 const run = promisify(execFile);
 
@@ -17,6 +18,7 @@ export interface BaselineFigures {
   scenario: string;
   tps: number;
   latencyAvgMs: number;
+  cpu: CpuFigures;
 }
 
 /** PLACE_ORDER_SQL with its $n parameters bound to pgbench expressions. */
@@ -35,14 +37,18 @@ export function pgbenchScript(offerId: number, priceMinor: number, merchants: { 
   ].join('\n');
 }
 
-export async function runPgbench(options: { scenario: string; databaseUrl: string; script: string; clients: number; seconds: number }): Promise<BaselineFigures> {
+export async function runPgbench(options: {
+  scenario: string; databaseUrl: string; script: string; clients: number; seconds: number; databasePid: number | undefined;
+}): Promise<BaselineFigures> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'dropgate-pgbench-')), 'place-order.sql');
   await writeFile(file, options.script);
+  const cpu = countCpu({ hubPid: undefined, databasePid: options.databasePid });
   const { stdout } = await run('pgbench', [
     '-n', '-M', 'prepared', '-c', String(options.clients), '-j', '2', '-T', String(options.seconds), '-f', file, options.databaseUrl,
   ], { maxBuffer: 10 * 1024 * 1024 });
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   const latency = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
-  if (!Number.isFinite(tps)) throw new Error(`could not read pgbench's output:\n${stdout}`);
-  return { scenario: options.scenario, tps: Math.round(tps), latencyAvgMs: latency };
+  const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
+  if (!Number.isFinite(tps) || !Number.isFinite(transactions)) throw new Error(`could not read pgbench's output:\n${stdout}`);
+  return { scenario: options.scenario, tps: Math.round(tps), latencyAvgMs: latency, cpu: cpu.per(transactions) };
 }

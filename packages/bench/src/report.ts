@@ -3,6 +3,7 @@ import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { ClaimFigures } from './claim.ts';
+import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures } from './http-load.ts';
 
 /** The hub's order rate against the database's own, running the same SQL without HTTP or Node. */
@@ -14,6 +15,18 @@ export interface OrderRatio {
   baselineBefore: number;
   baselineAfter: number;
   ratio: number;
+  /** pgbench's side: the database's CPU and pgbench's own, per transaction (mean of both runs). */
+  baselineCpu: CpuFigures;
+}
+
+/**
+ * The ratio the machine allows when its CPU is the limit: the CPU a baseline transaction costs
+ * (database + pgbench) over the CPU a hub order costs (database + hub + wrk). Undefined when the
+ * database is not the hub's own (an external server's CPU is not ours to count).
+ */
+export function cpuCeiling(hub: CpuFigures, baseline: CpuFigures): number | undefined {
+  if (hub.databaseUs === undefined || hub.hubUs === undefined || baseline.databaseUs === undefined) return undefined;
+  return (baseline.databaseUs + baseline.generatorUs) / (hub.databaseUs + hub.hubUs + hub.generatorUs);
 }
 
 export interface Report {
@@ -43,8 +56,12 @@ export function commit(): string {
 }
 
 export function print(report: Report): void {
-  const rows = report.http.map((h) => [h.scenario, String(h.rps), `${h.p50} ms`, `${h.p99} ms`, `${h.max} ms`, String(h.errors), `${h.peakRssMb} MB`]);
-  const header = ['scenario', 'req/s', 'p50', 'p99', 'max', 'errors', 'hub peak RSS'];
+  const us = (value: number | undefined) => (value === undefined ? 'n/a' : `${value} µs`);
+  const rows = report.http.map((h) => [
+    h.scenario, String(h.rps), `${h.p50} ms`, `${h.p99} ms`, `${h.max} ms`, String(h.errors), `${h.peakRssMb} MB`,
+    us(h.cpu.hubUs), us(h.cpu.databaseUs), us(h.cpu.generatorUs),
+  ]);
+  const header = ['scenario', 'req/s', 'p50', 'p99', 'max', 'errors', 'hub peak RSS', 'CPU/req: hub', 'database', 'wrk'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [
@@ -54,8 +71,16 @@ export function print(report: Report): void {
     line(header),
     ...rows.map(line),
     '',
-    ...report.ratios.map((r) => `ratio ${r.scenario}: hub ${r.hubRps} req/s ÷ baseline ${r.baselineTps} tps = ${r.ratio.toFixed(2)}` +
-      `   (pgbench, same SQL, ${report.connections} clients: ${r.baselineBefore} tps before the hub's run, ${r.baselineAfter} after)`),
+    ...report.ratios.flatMap((r) => {
+      const hub = report.http.find((h) => h.scenario.startsWith('create-order') && (r.scenario === 'hot') === h.scenario.includes('hot'))!;
+      const ceiling = cpuCeiling(hub.cpu, r.baselineCpu);
+      return [
+        `ratio ${r.scenario}: hub ${r.hubRps} req/s ÷ baseline ${r.baselineTps} tps = ${r.ratio.toFixed(2)}` +
+          `   (pgbench, same SQL, ${report.connections} clients: ${r.baselineBefore} tps before the hub's run, ${r.baselineAfter} after)`,
+        `  CPU per transaction in the baseline: database ${us(r.baselineCpu.databaseUs)}, pgbench ${us(r.baselineCpu.generatorUs)}` +
+          (ceiling === undefined ? '' : `; CPU-bound ceiling of the ratio: ${ceiling.toFixed(2)}`),
+      ];
+    }),
     ...ratioOf(report, 'hot', 'spread'),
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',

@@ -47,7 +47,9 @@ export interface NewOrder {
   stars?: repo.StarsTerms | undefined;
 }
 
+/** place_order's raised outcomes: each rolls the whole statement back, so nothing was written. */
 const UNIQUE_TRANSACTION = 'DG409';
+const BALANCE_SPENT_MEANWHILE = 'DG402';
 
 export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, order: NewOrder, protocol: repo.Protocol = 'partner'): Promise<OrderView> {
   let placed: repo.PlacedOrder;
@@ -65,8 +67,11 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
       stars: order.stars ?? null,
     });
   } catch (error) {
-    // A concurrent create with the same transactionId won the unique slot; ours rolled back whole.
-    if ((error as { code?: string }).code !== UNIQUE_TRANSACTION) throw error;
+    const code = (error as { code?: string }).code;
+    // Concurrent orders of this merchant spent the balance between place_order's check and its debit.
+    if (code === BALANCE_SPENT_MEANWHILE) throw insufficientBalance();
+    // A concurrent create with the same transactionId won the unique slot.
+    if (code !== UNIQUE_TRANSACTION) throw error;
     const existing = await repo.findOrderIdByTransaction(db, shop.shopId, order.transactionId);
     assert(existing !== undefined, 'a duplicate transactionId must name a committed order');
     throw duplicate(order.transactionId, existing);
@@ -91,8 +96,12 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
     case 'RATE_MISSING':
       throw new AppError('SERVICE_UNAVAILABLE', `No exchange rate is set for offer ${order.offerId}'s currency; try again later`);
     case 'INSUFFICIENT_BALANCE':
-      throw new AppError('INSUFFICIENT_BALANCE', 'Your balance does not cover this order');
+      throw insufficientBalance();
   }
+}
+
+function insufficientBalance(): AppError {
+  return new AppError('INSUFFICIENT_BALANCE', 'Your balance does not cover this order');
 }
 
 /** Telegram Stars without a trustworthy TON/USD rate are neither priced nor sold. */

@@ -1,0 +1,83 @@
+/**
+ * Where the CPU goes, per request: the hub, the database server, and the load generator. On a
+ * two-core machine all three share the CPU, so these figures are what explains a ratio: when the
+ * machine is saturated, requests/s is the CPU it has divided by the CPU a request costs, summed
+ * over every process that serves it. Read from /proc (Linux), in clock ticks.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ is 100 on every Linux this runs on
+
+interface Times {
+  self: number;
+  /** Of children that exited and were reaped: a PostgreSQL backend's, once its client leaves. */
+  reaped: number;
+}
+
+function times(pid: number | 'self'): Times | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // fields[11..14]: utime, stime, cutime, cstime (stat(5), counting from state at index 0)
+    return { self: fields[11]! + fields[12]!, reaped: fields[13]! + fields[14]! };
+  } catch {
+    return undefined; // gone
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+/** A process and everything below it, the exited included: a whole PostgreSQL server. */
+function treeTicks(pid: number): number {
+  const own = times(pid);
+  if (!own) return 0;
+  return own.self + own.reaped + childrenOf(pid).reduce((sum, child) => sum + treeTicks(child), 0);
+}
+
+export interface CpuFigures {
+  hubUs: number | undefined;
+  databaseUs: number | undefined;
+  generatorUs: number;
+}
+
+export interface CpuSubjects {
+  hubPid: number | undefined;
+  /** The embedded PostgreSQL's postmaster; undefined for an external server (shared, not ours to count). */
+  databasePid: number | undefined;
+}
+
+/** The embedded database's postmaster: the hub's child process named postgres. */
+export function embeddedPostmaster(hubPid: number): number | undefined {
+  return childrenOf(hubPid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres');
+}
+
+/** Starts counting; `per(requests)` gives each side's CPU per request since then, in µs. */
+export function countCpu(subjects: CpuSubjects): { per(requests: number): CpuFigures } {
+  const hub = () => (subjects.hubPid === undefined ? 0 : times(subjects.hubPid)?.self ?? 0);
+  const database = () => (subjects.databasePid === undefined ? 0 : treeTicks(subjects.databasePid));
+  // wrk and pgbench are this process's children: their CPU arrives in ours once reaped.
+  const generator = () => times('self')?.reaped ?? 0;
+  const start = { hub: hub(), database: database(), generator: generator() };
+  const us = (ticks: number, requests: number) => Math.round((ticks * TICK_MS * 1000) / requests);
+  return {
+    per(requests) {
+      return {
+        hubUs: subjects.hubPid === undefined ? undefined : us(hub() - start.hub, requests),
+        databaseUs: subjects.databasePid === undefined ? undefined : us(database() - start.database, requests),
+        generatorUs: us(generator() - start.generator, requests),
+      };
+    },
+  };
+}

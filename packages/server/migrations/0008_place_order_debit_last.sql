@@ -1,0 +1,132 @@
+-- place_order takes the merchant's account lock last. Until now it debited the account first and
+-- then claimed the key and wrote the order, its events and the job while holding that row lock,
+-- so a merchant's orders queued on each other for the whole statement. Now everything that does
+-- not need the lock comes first; the debit and its ledger rows come last, right before commit.
+-- Orders of one busy merchant wait on each other for the debit and the commit only (the bench's
+-- hot-merchant scenario). A concurrent order that spent the balance in between raises DG402,
+-- which rolls the statement back whole. Deadlock-free: the account row is the last lock taken,
+-- and stock keys are claimed with SKIP LOCKED. Same signature and results as 0006.
+
+CREATE OR REPLACE FUNCTION place_order(
+  p_shop_id bigint, p_merchant_id bigint, p_offer_id bigint, p_price bigint, p_transaction_id text,
+  p_customer_email text, p_game_user_id text, p_game_server_id text, p_protocol text,
+  p_stars_amount integer, p_stars_quote bigint, p_stars_tolerance bigint, p_ton_usd_rate numeric
+) RETURNS place_order_result LANGUAGE plpgsql AS $$
+DECLARE
+  v_offer    offers%ROWTYPE;
+  v_rate     numeric;
+  v_amount   bigint := 0;
+  v_balance  bigint;
+  v_order_id bigint;
+  v_key_id   bigint;
+  v_key      bytea;
+  v_status   text := 'COMPLETED';
+  v_reason   text;
+  v_charge   bigint;
+  v_result   place_order_result;
+BEGIN
+  SELECT id INTO v_order_id FROM orders WHERE shop_id = p_shop_id AND transaction_id = p_transaction_id;
+  IF FOUND THEN v_result.outcome := 'DUPLICATE'; v_result.order_id := v_order_id; RETURN v_result; END IF;
+
+  SELECT o.* INTO v_offer FROM offers o
+   WHERE o.id = p_offer_id
+     AND (o.visible_to_all OR EXISTS (SELECT 1 FROM offer_access a WHERE a.offer_id = o.id AND a.merchant_id = p_merchant_id));
+  -- Offer 0 is sold only as Telegram Stars, and Telegram Stars only as offer 0.
+  IF NOT FOUND OR (v_offer.id = 0) <> (p_stars_amount IS NOT NULL) THEN v_result.outcome := 'OFFER_NOT_FOUND'; RETURN v_result; END IF;
+  IF v_offer.requires_game_user_id AND p_game_user_id IS NULL THEN v_result.outcome := 'GAME_USER_ID_REQUIRED'; RETURN v_result; END IF;
+  IF p_stars_amount IS NULL THEN
+    IF v_offer.price <> p_price THEN v_result.outcome := 'WRONG_PRICE'; RETURN v_result; END IF;
+  ELSE
+    IF p_stars_quote IS NULL THEN v_result.outcome := 'QUOTE_UNAVAILABLE'; RETURN v_result; END IF;
+    IF abs(p_price - p_stars_quote) > p_stars_tolerance THEN v_result.outcome := 'WRONG_PRICE'; RETURN v_result; END IF;
+    -- The order's snapshot: what was charged, and how many stars.
+    v_offer.price := p_stars_quote;
+    v_offer.offer_name := p_stars_amount || ' Stars';
+  END IF;
+
+  SELECT usd_per_unit INTO v_rate FROM fx_rates WHERE currency = v_offer.currency;
+  IF NOT FOUND AND NOT v_offer.sandbox THEN v_result.outcome := 'RATE_MISSING'; RETURN v_result; END IF;
+  v_rate := coalesce(v_rate, 0);
+
+  -- What this protocol charges, in the offer's currency: the Partner API the price, CodeGames the
+  -- partner price (the price less the merchant's commission).
+  v_charge := CASE WHEN p_protocol = 'codegames' THEN offer_partner_price(v_offer.id, p_merchant_id) ELSE v_offer.price END;
+
+  v_order_id := nextval(pg_get_serial_sequence('orders', 'id'));
+
+  IF v_offer.sandbox THEN
+    v_reason := 'sandbox offer: generated test key, no debit';
+  ELSE
+    -- Price and rate are both per minor unit, so this is USD cents. round() on a positive numeric
+    -- is half-up; the smallest charge is one cent, so no purchase is ever free.
+    v_amount := greatest(1, round(v_charge * v_rate))::bigint;
+    -- A read, no lock: refuses what the balance cannot cover before anything is written. The
+    -- guarded debit at the end decides; this only keeps the common refusal cheap.
+    SELECT balance INTO v_balance FROM accounts WHERE merchant_id = p_merchant_id;
+    IF NOT FOUND OR v_balance < v_amount THEN v_result.outcome := 'INSUFFICIENT_BALANCE'; RETURN v_result; END IF;
+
+    SELECT id, sealed INTO v_key_id, v_key FROM stock_keys
+     WHERE offer_id = p_offer_id AND order_id IS NULL
+     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+      v_reason := 'stock key assigned';
+    ELSIF EXISTS (SELECT 1 FROM offer_sources WHERE offer_id = p_offer_id) THEN
+      v_status := 'PROCESSING';
+      v_reason := 'waiting on a supplier';
+    ELSE
+      v_status := 'CANCELED';
+      v_reason := 'Out of stock';
+    END IF;
+  END IF;
+
+  INSERT INTO orders (id, shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count,
+                      price, currency, usd_per_unit, amount_usd, sandbox, returns_key, status, message,
+                      delivered_key, customer_email, game_user_id, game_server_id, protocol, charged_price,
+                      stars_amount, ton_usd_rate)
+  VALUES (v_order_id, p_shop_id, p_merchant_id, p_transaction_id, p_offer_id, v_offer.product_name,
+          v_offer.offer_name, v_offer.count, v_offer.price, v_offer.currency, v_rate, v_amount,
+          v_offer.sandbox, v_offer.returns_key, v_status, CASE WHEN v_status = 'CANCELED' THEN v_reason END,
+          v_key, p_customer_email, p_game_user_id, p_game_server_id, p_protocol, v_charge,
+          p_stars_amount, p_ton_usd_rate)
+  ON CONFLICT (shop_id, transaction_id) DO NOTHING;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'transactionId % is already used by shop %', p_transaction_id, p_shop_id USING ERRCODE = 'DG409';
+  END IF;
+
+  IF v_key_id IS NOT NULL THEN
+    UPDATE stock_keys SET order_id = v_order_id WHERE id = v_key_id;
+  END IF;
+  IF v_status = 'PROCESSING' THEN
+    INSERT INTO fulfilment_jobs (order_id, source_index, phase, due_at) VALUES (v_order_id, 0, 'place', now());
+  END IF;
+
+  INSERT INTO order_events (order_id, from_status, to_status, actor, reason)
+  VALUES (v_order_id, NULL, 'SUBMITTED', 'shop:' || p_shop_id, NULL),
+         (v_order_id, 'SUBMITTED', v_status, 'system', v_reason);
+
+  -- The money last: the account row, the one lock every order of this merchant queues on, is held
+  -- from here to commit only. A concurrent order may have spent the balance since the read above:
+  -- DG402 then undoes the whole statement (order, key claim, events) and the caller answers
+  -- INSUFFICIENT_BALANCE, as before.
+  IF NOT v_offer.sandbox THEN
+    UPDATE accounts SET balance = balance - v_amount
+     WHERE merchant_id = p_merchant_id AND balance >= v_amount
+     RETURNING balance INTO v_balance;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'merchant % cannot cover % cents', p_merchant_id, v_amount USING ERRCODE = 'DG402';
+    END IF;
+    INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
+    VALUES (p_merchant_id, 'PURCHASE', -v_amount, v_balance, v_order_id,
+            'API Purchase - ' || v_offer.product_name || ' ' || v_offer.offer_name || ' (order ' || v_order_id || ')');
+    IF v_status = 'CANCELED' THEN
+      UPDATE accounts SET balance = balance + v_amount WHERE merchant_id = p_merchant_id RETURNING balance INTO v_balance;
+      INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
+      VALUES (p_merchant_id, 'REFUND', v_amount, v_balance, v_order_id, 'Refund - order ' || v_order_id || ': ' || v_reason);
+    END IF;
+  END IF;
+
+  v_result := ROW('CREATED', v_order_id, v_status, CASE WHEN v_status = 'CANCELED' THEN v_reason END, v_key,
+             v_offer.product_name, v_offer.offer_name, v_offer.count, v_offer.price, v_offer.currency,
+             v_offer.returns_key, v_offer.sandbox, now());
+  RETURN v_result;
+END $$;
