@@ -5,6 +5,7 @@
  * over every process that serves it. Read from /proc (Linux), in clock ticks.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TICK_MS = 10; // USER_HZ is 100 on every Linux this runs on
 
@@ -63,15 +64,23 @@ export function embeddedPostmaster(hubPid: number): number | undefined {
   return childrenOf(hubPid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres');
 }
 
-/** Starts counting; `per(requests)` gives each side's CPU per request since then, in µs. */
-export function countCpu(subjects: CpuSubjects): { per(requests: number): CpuFigures } {
+/**
+ * Starts counting; `per(requests)` gives each side's CPU per request since then, in µs. Call
+ * `settled()` first when the load came over connections of its own (pgbench): their backends
+ * exit after the client does, and their CPU is counted once the postmaster has reaped them.
+ */
+export function countCpu(subjects: CpuSubjects): { settled(): Promise<void>; per(requests: number): CpuFigures } {
   const hub = () => (subjects.hubPid === undefined ? 0 : times(subjects.hubPid)?.self ?? 0);
   const database = () => (subjects.databasePid === undefined ? 0 : treeTicks(subjects.databasePid));
   // wrk and pgbench are this process's children: their CPU arrives in ours once reaped.
   const generator = () => times('self')?.reaped ?? 0;
-  const start = { hub: hub(), database: database(), generator: generator() };
+  const backends = () => (subjects.databasePid === undefined ? 0 : childrenOf(subjects.databasePid).length);
+  const start = { hub: hub(), database: database(), generator: generator(), backends: backends() };
   const us = (ticks: number, requests: number) => Math.round((ticks * TICK_MS * 1000) / requests);
   return {
+    async settled() {
+      for (let waited = 0; backends() > start.backends && waited < 5000; waited += 20) await sleep(20);
+    },
     per(requests) {
       return {
         hubUs: subjects.hubPid === undefined ? undefined : us(hub() - start.hub, requests),

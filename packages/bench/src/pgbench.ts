@@ -50,5 +50,6 @@ export async function runPgbench(options: {
   const latency = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
   const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
   if (!Number.isFinite(tps) || !Number.isFinite(transactions)) throw new Error(`could not read pgbench's output:\n${stdout}`);
+  await cpu.settled();
   return { scenario: options.scenario, tps: Math.round(tps), latencyAvgMs: latency, cpu: cpu.per(transactions) };
 }
