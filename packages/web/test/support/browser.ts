@@ -9,6 +9,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.DROPGATE_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * A machine without Chromium (a newcomer's first `npm test`) skips the browser tests and says why;
+ * CI installs Chromium and sets DROPGATE_REQUIRE_BROWSER=1, so there they can never be skipped.
+ */
+export const browserMissing = !existsSync(CHROMIUM) && process.env.DROPGATE_REQUIRE_BROWSER !== '1';
+if (browserMissing) process.stderr.write(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`);
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
   return chromium.launch({
