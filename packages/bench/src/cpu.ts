@@ -90,3 +90,22 @@ export function countCpu(subjects: CpuSubjects): { settled(): Promise<void>; per
     },
   };
 }
+
+/**
+ * The share of the machine's CPU time the hypervisor gave to other guests while a run went on
+ * (the "steal" of /proc/stat). On a shared virtual machine it is what makes two runs of the same
+ * commit differ; the report prints it so that a noisy run reads as one.
+ */
+export function countSteal(): { share(): number } {
+  const read = () => {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  };
+  const start = read();
+  return {
+    share() {
+      const now = read();
+      return now.total === start.total ? 0 : (now.steal - start.steal) / (now.total - start.total);
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { claimScenario } from './claim.ts';
-import type { CpuFigures } from './cpu.ts';
+import { countSteal, type CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
 import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
@@ -82,6 +82,7 @@ async function main(): Promise<number> {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
     const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun } });
     const runId = randomBytes(3).toString('hex');
+    const steal = countSteal();
     const load = async (scenario: HttpScenario) => {
       await checkpoint(hub.databaseUrl);
       return httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
@@ -107,7 +108,7 @@ async function main(): Promise<number> {
     const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
     const report: Report = {
       date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
-      connections, seconds, seedSeconds: seeded.seconds, http, ratios, claims,
+      connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims,
     };
     print(report);
     await save(report);

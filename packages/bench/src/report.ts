@@ -37,6 +37,8 @@ export interface Report {
   connections: number;
   seconds: number;
   seedSeconds: number;
+  /** Of the machine's CPU time during the measured runs, the share the hypervisor gave elsewhere. */
+  cpuSteal: number;
   http: HttpFigures[];
   ratios: OrderRatio[];
   claims: ClaimFigures[];
@@ -66,7 +68,8 @@ export function print(report: Report): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [
     `Dropgate bench — ${report.date}, commit ${report.commit}, ${report.machine.cores} × ${report.machine.cpu}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}`,
-    `database: ${report.database}; ${report.connections} connections; ${report.seconds} s per scenario; seeding took ${report.seedSeconds.toFixed(1)} s`,
+    `database: ${report.database}; ${report.connections} connections; ${report.seconds} s per scenario; seeding took ${report.seedSeconds.toFixed(1)} s; ` +
+      `CPU steal during the runs: ${(100 * report.cpuSteal).toFixed(1)}%`,
     '',
     line(header),
     ...rows.map(line),
