@@ -5,7 +5,6 @@
  * against a recording handle, and its exact SQL and parameters are then EXPLAINed (ANALYZE) and
  * timed (median and p95 of warm runs). Prints a table for docs/backoffice.md. Never in CI.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,34 +13,20 @@ import pg from 'pg';
 import {
   availableCounts, createPool, heldAmount, listEntriesPage, listOrders, lowBalances, migrate, ordersPerHour, startEmbeddedPostgres, waitingCounts,
 } from '@dropgate/server';
+import { freePort } from '@dropgate/server/testing/ports';
+import { createDatabase, type BenchDatabase } from './database.ts';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
 const ORDERS = Number(values.orders);
 const RUNS = Number(values.runs);
 const MERCHANTS = 200;
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh database: a new one on DATABASE_URL's server, or an embedded PostgreSQL of its own. */
+async function database(): Promise<BenchDatabase> {
   const external = process.env.DATABASE_URL;
-  if (external) {
-    const name = `dropgate_bench_bo_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: external });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
+  if (external) return createDatabase(external, 'dropgate_bench_bo');
   const dir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-bo-'));
-  const embedded = await startEmbeddedPostgres({ dataDir: dir, port: 54000 + Math.floor(Math.random() * 900) });
+  const embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
   return { url: embedded.url, drop: async () => { await embedded.stop(); await rm(dir, { recursive: true, force: true }); } };
 }
 
