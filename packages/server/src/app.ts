@@ -12,7 +12,7 @@ import { installValidation } from './platform/http/validation.ts';
 import { codeGamesApi } from './protocols/codegames/index.ts';
 import { partnerApi } from './protocols/partner-api/index.ts';
 import { telegramWebhook } from './protocols/telegram-bot/index.ts';
-import { adminApi } from './admin-api/index.ts';
+import { operatorApi } from './operator-api/index.ts';
 import { backoffice } from './backoffice-api/index.ts';
 
 /** Bodies above this answer INVALID_REQUEST_BODY (413): no call of ours needs more. */
@@ -57,6 +57,6 @@ export async function registerApis(app: FastifyInstance, hub: Hub): Promise<void
   await app.register(partnerApi, { hub });
   await app.register(codeGamesApi, { hub });
   await app.register(telegramWebhook, { hub });
-  await app.register(adminApi, { hub, prefix: '/admin/v1' });
+  await app.register(operatorApi, { hub, prefix: '/admin/v1' });
   await app.register(backoffice, { hub });
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { SignInLimits } from './modules/access/index.ts';
 import type { OfferCatalog } from './modules/catalog/index.ts';
-import type { FulfilmentWorker } from './modules/fulfillment/index.ts';
+import type { FulfilmentWorker } from './modules/fulfilment/index.ts';
 import type { ShopTokens } from './modules/merchants/index.ts';
 import type { TelegramBot, TelegramStars } from './modules/telegram/index.ts';
 import type { KeyVault } from './platform/crypto.ts';

@@ -2,7 +2,7 @@
 export { loadConfig, type Config } from './config.ts';
 export { startHub, type RunningHub, type StartOptions } from './start.ts';
 export { PLACE_ORDER_SQL } from './modules/orders/index.ts';
-export { claimDue } from './modules/fulfillment/index.ts';
+export { claimDue } from './modules/fulfilment/index.ts';
 /** The back-office's list and dashboard queries, for `npm run bench:backoffice` (EXPLAIN and latency). */
 export { createPool, migrate, startEmbeddedPostgres } from './platform/db/index.ts';
 export { listOrders, ordersPerHour, waitingCounts, heldAmount } from './modules/orders/index.ts';

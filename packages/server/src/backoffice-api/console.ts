@@ -1,11 +1,11 @@
 /**
- * The operator console's API: the operator API itself (every route of src/admin-api), mounted a
+ * The operator console's API: the operator API itself (every route of src/operator-api), mounted a
  * second time behind a browser session instead of the bearer token, plus sign-in. One set of
  * routes, schemas and module calls serves the CLI and the console alike.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { OPERATOR_ROUTES } from '../admin-api/index.ts';
+import { OPERATOR_ROUTES } from '../operator-api/index.ts';
 import type { Hub } from '../hub.ts';
 import { signInOperator } from '../modules/access/index.ts';
 import { assertSameOrigin, OperatorSignIn, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from './session.ts';

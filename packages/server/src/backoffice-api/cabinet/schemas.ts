@@ -1,6 +1,6 @@
 /** The merchant cabinet's wire schemas. Money is a decimal string ("100.00"), as in the operator API. */
 import { Type } from '@sinclair/typebox';
-import { Id, OrderStatusFilter, Page } from '../../admin-api/schemas.ts';
+import { Id, OrderStatusFilter, Page } from '../../operator-api/schemas.ts';
 
 const Strict = { additionalProperties: false } as const;
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A UTC day, YYYY-MM-DD' });

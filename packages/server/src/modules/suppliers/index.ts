@@ -8,11 +8,12 @@ import type { Db } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
-import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from '../../suppliers/types.ts';
+import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
 import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources, offersWithSources } from './repository.ts';
+export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome } from './adapter.ts';
 
 /** A supplier as the operator sees it: everything but the token. */
 export interface SupplierView {

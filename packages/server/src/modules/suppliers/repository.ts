@@ -1,7 +1,7 @@
 import type { Currency } from '@dropgate/contract';
 import type { Db } from '../../platform/db/index.ts';
 import type { Minor } from '../../platform/money.ts';
-import type { SupplierKind } from '../../suppliers/types.ts';
+import type { SupplierKind } from './adapter.ts';
 
 export interface SupplierRow {
   id: number;

@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Hub } from '../../hub.ts';
 import { AppError } from '../../platform/errors.ts';
 import { describeBadRequest } from '../../platform/http/error-handler.ts';
-import { shopAuth } from '../partner-api/auth.ts';
+import { shopAuth } from '../shop-auth.ts';
 import { checkRoute } from './routes/check.ts';
 import { payRoute } from './routes/pay.ts';
 import { statusRoute } from './routes/status.ts';

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Hub } from '../../hub.ts';
-import { shopAuth } from './auth.ts';
+import { shopAuth } from '../shop-auth.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { checkGameDataRoute } from './routes/check-game-data.ts';
 import { createOrderRoute } from './routes/create-order.ts';

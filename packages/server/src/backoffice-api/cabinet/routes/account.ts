@@ -3,7 +3,7 @@ import { changePassword } from '../../../modules/access/index.ts';
 import { balanceOf } from '../../../modules/ledger/index.ts';
 import { getMerchant, listShops } from '../../../modules/merchants/index.ts';
 import { heldAmount } from '../../../modules/orders/index.ts';
-import { IdParams } from '../../../admin-api/schemas.ts';
+import { IdParams } from '../../../operator-api/schemas.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';

@@ -2,7 +2,7 @@ import type { OrderStatus } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { revealOrderKey } from '../../../modules/key-reveals/index.ts';
 import { listEvents, listOrders, orderOfMerchant, type Order, type OrderEvent } from '../../../modules/orders/index.ts';
-import { IdParams } from '../../../admin-api/schemas.ts';
+import { IdParams } from '../../../operator-api/schemas.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';

@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Hub } from '../../../hub.ts';
 import { listEntriesPage, type EntryFilter, type LedgerEntry } from '../../../modules/ledger/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
-import { entryOut } from '../../../admin-api/present.ts';
+import { entryOut } from '../../../operator-api/present.ts';
 import { merchantOf } from '../merchant-of.ts';
 import { TransactionFilter, TransactionsCsvQuery, TransactionsQuery } from '../schemas.ts';
 import { Type } from '@sinclair/typebox';

@@ -4,7 +4,7 @@ import { partnerPrice } from '../../../modules/catalog/index.ts';
 import { stockLevels } from '../../../modules/inventory/index.ts';
 import { listSources } from '../../../modules/suppliers/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
-import { shopOf } from '../../partner-api/auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { productOut } from '../present.ts';
 import { COMMENTS } from '../statuses.ts';
 import { codeGamesRoute } from './common.ts';

@@ -1,9 +1,9 @@
 import { CodeGamesPayRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { acceptOrder } from '../../../modules/fulfillment/index.ts';
+import { acceptOrder } from '../../../modules/fulfilment/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { moneyFromWire } from '../../../platform/money.ts';
-import { shopOf } from '../../partner-api/auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { paidProductOut } from '../present.ts';
 import { COMMENTS, pending } from '../statuses.ts';
 import { codeGamesRoute } from './common.ts';

@@ -2,7 +2,7 @@ import { CodeGamesStatusRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { orderForShop, orderView } from '../../../modules/orders/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
-import { shopOf } from '../../partner-api/auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { paidProductOut } from '../present.ts';
 import { COMMENTS, pending } from '../statuses.ts';
 import { codeGamesRoute } from './common.ts';

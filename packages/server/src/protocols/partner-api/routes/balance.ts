@@ -4,7 +4,7 @@ import type { Hub } from '../../../hub.ts';
 import { balanceOf } from '../../../modules/ledger/index.ts';
 import { heldAmount } from '../../../modules/orders/index.ts';
 import { moneyToWire } from '../../../platform/money.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';
 

@@ -1,7 +1,7 @@
 import { CheckGameDataRequest, CheckGameDataResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { checkPlayer } from '../../../modules/catalog/index.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';
 

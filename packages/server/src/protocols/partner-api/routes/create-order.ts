@@ -1,11 +1,11 @@
 import { CreateOrderRequest, OrderResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { assertPlayerAccepted } from '../../../modules/catalog/index.ts';
-import { acceptOrder } from '../../../modules/fulfillment/index.ts';
+import { acceptOrder } from '../../../modules/fulfilment/index.ts';
 import type { NewOrder } from '../../../modules/orders/index.ts';
 import { parseStarsOfferId } from '../../../modules/telegram/index.ts';
 import { moneyFromWire } from '../../../platform/money.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { orderToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';

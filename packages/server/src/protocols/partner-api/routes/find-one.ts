@@ -1,7 +1,7 @@
 import { FindOneRequest, OfferResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { parseStarsOfferId } from '../../../modules/telegram/index.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { offerToWire, starsOfferToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';

@@ -1,8 +1,8 @@
 import { OrderActionRequest, OrderResponse, RefundRequestResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { cancelByMerchant } from '../../../modules/fulfillment/index.ts';
+import { cancelByMerchant } from '../../../modules/fulfilment/index.ts';
 import { orderView, requestRefund } from '../../../modules/orders/index.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { orderToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';

@@ -2,7 +2,7 @@ import { OrderResponse, OrderStatusRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { orderForShop, orderView } from '../../../modules/orders/index.ts';
 import { invalidField } from '../../../platform/errors.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { orderToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';

@@ -1,7 +1,7 @@
 import { TransactionsQuery, TransactionsResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { listEntries } from '../../../modules/ledger/index.ts';
-import { shopOf } from '../auth.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { entryToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';

@@ -12,7 +12,7 @@
  */
 import type { StarsFulfillmentData, StarsTransfer } from '@dropgate/contract';
 import { StarsProviderClient, StarsProviderError, TransportError } from '@dropgate/sdk';
-import type { AdapterDeps, PlaceRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../types.ts';
+import type { AdapterDeps, PlaceRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 
 /** 409: the request_id was used for another transfer; what happened is for a person to find out. */
 const UNKNOWN_REFUSALS = new Set([409]);

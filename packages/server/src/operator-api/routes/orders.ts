@@ -1,6 +1,6 @@
 import type { Hub } from '../../hub.ts';
 import { audit } from '../../modules/audit/index.ts';
-import { cancelByOperator, completeByOperator } from '../../modules/fulfillment/index.ts';
+import { cancelByOperator, completeByOperator } from '../../modules/fulfilment/index.ts';
 import type { OrderStatus } from '@dropgate/contract';
 import { findOrder, listEvents, listOrders, refundCompletedOrder } from '../../modules/orders/index.ts';
 import { AppError } from '../../platform/errors.ts';

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { inTransaction } from '../../platform/db/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
-import type { SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../suppliers/types.ts';
+import type { SupplierAdapter, SupplierConfig, SupplierOutcome } from '../suppliers/index.ts';
 import { cancelInFlight, completeInFlight, findOrder, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, type Order } from '../orders/index.ts';
 import { listSources, supplierConfig, type OfferSource } from '../suppliers/index.ts';
 import { starsCost } from '../telegram/index.ts';

@@ -3,7 +3,7 @@
  * and classifies every answer; retries, backoff and polling belong to the fulfilment worker.
  */
 import type { Currency, StarsFulfillmentData } from '@dropgate/contract';
-import type { Minor } from '../platform/money.ts';
+import type { Minor } from '../../platform/money.ts';
 
 export type SupplierKind = 'codegames' | 'gamesdrop' | 'telegram_stars';
 

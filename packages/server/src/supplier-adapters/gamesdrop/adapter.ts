@@ -4,7 +4,7 @@
  * failures and 5xx after create-order are unknown; a PROCESSING order is polled.
  */
 import { PartnerApiError, PartnerApiClient } from '@dropgate/sdk';
-import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../types.ts';
+import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 import { minorFromNumber } from '../../platform/money.ts';
 
 /** Answers to create-order that mean "not placed, and it will not be". */

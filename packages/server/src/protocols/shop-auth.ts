@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Hub } from '../../hub.ts';
-import type { ShopPrincipal } from '../../modules/merchants/index.ts';
+import type { Hub } from '../hub.ts';
+import type { ShopPrincipal } from '../modules/merchants/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

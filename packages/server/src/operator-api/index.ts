@@ -26,7 +26,7 @@ export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
 ];
 
-export async function adminApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
+export async function operatorApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.addHook('onRequest', operatorAuth(hub));
   app.addHook('onRoute', (route) => {
     route.schema = { tags: ['Operator API'], security: [{ operatorToken: [] }], ...route.schema };

@@ -5,7 +5,7 @@
  * is unknown, never final; TXN_NOT_FOUND and TXN_CANCELED from `status` are final.
  */
 import { CodeGamesClient, TransportError } from '@dropgate/sdk';
-import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../types.ts';
+import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 import { minorFromNumber } from '../../platform/money.ts';
 
 const FINAL_PAY_STATUSES = new Set(['WRONG_PRICE', 'PRODUCT_NOT_FOUND', 'PRODUCT_OUT_OF_STOCK', 'INSUFFICIENT_BALANCE']);

@@ -5,10 +5,7 @@
 import { codeGamesAdapter } from './codegames/adapter.ts';
 import { gamesDropAdapter } from './gamesdrop/adapter.ts';
 import { starsAdapter } from './stars/adapter.ts';
-import type { AdapterDeps, SupplierAdapter, SupplierConfig } from './types.ts';
-
-export type { AdapterDeps, SupplierAdapter, SupplierConfig, SupplierKind, SupplierOutcome } from './types.ts';
-export { SUPPLIER_KINDS } from './types.ts';
+import type { AdapterDeps, SupplierAdapter, SupplierConfig } from '../modules/suppliers/index.ts';
 
 export function createAdapter(config: SupplierConfig, deps: AdapterDeps): SupplierAdapter {
   switch (config.kind) {
