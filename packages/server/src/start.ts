@@ -13,13 +13,15 @@ import { buildApp, registerApis } from './app.ts';
 import type { Config } from './config.ts';
 import type { Hub } from './hub.ts';
 import { OfferCatalog } from './modules/catalog/index.ts';
-import { FulfilmentWorker } from './modules/fulfilment/index.ts';
+import { Checkout } from './modules/checkout/index.ts';
+import { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
+import { Ledger } from './modules/ledger/index.ts';
 import { ShopTokens } from './modules/merchants/index.ts';
-import { assertStateMachine } from './modules/orders/index.ts';
+import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { configureStarsProvider } from './modules/suppliers/index.ts';
-import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TonRate } from './modules/telegram/index.ts';
+import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
 import { ChangeFeed, createPool, migrate, SlotLimiter, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
@@ -75,9 +77,12 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
     );
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
+    const offers = new OfferCatalog(pool, feed);
+    const checkout = new Checkout({ pool, vault, offers, stars, worker, orderWaitMs: config.orderWaitMs });
     const hub: Hub = {
-      db: pool, vault, adminTokenHash: admin.hash, worker, orderWaitMs: config.orderWaitMs,
-      shops: new ShopTokens(pool, feed), offers: new OfferCatalog(pool, feed), stars, telegramBot,
+      db: pool, vault, adminTokenHash: admin.hash, worker, checkout,
+      orders: new Orders(pool, vault), fulfilment: new Fulfilment(pool, vault), ledger: new Ledger(pool), telegramUsers: new TelegramUsers(pool),
+      shops: new ShopTokens(pool, feed), offers, stars, telegramBot,
       backoffice: {
         signInLimits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
         cookieSecure: config.cookieSecure,

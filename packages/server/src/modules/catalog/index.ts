@@ -1,12 +1,14 @@
 /**
  * Catalog: offers (priced in their own currency, in minor units), who may buy them, the FX rates
- * that turn an offer's price into the USD debit, and each offer's player-check rule.
+ * that turn an offer's price into the USD debit, and each offer's player-id formats (checked
+ * when written; applied by checkout).
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
 import type pg from 'pg';
 import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
+import { compilePattern } from '../../platform/patterns.ts';
 import * as repo from './repository.ts';
 
 export type { Offer, OfferDefinition, FxRate } from './repository.ts';
@@ -88,45 +90,6 @@ export async function setRate(db: Db, currency: string, usdPerUnit: string): Pro
     throw invalidField('usdPerUnit', `"${usdPerUnit}" is not a positive decimal with at most 12 decimals`);
   }
   return repo.upsertRate(db, currency as Currency, usdPerUnit);
-}
-
-export type PlayerCheck = { valid: true } | { valid: false; message: string };
-
-/** The offer's player-check rule. The sandbox offer accepts everyone, as the spec says. */
-export function checkPlayer(offer: repo.Offer, gameUserId: string, gameServerId: string | undefined): PlayerCheck {
-  if (offer.sandbox) return { valid: true };
-  if (offer.gameUserIdPattern !== null && !compilePattern(offer.gameUserIdPattern, 'gameUserIdPattern').test(gameUserId)) {
-    return { valid: false, message: 'gameUserId does not match the format this offer expects' };
-  }
-  if (offer.gameServerIdPattern !== null) {
-    if (gameServerId === undefined) return { valid: false, message: 'gameServerId is required for this offer' };
-    if (!compilePattern(offer.gameServerIdPattern, 'gameServerIdPattern').test(gameServerId)) {
-      return { valid: false, message: 'gameServerId does not match the format this offer expects' };
-    }
-  }
-  return { valid: true };
-}
-
-/** create-order: a player id the offer's rule calls INVALID is not sold (the same rule as check-game-data). */
-export function assertPlayerAccepted(offer: repo.Offer, customer: { gameUserId?: string | undefined; gameServerId?: string | undefined } | undefined): void {
-  if (customer?.gameUserId === undefined || (offer.gameUserIdPattern === null && offer.gameServerIdPattern === null)) return;
-  const check = checkPlayer(offer, customer.gameUserId, customer.gameServerId);
-  if (!check.valid) throw invalidField('customer.gameUserId', check.message);
-}
-
-const compiled = new Map<string, RegExp>();
-
-function compilePattern(pattern: string, field: string): RegExp {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    try {
-      regex = new RegExp(`^(?:${pattern})$`, 'u');
-    } catch {
-      throw invalidField(field, `"${pattern}" is not a valid regular expression`);
-    }
-    compiled.set(pattern, regex);
-  }
-  return regex;
 }
 
 const PERCENT = /^(?:[0-9]|[1-9][0-9])(?:\.[0-9]{1,2})?$/;

@@ -2,38 +2,40 @@
  * Fulfilment: orders that wait on suppliers. Orchestrates the orders module (state, money) and
  * the suppliers module (sources, adapters) around the fulfilment queue it owns.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { inTransaction } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import {
-  cancelInFlight, completeInFlight, findOrder, orderForShop, orderView, placeOrder, requireInFlight, setFulfillmentData,
-  type NewOrder, type Order, type OrderView, type Protocol,
+  cancelInFlight, completeInFlight, findOrder, orderForShop, requireInFlight, setFulfillmentData, type Order,
 } from '../orders/index.ts';
 import * as jobs from './repository.ts';
-import type { FulfilmentWorker } from './worker.ts';
 
 export { FulfilmentWorker, type WorkerDeps, type WorkerLog, type WorkerOptions } from './worker.ts';
 export { queueSize, claimDue } from './repository.ts';
 
-/**
- * create-order: accepts the order, and if it waits on a supplier, gives a fast supplier up to
- * `waitMs` to deliver so the merchant gets COMPLETED in one call; otherwise PROCESSING.
- */
-export async function acceptOrder(
-  deps: { pool: pg.Pool; vault: KeyVault; worker: FulfilmentWorker; waitMs: number },
-  shop: ShopPrincipal,
-  request: NewOrder,
-  protocol: Protocol = 'partner',
-): Promise<OrderView> {
-  const placed = await placeOrder(deps.pool, deps.vault, shop, request, protocol);
-  if (placed.status !== 'PROCESSING' || deps.waitMs === 0) return placed;
-  const done = await Promise.race([deps.worker.kick(placed.orderId).then(() => true), sleep(deps.waitMs, false)]);
-  if (!done) return placed;
-  const order = await findOrder(deps.pool, placed.orderId);
-  return order ? orderView(order, deps.vault) : placed;
+/** What people ask of fulfilment (merchants cancel; operators settle manual review), bound to its database. */
+export class Fulfilment {
+  readonly #pool: pg.Pool;
+  readonly #vault: KeyVault;
+
+  constructor(pool: pg.Pool, vault: KeyVault) {
+    this.#pool = pool;
+    this.#vault = vault;
+  }
+
+  cancelByMerchant(shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<Order> {
+    return cancelByMerchant(this.#pool, shop, orderId, reason);
+  }
+
+  completeByOperator(orderId: number, key: string | null, reason: string): Promise<Order> {
+    return completeByOperator(this.#pool, this.#vault, orderId, key, reason);
+  }
+
+  cancelByOperator(orderId: number, reason: string): Promise<Order> {
+    return cancelByOperator(this.#pool, orderId, reason);
+  }
 }
 
 /** Merchant: cancels an order that has not been sent to a supplier yet, and refunds it. */

@@ -12,6 +12,20 @@ export type { LedgerEntry, LedgerType } from './repository.ts';
 export type { EntryFilter } from './repository.ts';
 export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances } from './repository.ts';
 
+/** The ledger as request handlers read it, bound to its database. */
+export class Ledger {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** A merchant's entries, newest first, by page (the Partner API's offset pages). */
+  entries(merchantId: number, page: { page: number; limit: number }): Promise<{ entries: repo.LedgerEntry[]; total: number }> {
+    return repo.listEntries(this.#db, merchantId, { offset: (page.page - 1) * page.limit, limit: page.limit });
+  }
+}
+
 export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {
   const balance = await repo.readBalance(db, merchantId);
   if (balance === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);

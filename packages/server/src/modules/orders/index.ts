@@ -8,7 +8,7 @@ import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, assert, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
-import { refundOrder } from '../ledger/index.ts';
+import { balanceOf, refundOrder } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
 import { findTransition } from './states.ts';
@@ -45,6 +45,36 @@ export interface NewOrder {
   customer: { email?: string | undefined; gameUserId?: string | undefined; gameServerId?: string | undefined } | undefined;
   /** Telegram Stars only (offer 0): the quote the hub computed, which the order is charged. */
   stars?: repo.StarsTerms | undefined;
+}
+
+/** The orders module as request handlers use it: bound to its database and the key vault. */
+export class Orders {
+  readonly #pool: pg.Pool;
+  readonly #vault: KeyVault;
+
+  constructor(pool: pg.Pool, vault: KeyVault) {
+    this.#pool = pool;
+    this.#vault = vault;
+  }
+
+  /** A merchant's order, key revealed: by orderId (any of its shops) or by transactionId (this shop). */
+  async forShop(shop: ShopPrincipal, ref: { orderId?: number | undefined; transactionId?: string | undefined }): Promise<OrderView> {
+    return this.view(await orderForShop(this.#pool, shop, ref));
+  }
+
+  view(order: repo.Order): OrderView {
+    return orderView(order, this.#vault);
+  }
+
+  requestRefund(shop: ShopPrincipal, orderId: number, reason: string | undefined): Promise<repo.Order> {
+    return requestRefund(this.#pool, shop, orderId, reason);
+  }
+
+  /** What a merchant has: the ledger's balance, and the spec's draftBalance (held by orders in flight). */
+  async funds(merchantId: number): Promise<{ balance: Minor; held: Minor }> {
+    const [balance, held] = await Promise.all([balanceOf(this.#pool, merchantId), repo.heldAmount(this.#pool, merchantId)]);
+    return { balance, held };
+  }
 }
 
 /** place_order's raised outcomes: each rolls the whole statement back, so nothing was written. */

@@ -6,6 +6,7 @@
 export { STARS_OFFER_ID, LISTED_STARS_AMOUNTS, parseStarsOfferId, starsOfferId } from './offer-id.ts';
 export { basisPoints, priceTolerance, starsCost, starsPrice } from './pricing.ts';
 export { TonRate, type RateReading, type TonRateOptions } from './ton-rate.ts';
-export { TelegramStars, telegramUserId, type StarsPricing, type StarsQuote } from './stars.ts';
-export { userInfo } from './user-info.ts';
+export { TelegramStars, type StarsPricing, type StarsQuote } from './stars.ts';
+export { isTelegramUserId } from './user-id.ts';
+export { TelegramUsers } from './user-info.ts';
 export { TelegramBot, type TelegramBotOptions } from './bot.ts';

@@ -1,13 +1,11 @@
 /**
- * Selling Telegram Stars: the live quote for N stars (find-one), and the terms a create-order
+ * Pricing Telegram Stars: the live quote for N stars (find-one), and the terms a create-order
  * passes to place_order (the quote, the tolerance, the rate), which stays the one statement that
  * accepts an order. A quote is computed per request from the cached TON/USD rate; nothing about
  * it is stored until an order records what it charged.
  */
 import type { Minor } from '../../platform/money.ts';
-import { invalidField } from '../../platform/errors.ts';
-import { starsQuoteUnavailable, type NewOrder, type StarsTerms } from '../orders/index.ts';
-import { STARS_OFFER_ID } from './offer-id.ts';
+import { starsQuoteUnavailable, type StarsTerms } from '../orders/index.ts';
 import { priceTolerance, starsPrice } from './pricing.ts';
 import type { RateReading, TonRate } from './ton-rate.ts';
 
@@ -41,29 +39,17 @@ export class TelegramStars {
   }
 
   /**
-   * The order a create-order for `amount` stars places. A missing rate is not an error here:
-   * place_order answers a reused transactionId first, and QUOTE_UNAVAILABLE otherwise.
+   * The terms a create-order for `amount` stars is placed on. A missing rate is not an error
+   * here: place_order answers a reused transactionId first, and QUOTE_UNAVAILABLE otherwise.
    */
-  async order(amount: number, request: Omit<NewOrder, 'offerId' | 'stars'>): Promise<NewOrder> {
-    telegramUserId(request.customer?.gameUserId);
+  async terms(amount: number): Promise<StarsTerms> {
     const rate = await this.rate.current();
     const quote = rate ? starsPrice(amount, rate.usdPerTon, this.pricing.marginBp) : null;
-    const stars: StarsTerms = {
+    return {
       amount,
       quote,
       tolerance: quote === null ? 0 : priceTolerance(quote, this.pricing.toleranceBp),
       usdPerTon: rate?.usdPerTon ?? null,
     };
-    return { ...request, offerId: STARS_OFFER_ID, stars };
   }
-}
-
-const TELEGRAM_USER_ID = /^[1-9]\d{0,15}$/;
-
-/** gameUserId of a Stars order: a numeric Telegram user id, never a @username. */
-export function telegramUserId(gameUserId: string | undefined): number {
-  const help = 'must be a numeric Telegram user id such as "143594291", not a @username: resolve a username with POST /api/aggregator/a6/telegram/user-info';
-  if (gameUserId === undefined) throw invalidField('customer.gameUserId', 'is required for Telegram Stars: the numeric Telegram user id of the recipient');
-  if (!TELEGRAM_USER_ID.test(gameUserId) || !Number.isSafeInteger(Number(gameUserId))) throw invalidField('customer.gameUserId', help);
-  return Number(gameUserId);
 }

@@ -1,11 +1,11 @@
 /** Orders and offers in the CodeGames wire shapes (prices as numbers in the offer's currency). */
-import type { Offer } from '../../modules/catalog/index.ts';
+import type { SaleOffer } from '../../modules/checkout/index.ts';
 import type { OrderView } from '../../modules/orders/index.ts';
 import { moneyToWire, type Minor } from '../../platform/money.ts';
 
-export function productOut(offer: Offer, partnerPrice: Minor) {
+export function productOut(offer: SaleOffer, partnerPrice: Minor) {
   return {
-    id: offer.id,
+    id: offer.catalogId,
     name: `${offer.productName} ${offer.offerName}`,
     shortDescription: `${offer.productName}, ${offer.offerName} (${offer.currency})`,
     price: moneyToWire(offer.price),

@@ -1,33 +1,20 @@
 /** Domain objects to the Partner API's wire shapes (money as 2-decimal numbers, ISO timestamps). */
 import type { OfferResponse, OrderResponse } from '@dropgate/contract';
-import type { Offer } from '../../modules/catalog/index.ts';
+import type { SaleOffer } from '../../modules/checkout/index.ts';
 import type { LedgerEntry } from '../../modules/ledger/index.ts';
 import type { OrderView } from '../../modules/orders/index.ts';
-import { starsOfferId, type StarsQuote } from '../../modules/telegram/index.ts';
+import { starsOfferId } from '../../modules/telegram/index.ts';
 import { moneyToWire } from '../../platform/money.ts';
 
-export function offerToWire(offer: Offer): OfferResponse {
+export function offerToWire(offer: SaleOffer): OfferResponse {
   return {
-    offerId: offer.id,
+    offerId: offer.offerId,
     productName: offer.productName,
     offerName: offer.offerName,
     count: offer.count,
     price: moneyToWire(offer.price),
     currency: offer.currency,
-    isReturnDataForCustomer: offer.returnsKey,
-  };
-}
-
-/** Telegram Stars, as the spec's find-one example: USD, count 1, the delivery data returned. */
-export function starsOfferToWire(quote: StarsQuote): OfferResponse {
-  return {
-    offerId: starsOfferId(quote.amount),
-    productName: 'Telegram Stars',
-    offerName: `${quote.amount} Stars`,
-    count: 1,
-    price: moneyToWire(quote.price),
-    currency: 'USD',
-    isReturnDataForCustomer: true,
+    isReturnDataForCustomer: offer.returnsData,
   };
 }
 

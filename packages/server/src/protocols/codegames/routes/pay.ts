@@ -1,6 +1,5 @@
 import { CodeGamesPayRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { acceptOrder } from '../../../modules/fulfilment/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { moneyFromWire } from '../../../platform/money.ts';
 import { shopOf } from '../../shop-auth.ts';
@@ -17,12 +16,8 @@ export function payRoute(app: TypedApp, hub: Hub): void {
     },
   }, async (request, reply) => {
     const { product_id, price, txn_id } = request.body;
-    const order = await acceptOrder(
-      { pool: hub.db, vault: hub.vault, worker: hub.worker, waitMs: hub.orderWaitMs },
-      shopOf(request),
-      { offerId: product_id, price: moneyFromWire(price, 'price'), transactionId: txn_id, customer: undefined },
-      'codegames',
-    );
+    const purchase = { offerId: product_id, price: moneyFromWire(price, 'price'), transactionId: txn_id, customer: undefined };
+    const order = await hub.checkout.createOrder(shopOf(request), purchase, 'codegames');
     if (order.status === 'PROCESSING') {
       const answer = pending(order.orderId);
       return reply.status(answer.httpStatus).send(answer.body);

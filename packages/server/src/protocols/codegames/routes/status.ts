@@ -1,6 +1,5 @@
 import { CodeGamesStatusRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { orderForShop, orderView } from '../../../modules/orders/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { shopOf } from '../../shop-auth.ts';
 import { paidProductOut } from '../present.ts';
@@ -11,7 +10,7 @@ export function statusRoute(app: TypedApp, hub: Hub): void {
   app.post('/api/codegames/status', {
     schema: { ...codeGamesRoute, summary: 'A payment by your txn_id: OK (with the key), TXN_CANCELED, TXN_NOT_FOUND; 503 PENDING until known', body: CodeGamesStatusRequest },
   }, async (request, reply) => {
-    const order = orderView(await orderForShop(hub.db, shopOf(request), { transactionId: request.body.txn_id }), hub.vault);
+    const order = await hub.orders.forShop(shopOf(request), { transactionId: request.body.txn_id });
     const partnerTxnId = String(order.orderId);
     switch (order.status) {
       case 'COMPLETED':

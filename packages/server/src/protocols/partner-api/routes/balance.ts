@@ -1,8 +1,6 @@
 import { BalanceResponse } from '@dropgate/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../../../hub.ts';
-import { balanceOf } from '../../../modules/ledger/index.ts';
-import { heldAmount } from '../../../modules/orders/index.ts';
 import { moneyToWire } from '../../../platform/money.ts';
 import { shopOf } from '../../shop-auth.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -18,7 +16,7 @@ export function balanceRoutes(app: TypedApp, hub: Hub): void {
   };
   const handler = async (request: FastifyRequest) => {
     const { merchantId } = shopOf(request);
-    const [balance, held] = await Promise.all([balanceOf(hub.db, merchantId), heldAmount(hub.db, merchantId)]);
+    const { balance, held } = await hub.orders.funds(merchantId);
     return { balance: moneyToWire(balance), draftBalance: moneyToWire(held), currency: USD };
   };
   app.get('/api/v1/balance', options, handler);

@@ -1,8 +1,7 @@
 import { CheckGameDataRequest, CheckGameDataResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { checkPlayer } from '../../../modules/catalog/index.ts';
-import { shopOf } from '../../shop-auth.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
+import { shopOf } from '../../shop-auth.ts';
 import { errorResponses, partnerRoute } from './common.ts';
 
 export function checkGameDataRoute(app: TypedApp, hub: Hub): void {
@@ -15,8 +14,7 @@ export function checkGameDataRoute(app: TypedApp, hub: Hub): void {
     },
   }, async (request) => {
     const { offerId, gameUserId, gameServerId } = request.body;
-    const offer = await hub.offers.offerFor(shopOf(request).merchantId, offerId);
-    const check = checkPlayer(offer, gameUserId, gameServerId);
+    const check = await hub.checkout.checkPlayer(shopOf(request), offerId, { gameUserId, gameServerId });
     // No game's player directory is wired in, so the login echoes the checked id.
     return check.valid ? { status: 'VALID' as const, gameUserLogin: gameUserId } : { status: 'INVALID' as const, message: check.message };
   });

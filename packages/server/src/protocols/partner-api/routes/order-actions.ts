@@ -1,7 +1,5 @@
 import { OrderActionRequest, OrderResponse, RefundRequestResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { cancelByMerchant } from '../../../modules/fulfilment/index.ts';
-import { orderView, requestRefund } from '../../../modules/orders/index.ts';
 import { shopOf } from '../../shop-auth.ts';
 import { orderToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -17,8 +15,8 @@ export function orderActionRoutes(app: TypedApp, hub: Hub): void {
       response: { 200: OrderResponse, ...errorResponses },
     },
   }, async (request) => {
-    const order = await cancelByMerchant(hub.db, shopOf(request), request.body.orderId, request.body.reason);
-    return orderToWire(orderView(order, hub.vault));
+    const order = await hub.fulfilment.cancelByMerchant(shopOf(request), request.body.orderId, request.body.reason);
+    return orderToWire(hub.orders.view(order));
   });
 
   app.post('/api/v1/offers/refund-request', {
@@ -29,7 +27,7 @@ export function orderActionRoutes(app: TypedApp, hub: Hub): void {
       response: { 200: RefundRequestResponse, ...errorResponses },
     },
   }, async (request) => {
-    const order = await requestRefund(hub.db, shopOf(request), request.body.orderId, request.body.reason);
+    const order = await hub.orders.requestRefund(shopOf(request), request.body.orderId, request.body.reason);
     return { orderId: order.id, status: order.status, refundRequestedAt: order.refundRequestedAt!.toISOString() };
   });
 }

@@ -1,6 +1,5 @@
 import { OrderResponse, OrderStatusRequest } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { orderForShop, orderView } from '../../../modules/orders/index.ts';
 import { invalidField } from '../../../platform/errors.ts';
 import { shopOf } from '../../shop-auth.ts';
 import { orderToWire } from '../present.ts';
@@ -18,7 +17,6 @@ export function orderStatusRoute(app: TypedApp, hub: Hub): void {
   }, async (request) => {
     const { orderId, transactionId } = request.body;
     if ((orderId === undefined) === (transactionId === undefined)) throw invalidField('orderId', 'send either orderId or transactionId');
-    const order = await orderForShop(hub.db, shopOf(request), { orderId, transactionId });
-    return orderToWire(orderView(order, hub.vault));
+    return orderToWire(await hub.orders.forShop(shopOf(request), { orderId, transactionId }));
   });
 }

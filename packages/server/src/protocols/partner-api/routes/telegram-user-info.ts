@@ -1,6 +1,5 @@
 import { TelegramUserInfoRequest, TelegramUserInfoResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { userInfo } from '../../../modules/telegram/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { errorResponses, partnerRoute } from './common.ts';
 
@@ -13,5 +12,5 @@ export function telegramUserInfoRoute(app: TypedApp, hub: Hub): void {
       body: TelegramUserInfoRequest,
       response: { 200: TelegramUserInfoResponse, ...errorResponses },
     },
-  }, async (request) => userInfo(hub.db, request.body.username));
+  }, async (request) => hub.telegramUsers.userInfo(request.body.username));
 }

@@ -1,6 +1,5 @@
 import { TransactionsQuery, TransactionsResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { listEntries } from '../../../modules/ledger/index.ts';
 import { shopOf } from '../../shop-auth.ts';
 import { entryToWire } from '../present.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -12,7 +11,7 @@ export function transactionsRoute(app: TypedApp, hub: Hub): void {
     config: { unavailableCode: 'BALANCE_UNAVAILABLE' },
   }, async (request) => {
     const { page = 1, limit = 20 } = request.query;
-    const { entries, total } = await listEntries(hub.db, shopOf(request).merchantId, { offset: (page - 1) * limit, limit });
+    const { entries, total } = await hub.ledger.entries(shopOf(request).merchantId, { page, limit });
     return { transactions: entries.map(entryToWire), total };
   });
 }
