@@ -1,6 +1,9 @@
 -- Dropgate core schema. Money columns are bigint minor units; the ledger and the order event
 -- log are append-only (enforced below, not just by convention).
 
+-- A trigger function, so it is schema, not one of functions/: the triggers below (and in later
+-- migrations) need it while migrations run, which is before functions/ is applied, and they
+-- depend on it, so it could not be dropped and remade the way functions/ are.
 CREATE FUNCTION reject_mutation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION '% is append-only: write a correcting row instead', TG_TABLE_NAME

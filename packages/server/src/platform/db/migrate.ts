@@ -1,42 +1,150 @@
 /**
- * Schema migrations: committed SQL files applied in name order, each in its own transaction,
- * under an advisory lock so that several hub instances starting together apply each once.
+ * The database's shape, brought up to date at every start, under one advisory lock so that
+ * several hub instances starting together apply each change once:
+ *
+ * 1. Schema migrations: committed SQL files in `migrations/`, applied in name order, each once,
+ *    in its own transaction (recorded in `schema_migrations`). They only move forward.
+ * 2. Stored functions: one file per function in `functions/` (`<name>.sql`), applied after the
+ *    migrations whenever the file's SHA-256 differs from the one recorded in `stored_functions`,
+ *    in one transaction per file. A function's history is its file's history, so the file holds
+ *    only the function as it is now (and its own result type, if any). A function whose file is
+ *    deleted is dropped.
+ *
+ * Because functions come second, a migration must never call a stored function (nor rely on one
+ * existing): on a fresh database none exists yet while migrations run, and on an old one it is
+ * the previous version. A function that schema objects depend on (a trigger function, one used
+ * in a default, a check or an index) is schema: it belongs in a migration.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+export const FUNCTIONS_DIR = fileURLToPath(new URL('../../../functions/', import.meta.url));
 const MIGRATION_LOCK = 7_270_201; // any constant shared by all instances
+const FUNCTION_FILE = /^([a-z_][a-z0-9_]*)\.sql$/;
 
-export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+export interface MigrateOptions {
+  migrationsDir?: string;
+  functionsDir?: string;
+}
+
+/** What this call did: migration files applied, and functions (re)created or removed, by name. */
+export interface Migrated {
+  migrations: string[];
+  functions: string[];
+  removedFunctions: string[];
+}
+
+export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<Migrated> {
   const client = await pool.connect();
-  const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query<{ version: string }>('SELECT version FROM schema_migrations');
-    const done = new Set(rows.map((r) => r.version));
-    for (const file of files.filter((f) => !done.has(f))) {
-      const sql = await readFile(path.join(dir, file), 'utf8');
-      try {
-        await client.query('BEGIN');
-        await client.query(sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
-      }
-      applied.push(file);
-    }
+    const migrations = await applyMigrations(client, options.migrationsDir ?? MIGRATIONS_DIR);
+    return { migrations, ...(await applyFunctions(client, options.functionsDir ?? FUNCTIONS_DIR)) };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
   }
-  return applied;
+}
+
+async function applyMigrations(client: pg.PoolClient, dir: string): Promise<string[]> {
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const { rows } = await client.query<{ version: string }>('SELECT version FROM schema_migrations');
+  const done = new Set(rows.map((r) => r.version));
+  const pending = (await sqlFiles(dir)).filter((file) => !done.has(file));
+  for (const file of pending) {
+    const sql = await readFile(path.join(dir, file), 'utf8');
+    await inTransaction(client, `migration ${file}`, async () => {
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
+    });
+  }
+  return pending;
+}
+
+async function applyFunctions(client: pg.PoolClient, dir: string): Promise<Omit<Migrated, 'migrations'>> {
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS stored_functions (
+       name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const { rows } = await client.query<{ name: string; sha256: string }>('SELECT name, sha256 FROM stored_functions');
+  const recorded = new Map(rows.map((r) => [r.name, r.sha256]));
+  const files = await sqlFiles(dir);
+  const applied: string[] = [];
+  for (const file of files) {
+    const name = functionName(file);
+    const sql = await readFile(path.join(dir, file), 'utf8');
+    const sha256 = createHash('sha256').update(sql).digest('hex');
+    if (recorded.get(name) === sha256) continue;
+    await inTransaction(client, `function ${file}`, async () => {
+      await dropOverloads(client, name);
+      await client.query(sql);
+      await assertDefines(client, name, file);
+      await client.query(
+        `INSERT INTO stored_functions (name, sha256) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`,
+        [name, sha256],
+      );
+    });
+    applied.push(name);
+  }
+  // A function whose file was deleted goes too: the folder is the whole list.
+  const kept = new Set(files.map(functionName));
+  const removed = [...recorded.keys()].filter((name) => !kept.has(name));
+  for (const name of removed) {
+    await inTransaction(client, `removing function ${name}`, async () => {
+      await dropOverloads(client, name);
+      await client.query('DELETE FROM stored_functions WHERE name = $1', [name]);
+    });
+  }
+  return { functions: applied, removedFunctions: removed };
+}
+
+/**
+ * Every existing version of the function goes first, whatever its signature, so a file that
+ * changes the parameters needs no DROP of the old ones: the file never carries history. No
+ * CASCADE: if anything depends on the function, this fails and rolls back, naming the dependant.
+ */
+async function dropOverloads(client: pg.PoolClient, name: string): Promise<void> {
+  const { rows } = await client.query<{ signature: string }>(
+    `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p
+      WHERE p.proname = $1 AND p.pronamespace = to_regnamespace(current_schema())`,
+    [name],
+  );
+  for (const { signature } of rows) await client.query(`DROP ROUTINE ${signature}`);
+}
+
+/** The file must create the function it is named after, or the record would lie. */
+async function assertDefines(client: pg.PoolClient, name: string, file: string): Promise<void> {
+  const { rows } = await client.query(
+    'SELECT 1 FROM pg_proc WHERE proname = $1 AND pronamespace = to_regnamespace(current_schema())',
+    [name],
+  );
+  if (rows.length === 0) throw new Error(`${file} does not create a function named ${name}`);
+}
+
+async function inTransaction(client: pg.PoolClient, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await client.query('BEGIN');
+    await work();
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw new Error(`${what} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function sqlFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+}
+
+function functionName(file: string): string {
+  const name = FUNCTION_FILE.exec(file)?.[1];
+  if (!name) throw new Error(`functions/${file}: a function file is named <function_name>.sql, in lower case`);
+  return name;
 }

@@ -1,13 +1,58 @@
--- place_order takes the merchant's account lock last. Until now it debited the account first and
--- then claimed the key and wrote the order, its events and the job while holding that row lock,
--- so a merchant's orders queued on each other for the whole statement. Now everything that does
--- not need the lock comes first; the debit and its ledger rows come last, right before commit.
--- Orders of one busy merchant wait on each other for the debit and the commit only (the bench's
--- hot-merchant scenario). A concurrent order that spent the balance in between raises DG402,
--- which rolls the statement back whole. Deadlock-free: the account row is the last lock taken,
--- and stock keys are claimed with SKIP LOCKED. Same signature and results as 0006.
+-- place_order: accepting an order is ONE statement, so ONE round trip and ONE transaction.
+-- It owns the whole money path of a create-order call, for both merchant protocols: idempotency,
+-- access, price (or the Telegram Stars quote), FX, stock key or supplier job, order row, order
+-- events, debit and ledger rows. Outcomes other than CREATED change nothing.
+--
+-- In order:
+--   * the duplicate check comes first, so a retried transactionId always answers
+--     TRANSACTION_DUPLICATE, whatever the catalog or the rate did meanwhile;
+--   * offer 0 is sold only as Telegram Stars (p_stars_amount set), and Stars only as offer 0.
+--     For Stars the hub passes its quote (USD cents from the live TON rate; NULL when no
+--     trustworthy rate exists) and the tolerance: the submitted price must be within it, and the
+--     order is charged the quote;
+--   * CodeGames orders (p_protocol 'codegames') are charged offer_partner_price, the price less
+--     the merchant's commission; Partner API orders the price;
+--   * an offer out of stock that has upstream sources is accepted as PROCESSING (the debit held
+--     in draftBalance) and its first fulfilment job is queued in the same statement; without
+--     sources it is CANCELED and refunded at once.
+--
+-- Concurrency, by construction:
+--   * The merchant's account lock is taken last. Everything that does not need it comes first
+--     (key claim, order row, events, job); the debit and its ledger rows come last, right before
+--     commit, so a busy merchant's orders wait on each other for the debit and the commit only
+--     (the bench's hot-merchant scenario). A balance read without a lock refuses the common
+--     INSUFFICIENT_BALANCE cheaply before anything is written; the guarded debit at the end
+--     decides: UPDATE ... WHERE balance >= amount cannot overspend. A concurrent order that spent
+--     the balance in between raises DG402, which rolls the statement back whole (order, key
+--     claim, events) and the caller answers INSUFFICIENT_BALANCE.
+--   * Deadlock-free: the account row is the last lock taken, and stock keys are claimed
+--     FOR UPDATE SKIP LOCKED (stock_keys.order_id is UNIQUE besides).
+--   * A racing duplicate transactionId hits UNIQUE (shop_id, transaction_id): the loser raises
+--     DG409, which rolls back its key claim, and the caller answers TRANSACTION_DUPLICATE.
 
-CREATE OR REPLACE FUNCTION place_order(
+-- Its result: one row, so the caller needs no second round trip. Only place_order uses it, so it
+-- is remade with the function (the runner has dropped the function already).
+DROP TYPE IF EXISTS place_order_result;
+CREATE TYPE place_order_result AS (
+  -- CREATED | DUPLICATE | OFFER_NOT_FOUND | GAME_USER_ID_REQUIRED | WRONG_PRICE | QUOTE_UNAVAILABLE
+  -- | RATE_MISSING | INSUFFICIENT_BALANCE
+  outcome       text,
+  order_id      bigint,  -- the new order, or the existing one for DUPLICATE
+  -- the rest describe the new order (CREATED only)
+  status        text,
+  message       text,
+  delivered_key bytea,
+  product_name  text,
+  offer_name    text,
+  count         integer,
+  price         bigint,
+  currency      text,
+  returns_key   boolean,
+  sandbox       boolean,
+  created_at    timestamptz
+);
+
+CREATE FUNCTION place_order(
   p_shop_id bigint, p_merchant_id bigint, p_offer_id bigint, p_price bigint, p_transaction_id text,
   p_customer_email text, p_game_user_id text, p_game_server_id text, p_protocol text,
   p_stars_amount integer, p_stars_quote bigint, p_stars_tolerance bigint, p_ton_usd_rate numeric
