@@ -1,7 +1,9 @@
 -- place_order: accepting an order is ONE statement, so ONE round trip and ONE transaction.
--- It owns the whole money path of a create-order call, for both merchant protocols: idempotency,
--- access, price (or the Telegram Stars quote), FX, stock key or supplier job, order row, order
--- events, debit and ledger rows. Outcomes other than CREATED change nothing.
+-- It owns the money path of a create-order call, for both merchant protocols: idempotency, price
+-- (or the Telegram Stars quote), FX, stock key or supplier job, order row, order events, debit and
+-- ledger rows. Outcomes other than CREATED change nothing. What does not touch money is decided
+-- before, by the checkout module: which offer the shop may buy (the catalog's access list) and
+-- whether the player may receive it (presence and format of the player id).
 --
 -- In order:
 --   * the duplicate check comes first, so a retried transactionId always answers
@@ -12,9 +14,9 @@
 --     order is charged the quote;
 --   * CodeGames orders (p_protocol 'codegames') are charged offer_partner_price, the price less
 --     the merchant's commission; Partner API orders the price;
---   * an offer out of stock that has upstream sources is accepted as PROCESSING (the debit held
---     in draftBalance) and its first fulfilment job is queued in the same statement; without
---     sources it is CANCELED and refunded at once.
+--   * where the order is fulfilled from is offer_supply's rule: a stock key, claimed here; else an
+--     upstream source: the order is accepted as PROCESSING (the debit held in draftBalance) and its
+--     first fulfilment job is queued in the same statement; else it is CANCELED and refunded at once.
 --
 -- Concurrency, by construction:
 --   * The merchant's account lock is taken last. Everything that does not need it comes first
@@ -34,8 +36,8 @@
 -- is remade with the function (the runner has dropped the function already).
 DROP TYPE IF EXISTS place_order_result;
 CREATE TYPE place_order_result AS (
-  -- CREATED | DUPLICATE | OFFER_NOT_FOUND | GAME_USER_ID_REQUIRED | WRONG_PRICE | QUOTE_UNAVAILABLE
-  -- | RATE_MISSING | INSUFFICIENT_BALANCE
+  -- CREATED | DUPLICATE | OFFER_NOT_FOUND | WRONG_PRICE | QUOTE_UNAVAILABLE | RATE_MISSING
+  -- | INSUFFICIENT_BALANCE
   outcome       text,
   order_id      bigint,  -- the new order, or the existing one for DUPLICATE
   -- the rest describe the new order (CREATED only)
@@ -63,6 +65,7 @@ DECLARE
   v_amount   bigint := 0;
   v_balance  bigint;
   v_order_id bigint;
+  v_supply   record;
   v_key_id   bigint;
   v_key      bytea;
   v_status   text := 'COMPLETED';
@@ -73,12 +76,9 @@ BEGIN
   SELECT id INTO v_order_id FROM orders WHERE shop_id = p_shop_id AND transaction_id = p_transaction_id;
   IF FOUND THEN v_result.outcome := 'DUPLICATE'; v_result.order_id := v_order_id; RETURN v_result; END IF;
 
-  SELECT o.* INTO v_offer FROM offers o
-   WHERE o.id = p_offer_id
-     AND (o.visible_to_all OR EXISTS (SELECT 1 FROM offer_access a WHERE a.offer_id = o.id AND a.merchant_id = p_merchant_id));
+  SELECT o.* INTO v_offer FROM offers o WHERE o.id = p_offer_id;
   -- Offer 0 is sold only as Telegram Stars, and Telegram Stars only as offer 0.
   IF NOT FOUND OR (v_offer.id = 0) <> (p_stars_amount IS NOT NULL) THEN v_result.outcome := 'OFFER_NOT_FOUND'; RETURN v_result; END IF;
-  IF v_offer.requires_game_user_id AND p_game_user_id IS NULL THEN v_result.outcome := 'GAME_USER_ID_REQUIRED'; RETURN v_result; END IF;
   IF p_stars_amount IS NULL THEN
     IF v_offer.price <> p_price THEN v_result.outcome := 'WRONG_PRICE'; RETURN v_result; END IF;
   ELSE
@@ -110,18 +110,14 @@ BEGIN
     SELECT balance INTO v_balance FROM accounts WHERE merchant_id = p_merchant_id;
     IF NOT FOUND OR v_balance < v_amount THEN v_result.outcome := 'INSUFFICIENT_BALANCE'; RETURN v_result; END IF;
 
-    SELECT id, sealed INTO v_key_id, v_key FROM stock_keys
-     WHERE offer_id = p_offer_id AND order_id IS NULL
-     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED;
-    IF FOUND THEN
-      v_reason := 'stock key assigned';
-    ELSIF EXISTS (SELECT 1 FROM offer_sources WHERE offer_id = p_offer_id) THEN
-      v_status := 'PROCESSING';
-      v_reason := 'waiting on a supplier';
-    ELSE
-      v_status := 'CANCELED';
-      v_reason := 'Out of stock';
-    END IF;
+    v_supply := offer_supply(p_offer_id, true);
+    v_key_id := v_supply.key_id;
+    v_key := v_supply.sealed;
+    CASE v_supply.route
+      WHEN 'stock' THEN v_reason := 'stock key assigned';
+      WHEN 'supplier' THEN v_status := 'PROCESSING'; v_reason := 'waiting on a supplier';
+      ELSE v_status := 'CANCELED'; v_reason := 'Out of stock';
+    END CASE;
   END IF;
 
   INSERT INTO orders (id, shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count,

@@ -31,6 +31,8 @@ afterEach(async () => {
 });
 
 const migrateHere = () => migrate(pool, { functionsDir });
+/** The functions of the repository, by file name: every test starts from all of them. */
+const ALL = (await readdir(FUNCTIONS_DIR)).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(path.join(functionsDir, file))).digest('hex');
 /** The records, applied_at as text: full precision, so "did not move" means exactly that. */
 async function records(): Promise<Array<{ name: string; sha256: string; appliedAt: string }>> {
@@ -56,12 +58,9 @@ describe('stored functions', () => {
   it('a first start applies every file and records its hash; a second start re-runs none and moves no record', async () => {
     const first = await migrateHere();
     expect(first.migrations).toEqual((await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort());
-    expect(first.functions).toEqual(['offer_partner_price', 'place_order']);
+    expect(first.functions).toEqual(ALL);
     const applied = await records();
-    expect(applied).toEqual([
-      { name: 'offer_partner_price', sha256: await sha256('offer_partner_price.sql'), appliedAt: expect.any(String) },
-      { name: 'place_order', sha256: await sha256('place_order.sql'), appliedAt: expect.any(String) },
-    ]);
+    expect(applied).toEqual(await Promise.all(ALL.map(async (name) => ({ name, sha256: await sha256(`${name}.sql`), appliedAt: expect.any(String) }))));
 
     expect(await migrateHere()).toEqual({ migrations: [], functions: [], removedFunctions: [] });
     expect(await records()).toEqual(applied);
@@ -102,7 +101,7 @@ describe('stored functions', () => {
     await writeFile(path.join(functionsDir, 'misnamed.sql'), 'CREATE FUNCTION other_name() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;');
     await expect(migrateHere()).rejects.toThrow('function misnamed.sql failed: misnamed.sql does not create a function named misnamed');
     expect(await signatures('other_name')).toEqual([]);
-    expect((await records()).map((r) => r.name)).toEqual(['offer_partner_price', 'place_order']);
+    expect((await records()).map((r) => r.name)).toEqual(ALL);
   });
 
   it('a deleted file drops its function and its record', async () => {
@@ -110,13 +109,13 @@ describe('stored functions', () => {
     await rm(path.join(functionsDir, 'offer_partner_price.sql'));
     expect(await migrateHere()).toEqual({ migrations: [], functions: [], removedFunctions: ['offer_partner_price'] });
     expect(await signatures('offer_partner_price')).toEqual([]);
-    expect((await records()).map((r) => r.name)).toEqual(['place_order']);
+    expect((await records()).map((r) => r.name)).toEqual(ALL.filter((name) => name !== 'offer_partner_price'));
   });
 
   it('hubs starting together apply each migration and each function once', async () => {
     const runs = await Promise.all([migrateHere(), migrateHere(), migrateHere()]);
     expect(runs.flatMap((r) => r.migrations).sort()).toEqual((await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort());
-    expect(runs.flatMap((r) => r.functions).sort()).toEqual(['offer_partner_price', 'place_order']);
+    expect(runs.flatMap((r) => r.functions).sort()).toEqual(ALL);
     expect(runs.filter((r) => r.functions.length > 0)).toHaveLength(1);
   });
 });

@@ -87,6 +87,7 @@ describe('upgrading a database made by f6e7a12', () => {
     // The comparison sees the objects that moved: the functions and place_order's result type.
     expect(after.functions!.map((f: any) => f.signature)).toEqual([
       'offer_partner_price(bigint,bigint)',
+      'offer_supply(bigint,boolean)',
       'place_order(bigint,bigint,bigint,bigint,text,text,text,text,text,integer,bigint,bigint,numeric)',
       'reject_mutation()',
     ]);
@@ -98,7 +99,7 @@ describe('upgrading a database made by f6e7a12', () => {
     const client = await connect(upgraded.url);
     try {
       const { rows } = await client.query('SELECT name FROM stored_functions ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['offer_partner_price', 'place_order']);
+      expect(rows.map((r) => r.name)).toEqual(['offer_partner_price', 'offer_supply', 'place_order']);
     } finally {
       await client.end();
     }

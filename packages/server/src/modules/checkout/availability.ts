@@ -1,9 +1,10 @@
-/** Whether an order for an offer could be fulfilled now: a key in stock, or a supplier to try. */
+/**
+ * Whether an order for an offer could be fulfilled now: offer_supply's rule (functions/), the
+ * same place_order follows when it claims, asked without claiming.
+ */
 import type { Db } from '../../platform/db/index.ts';
-import { stockLevels } from '../inventory/index.ts';
-import { listSources } from '../suppliers/index.ts';
 
 export async function offerSellable(db: Db, offerId: number): Promise<boolean> {
-  const [[level], sources] = await Promise.all([stockLevels(db, [offerId]), listSources(db, offerId)]);
-  return (level?.available ?? 0) > 0 || sources.length > 0;
+  const { rows } = await db.query<{ route: string }>({ name: 'checkout.supply', text: 'SELECT route FROM offer_supply($1, false)', values: [offerId] });
+  return rows[0]!.route !== 'none';
 }

@@ -113,8 +113,6 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
       throw duplicate(order.transactionId, placed.orderId!);
     case 'OFFER_NOT_FOUND':
       throw new AppError('OFFER_NOT_FOUND', `Offer ${order.offerId} not found or not available to you`);
-    case 'GAME_USER_ID_REQUIRED':
-      throw invalidField('customer.gameUserId', 'is required for this offer');
     case 'WRONG_PRICE':
       if (order.stars?.quote != null) {
         const { amount, quote, tolerance } = order.stars;

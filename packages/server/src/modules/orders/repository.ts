@@ -93,7 +93,7 @@ export interface StarsTerms {
 }
 
 export type PlaceOutcome =
-  | 'CREATED' | 'DUPLICATE' | 'OFFER_NOT_FOUND' | 'GAME_USER_ID_REQUIRED' | 'WRONG_PRICE' | 'QUOTE_UNAVAILABLE'
+  | 'CREATED' | 'DUPLICATE' | 'OFFER_NOT_FOUND' | 'WRONG_PRICE' | 'QUOTE_UNAVAILABLE'
   | 'RATE_MISSING' | 'INSUFFICIENT_BALANCE';
 
 export interface PlacedOrder {
