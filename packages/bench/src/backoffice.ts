@@ -5,16 +5,12 @@
  * against a recording handle, and its exact SQL and parameters are then EXPLAINed (ANALYZE) and
  * timed (median and p95 of warm runs). Prints a table for docs/backoffice.md. Never in CI.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
-  availableCounts, createPool, heldAmount, listEntriesPage, listOrders, lowBalances, migrate, ordersPerHour, startEmbeddedPostgres, waitingCounts,
+  availableCounts, createPool, heldAmount, listEntriesPage, listOrders, lowBalances, migrate, ordersPerHour, waitingCounts,
 } from '@dropgate/server';
-import { freePort } from '@dropgate/server/testing/ports';
-import { createDatabase, type BenchDatabase } from './database.ts';
+import { createScratchDatabase } from '@dropgate/server/testing/database';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
 const ORDERS = Number(values.orders);
@@ -22,13 +18,7 @@ const RUNS = Number(values.runs);
 const MERCHANTS = 200;
 
 /** A fresh database: a new one on DATABASE_URL's server, or an embedded PostgreSQL of its own. */
-async function database(): Promise<BenchDatabase> {
-  const external = process.env.DATABASE_URL;
-  if (external) return createDatabase(external, 'dropgate_bench_bo');
-  const dir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-bo-'));
-  const embedded = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
-  return { url: embedded.url, drop: async () => { await embedded.stop(); await rm(dir, { recursive: true, force: true }); } };
-}
+const database = () => createScratchDatabase({ serverUrl: process.env.DATABASE_URL, prefix: 'dropgate_bench_bo' });
 
 /**
  * Orders spread over 60 days (newest last) across 200 merchants, 90% COMPLETED, 4% CANCELED,

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { claimDue, createPool, migrate } from '@dropgate/server';
-import { createDatabase } from './database.ts';
+import { createScratchDatabase } from '@dropgate/server/testing/database';
 
 export interface ClaimFigures {
   waiting: number;
@@ -29,7 +29,7 @@ const INSERT_BATCH = 100_000;
 const WARM_UP_CLAIMS = 10;
 
 export async function claimScenario(serverUrl: string, sizes: number[], claims: number): Promise<ClaimFigures[]> {
-  const database = await createDatabase(serverUrl, 'dropgate_claim');
+  const database = await createScratchDatabase({ serverUrl, prefix: 'dropgate_claim' });
   const pool = createPool(database.url, 2);
   try {
     await migrate(pool);

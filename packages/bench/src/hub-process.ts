@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createScratchDatabase } from '@dropgate/server/testing/database';
 import { freePort } from '@dropgate/server/testing/ports';
 import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
 import { embeddedPostmaster, type CpuSubjects } from './cpu.ts';
-import { createDatabase } from './database.ts';
 
 export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 
@@ -27,7 +27,8 @@ export interface BenchHub {
 export async function startBenchHub(externalUrl: string | undefined): Promise<BenchHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-'));
   const pgPort = await freePort();
-  const fresh = externalUrl ? await createDatabase(externalUrl, 'dropgate_bench') : undefined;
+  // Embedded: the hub's own, in dataDir (the bench counts its CPU); external: a new database on that server.
+  const fresh = externalUrl ? await createScratchDatabase({ serverUrl: externalUrl, prefix: 'dropgate_bench' }) : undefined;
   const process = await startHubProcess({
     PORT: String(await freePort()),
     DATA_DIR: dataDir,

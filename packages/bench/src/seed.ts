@@ -4,6 +4,7 @@
  * order-status to read.
  */
 import { randomBytes } from 'node:crypto';
+import { HttpClient, PartnerApiClient } from '@dropgate/sdk';
 import { ADMIN_TOKEN } from './hub-process.ts';
 
 export interface Seeded {
@@ -18,15 +19,12 @@ const UPLOAD_BATCH = 5000;
 /** keys: per offer kind; the baseline offers are bought from twice (before and after the hub's run). */
 export async function seed(url: string, plan: { merchants: number; keys: { hub: number; baseline: number } }): Promise<Seeded> {
   const started = performance.now();
-  const admin = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}/admin/v1${route}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const answer = await response.json();
-    if (!response.ok) throw new Error(`${method} ${route}: ${JSON.stringify(answer)}`);
-    return answer;
+  // A key upload of 5,000 keys is one request: the operator API's own pace, not a network one.
+  const operatorApi = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 120_000 });
+  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const answer = await operatorApi.send({ method, path, body });
+    if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
+    return answer.body;
   };
   const offers = { spread: 5001, hot: 5002, baselineSpread: 5003, baselineHot: 5004 };
   for (const [name, id] of Object.entries(offers)) {
@@ -42,11 +40,7 @@ export async function seed(url: string, plan: { merchants: number; keys: { hub: 
     const shop = await admin('POST', '/shops', { merchantId: merchant.id, name: `bench-${i}` });
     // The pgbench baseline passes one id for both: shops and merchants are created in step.
     if (shop.id !== merchant.id) throw new Error(`seeding expects shop id = merchant id, got ${shop.id} for ${merchant.id}`);
-    const order = await fetch(`${url}/api/v1/offers/create-order`, {
-      method: 'POST',
-      headers: { authorization: shop.token, 'content-type': 'application/json' },
-      body: JSON.stringify({ offerId: offers.spread, price: 1, transactionId: `seed-${i}` }),
-    }).then((r) => r.json());
+    const order = await new PartnerApiClient({ baseUrl: url, token: shop.token }).createOrder({ offerId: offers.spread, price: 1, transactionId: `seed-${i}` });
     merchants.push({ merchantId: merchant.id, token: shop.token, orderId: order.orderId });
   }
   return { merchants, offers, priceMinor: 100, seconds: (performance.now() - started) / 1000 };

@@ -11,7 +11,7 @@ import {
   type CodeGamesPayRequest,
 } from '@dropgate/contract';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { expectBody, sendJson, unexpectedStatus } from './http.ts';
+import { expectBody, HttpClient, isSuccess, unexpectedStatus } from './http.ts';
 
 export interface CodeGamesClientOptions {
   /** The partner_url of the spec: requests go to `${baseUrl}/check`, `/pay`, `/status`. */
@@ -29,16 +29,12 @@ export interface CodeGamesPayment {
 }
 
 export class CodeGamesClient {
-  readonly #baseUrl: string;
-  readonly #token: string | undefined;
-  readonly #timeoutMs: number;
+  readonly #http: HttpClient;
 
   constructor({ baseUrl, token, timeoutMs = 10_000 }: CodeGamesClientOptions) {
     if (!baseUrl) throw new TypeError('CodeGamesClient: baseUrl is required');
     if (!(timeoutMs > 0)) throw new TypeError('CodeGamesClient: timeoutMs must be positive');
-    this.#baseUrl = baseUrl;
-    this.#token = token;
-    this.#timeoutMs = timeoutMs;
+    this.#http = new HttpClient({ baseUrl, authorization: token, timeoutMs });
   }
 
   /** POST /check: OK with the product (price, partner_price), PRODUCT_NOT_FOUND or PRODUCT_OUT_OF_STOCK. */
@@ -62,8 +58,8 @@ export class CodeGamesClient {
   }
 
   async #call<T extends TSchema>(path: string, schema: T, body: unknown): Promise<Static<T>> {
-    const answer = await sendJson({ baseUrl: this.#baseUrl, method: 'POST', path, token: this.#token, body, timeoutMs: this.#timeoutMs });
-    if (answer.status >= 200 && answer.status < 300) return expectBody(schema, answer);
+    const answer = await this.#http.send({ method: 'POST', path, body });
+    if (isSuccess(answer)) return expectBody(schema, answer);
     throw unexpectedStatus(answer, 'CodeGames answers every outcome with a 2xx status body');
   }
 }

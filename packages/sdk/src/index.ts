@@ -13,6 +13,8 @@ export { CodeGamesClient } from './codegames-client.ts';
 export type { CodeGamesClientOptions, CodeGamesPayment } from './codegames-client.ts';
 export { StarsProviderClient } from './stars-provider-client.ts';
 export type { StarsProviderClientOptions } from './stars-provider-client.ts';
+export { HttpClient } from './http.ts';
+export type { HttpAnswer, HttpCall, HttpClientOptions } from './http.ts';
 export { PartnerApiError, StarsProviderError, TransportError } from './errors.ts';
 export type { TransportErrorKind } from './errors.ts';
 export type {

@@ -21,7 +21,7 @@ import {
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { PartnerApiError } from './errors.ts';
-import { expectBody, isJson, parseJson, sendJson, unexpectedStatus, type RawAnswer } from './http.ts';
+import { expectBody, HttpClient, isSuccess, unexpectedStatus, type HttpAnswer } from './http.ts';
 
 export interface PartnerApiClientOptions {
   /** The server's origin (and path prefix, if any), e.g. `https://hub.example.com`. */
@@ -51,18 +51,14 @@ export type RefundRequested = Static<typeof RefundRequestResponse>;
 export type OrderLookup = { orderId: number; transactionId?: never } | { transactionId: string; orderId?: never };
 
 export class PartnerApiClient {
-  readonly #baseUrl: string;
-  readonly #token: string;
-  readonly #timeoutMs: number;
+  readonly #http: HttpClient;
 
   constructor({ baseUrl, token, timeoutMs = 10_000 }: PartnerApiClientOptions) {
     if (!baseUrl) throw new TypeError('PartnerApiClient: baseUrl is required');
     // An empty token is not refused here: the server answers INVALID_TOKEN, which callers handle anyway.
     if (typeof token !== 'string') throw new TypeError('PartnerApiClient: token must be a string');
     if (!(timeoutMs > 0)) throw new TypeError('PartnerApiClient: timeoutMs must be positive');
-    this.#baseUrl = baseUrl;
-    this.#token = token;
-    this.#timeoutMs = timeoutMs;
+    this.#http = new HttpClient({ baseUrl, authorization: token, timeoutMs });
   }
 
   /** GET /api/v1/balance: balance and draftBalance (held by orders in flight), in USD. */
@@ -115,8 +111,8 @@ export class PartnerApiClient {
   }
 
   async #call<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, body?: unknown): Promise<Static<T>> {
-    const answer = await sendJson({ baseUrl: this.#baseUrl, method, path, token: this.#token, body, timeoutMs: this.#timeoutMs });
-    if (answer.status >= 200 && answer.status < 300) return expectBody(schema, answer);
+    const answer = await this.#http.send({ method, path, body });
+    if (isSuccess(answer)) return expectBody(schema, answer);
     throw errorAnswer(answer) ?? unexpectedStatus(answer, 'no error in the Partner API shape with a known code');
   }
 }
@@ -126,11 +122,10 @@ function withReason(orderId: number, reason: string | undefined) {
 }
 
 /** A 4xx/5xx body in the spec's error shape with a code we know, else undefined. */
-function errorAnswer(answer: RawAnswer): PartnerApiError | undefined {
+function errorAnswer(answer: HttpAnswer): PartnerApiError | undefined {
   if (answer.status < 400) return undefined; // a redirect is never an answer
-  const body = parseJson(answer.text);
-  if (!isJson(body) || !Value.Check(ErrorResponse, body)) return undefined;
-  const { code, message, ...details } = body.error;
+  if (!Value.Check(ErrorResponse, answer.body)) return undefined;
+  const { code, message, ...details } = answer.body.error;
   if (!isErrorCode(code)) return undefined;
   return new PartnerApiError(code, answer.status, message, details);
 }

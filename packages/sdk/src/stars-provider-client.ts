@@ -7,7 +7,7 @@
 import { StarsProviderErrorBody, StarsTransfer, type StarsTransferRequest } from '@dropgate/contract';
 import { Value } from '@sinclair/typebox/value';
 import { StarsProviderError } from './errors.ts';
-import { expectBody, isJson, parseJson, sendJson, unexpectedStatus } from './http.ts';
+import { expectBody, HttpClient, isSuccess, unexpectedStatus } from './http.ts';
 
 export interface StarsProviderClientOptions {
   /** Requests go to `${baseUrl}/v1/transfers`. */
@@ -19,16 +19,12 @@ export interface StarsProviderClientOptions {
 }
 
 export class StarsProviderClient {
-  readonly #baseUrl: string;
-  readonly #token: string | undefined;
-  readonly #timeoutMs: number;
+  readonly #http: HttpClient;
 
   constructor({ baseUrl, token, timeoutMs = 10_000 }: StarsProviderClientOptions) {
     if (!baseUrl) throw new TypeError('StarsProviderClient: baseUrl is required');
     if (!(timeoutMs > 0)) throw new TypeError('StarsProviderClient: timeoutMs must be positive');
-    this.#baseUrl = baseUrl;
-    this.#token = token;
-    this.#timeoutMs = timeoutMs;
+    this.#http = new HttpClient({ baseUrl, authorization: token, timeoutMs });
   }
 
   /**
@@ -36,10 +32,10 @@ export class StarsProviderClient {
    * request_id answers the transfer already made (that is also how its status is asked).
    */
   async transfer(request: StarsTransferRequest): Promise<StarsTransfer> {
-    const answer = await sendJson({ baseUrl: this.#baseUrl, method: 'POST', path: '/v1/transfers', token: this.#token, body: request, timeoutMs: this.#timeoutMs });
-    if (answer.status >= 200 && answer.status < 300) return expectBody(StarsTransfer, answer);
-    const body = parseJson(answer.text);
-    if (answer.status >= 400 && answer.status < 500 && isJson(body) && Value.Check(StarsProviderErrorBody, body)) {
+    const answer = await this.#http.send({ method: 'POST', path: '/v1/transfers', body: request });
+    if (isSuccess(answer)) return expectBody(StarsTransfer, answer);
+    const body = answer.body;
+    if (answer.status >= 400 && answer.status < 500 && Value.Check(StarsProviderErrorBody, body)) {
       throw new StarsProviderError(body.error.code, answer.status, body.error.message, body.error.retry_after);
     }
     throw unexpectedStatus(answer, 'not a transfer, nor a refusal in the provider error shape');

@@ -5,16 +5,15 @@
  * between the cabinet and the console.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from './support/browser-session.ts';
-import { connect } from './support/db.ts';
+import { useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
-import { ADMIN_TOKEN, keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { ADMIN_TOKEN, keysFor, merchantClient, operator, startTestHub, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let db: pg.Client;
+const hub = useTestHub();
+const op = operator(hub);
+const db = useDatabaseClient();
 
 interface Tenant {
   merchantId: number;
@@ -43,16 +42,9 @@ async function tenant(offerId: number, who: string): Promise<Tenant> {
 }
 
 beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-  db = await connect();
   const offer = await op.offer({ price: '1.00', currency: 'USD' }, keysFor('ACCESS', 4));
   a = await tenant(offer.id, 'alpha');
   b = await tenant(offer.id, 'beta');
-});
-afterAll(async () => {
-  await db?.end();
-  await hub?.stop();
 });
 
 describe('back-office access', () => {

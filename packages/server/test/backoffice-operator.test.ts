@@ -5,25 +5,14 @@
  * one merchant's offer access, and the dashboard.
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startIsolatedHub } from './support/db.ts';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
-import { keysFor, merchantClient, operator, startTestHub, uniqueOfferId, type TestHub } from './support/hub.ts';
+import { keysFor, merchantClient, operator, startIsolatedHub, uniqueOfferId, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let db: pg.Client;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-  db = await connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await hub?.stop();
-});
+const hub = useTestHub();
+const op = operator(hub);
+const db = useDatabaseClient();
 
 describe('operator back-office capabilities', () => {
   it('orders: keyset pages newest first, filters, and search by any id', async () => {

@@ -2,17 +2,11 @@
  * The read caches across instances: two hubs on one database, each caching tokens and offers.
  * A rotation or price change on one must reach the other through the change feed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
 
-let first: TestHub;
-let second: TestHub;
-beforeAll(async () => {
-  [first, second] = await Promise.all([startTestHub(), startTestHub()]);
-});
-afterAll(async () => {
-  await Promise.all([first?.stop(), second?.stop()]);
-});
+const first = useTestHub();
+const second = useTestHub();
 
 /** Polls until `check` holds, for at most a second: notifications take milliseconds. */
 async function eventually(check: () => Promise<boolean>): Promise<boolean> {

@@ -7,18 +7,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, merchantClient, startTestHub, uniqueOfferId, type TestHub } from './support/hub.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, merchantClient, uniqueOfferId, useTestHub } from './support/hub.ts';
 
 const BIN = fileURLToPath(new URL('../bin/dropgate.js', import.meta.url));
-let hub: TestHub;
+const hub = useTestHub();
 let dir: string;
 
 beforeAll(async () => {
-  hub = await startTestHub();
   dir = await mkdtemp(path.join(tmpdir(), 'dropgate-cli-'));
 });
-afterAll(() => hub?.stop());
 
 function dropgate(args: string[], token = ADMIN_TOKEN): Promise<{ code: number | null; stdout: string; stderr: string; json: any }> {
   return new Promise((resolve) => {

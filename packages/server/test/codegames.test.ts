@@ -6,21 +6,17 @@
 import { CodeGamesClient, TransportError } from '@dropgate/sdk';
 import { startCodeGamesSimulator, type CodeGamesSimulator } from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
-import { call, keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { call, keysFor, merchantClient, operator, useIsolatedHub, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
+const hub = useTestHub({ DROPGATE_ORDER_WAIT_MS: '300', DROPGATE_WORKER_POLL_MS: '100' });
+const op = operator(hub);
 let shop: { token: string; merchantId: number; shopId: number };
 let client: CodeGamesClient;
 
 beforeAll(async () => {
-  hub = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '300', DROPGATE_WORKER_POLL_MS: '100' });
-  op = operator(hub);
   shop = await op.merchant(undefined, '100.00');
   client = new CodeGamesClient({ baseUrl: `${hub.url}/api/codegames`, token: shop.token, timeoutMs: 5000 });
 });
-afterAll(() => hub?.stop());
 
 const balance = async () => (await merchantClient(hub, shop.token)('/balance')).body;
 let txn = 0;
@@ -165,16 +161,9 @@ describe('CodeGames API: a slow supplier', () => {
 });
 
 describe('one Dropgate as the CodeGames supplier of another', () => {
-  let upstreamDb: IsolatedDatabase;
-  let upstream: TestHub;
-  afterAll(async () => {
-    await upstream?.stop();
-    await upstreamDb?.drop();
-  });
+  const upstream = useIsolatedHub();
 
   it('an order placed on the second is fulfilled by the first, from its stock', async () => {
-    upstreamDb = await isolatedDatabase();
-    upstream = await startTestHub({ DATABASE_URL: upstreamDb.url });
     const upOp = operator(upstream);
     const keys = keysFor('up', 2);
     const upOffer = await upOp.offer({ price: '10.00', currency: 'USD', commission: '8' }, keys);

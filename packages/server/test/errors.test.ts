@@ -5,26 +5,15 @@
  * itself), never a 500, never a stack trace. Refused calls move no money (the audit agrees).
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { ERROR_STATUS } from '@dropgate/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, insertInFlightOrder, startIsolatedHub } from './support/db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { insertInFlightOrder, useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
-import { ADMIN_TOKEN, call, keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { ADMIN_TOKEN, call, keysFor, merchantClient, operator, useIsolatedHub, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let db: pg.Client;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-  db = await connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await hub?.stop();
-});
+const hub = useTestHub();
+const op = operator(hub);
+const db = useDatabaseClient();
 
 /** An offer id no test creates (helpers use ids below 2^31). */
 const NO_SUCH_ID = Number.MAX_SAFE_INTEGER;
@@ -427,16 +416,13 @@ describe('Partner API errors', () => {
 });
 
 describe('the hub unable to serve (a deployment of its own)', () => {
-  let own: Awaited<ReturnType<typeof startIsolatedHub>>;
-  let ownOp: ReturnType<typeof operator>;
+  const own = useIsolatedHub();
+  const ownOp = operator(own);
   let token: string;
 
   beforeAll(async () => {
-    own = await startIsolatedHub();
-    ownOp = operator(own);
     ({ token } = await ownOp.merchant(undefined, '50.00'));
   });
-  afterAll(() => own?.stop());
 
   it('SERVICE_UNAVAILABLE (503) for an offer in a currency with no FX rate yet; nothing is recorded', async () => {
     // A fresh deployment: only USD has a rate until the operator sets the others.

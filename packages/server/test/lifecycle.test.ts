@@ -3,15 +3,12 @@
  * by SIGTERM while a request is in flight, then started again on the same data folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from './support/hub.ts';
+import { useHubProcesses } from './support/hub-processes.ts';
 import { freePort } from './support/ports.ts';
-import { startHubProcess } from './support/process.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -23,19 +20,15 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-const dataDirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
-});
+const processes = useHubProcesses();
 
 describe('hub process', () => {
   it('starts with demo data, drains on SIGTERM, and keeps every acknowledged order across a restart', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-life-'));
-    dataDirs.push(dataDir);
+    const dataDir = await processes.dataDir();
     const pgPort = await freePort();
     const env = { DATA_DIR: dataDir, DROPGATE_DEMO: '1', PORT: String(await freePort()), DROPGATE_PG_PORT: String(pgPort) };
 
-    const first = await startHubProcess(env);
+    const first = await processes.start(env);
     const token = /Demo shop token: ([0-9a-f]{32})/.exec(first.output())?.[1];
     expect(token).toBeDefined();
     expect(first.output()).toMatch(/Operator token: {2}[0-9a-f]{32}/);
@@ -60,7 +53,7 @@ describe('hub process', () => {
       if (a.status === 200) expect(a.body.status).toBe('COMPLETED');
     }
 
-    const second = await startHubProcess(env);
+    const second = await processes.start(env);
     try {
       expect(/Demo shop token: ([0-9a-f]{32})/.exec(second.output())?.[1]).toBe(token);
       for (const [i, a] of answers.entries()) {

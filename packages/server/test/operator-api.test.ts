@@ -4,25 +4,14 @@
  * (read back from PostgreSQL: never in clear); the OpenAPI document and the health check.
  */
 import { Ajv } from 'ajv';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startIsolatedHub } from './support/db.ts';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseClient } from './support/db.ts';
 import { expectError, ISO_UTC_MS } from './support/expect.ts';
-import { ADMIN_TOKEN, call, keysFor, merchantClient, operator, startTestHub, uniqueOfferId, type TestHub } from './support/hub.ts';
+import { ADMIN_TOKEN, call, keysFor, merchantClient, operator, uniqueOfferId, useIsolatedHub, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let db: pg.Client;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-  db = await connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await hub?.stop();
-});
+const hub = useTestHub();
+const op = operator(hub);
+const db = useDatabaseClient();
 
 const NO_SUCH_ID = Number.MAX_SAFE_INTEGER;
 
@@ -62,10 +51,7 @@ describe('operator API', () => {
       ];
       for (const [method, path, body] of routes) {
         for (const header of headers) {
-          const response = await fetch(`${hub.url}/admin/v1${path}`, {
-            method, headers: { ...header, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-          });
-          const answer = { status: response.status, body: await response.json() };
+          const answer = await call(`${hub.url}/admin/v1${path}`, { method, token: header.authorization, body });
           expect(Object.keys(expectError(answer, 401, 'INVALID_TOKEN'))).toEqual(['code', 'message']);
         }
       }
@@ -347,13 +333,8 @@ describe('operator API', () => {
   });
 
   describe('FX rates (a deployment of its own: rates are global)', () => {
-    let fxHub: Awaited<ReturnType<typeof startIsolatedHub>>;
-    let fxOp: ReturnType<typeof operator>;
-    beforeAll(async () => {
-      fxHub = await startIsolatedHub();
-      fxOp = operator(fxHub);
-    });
-    afterAll(() => fxHub?.stop());
+    const fxHub = useIsolatedHub();
+    const fxOp = operator(fxHub);
 
     it('lists and sets USD per unit; USD is fixed; bad rates are refused naming usdPerUnit', async () => {
       expect(await fxOp.ok('GET', '/fx')).toEqual({ rates: [{ currency: 'USD', usdPerUnit: '1', updatedAt: expect.stringMatching(ISO_UTC_MS) }] });

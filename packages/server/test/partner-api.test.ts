@@ -6,25 +6,14 @@
  * FX conversion runs on a deployment of its own (a fresh database): rates are global, and other
  * files running in parallel may set them on the shared database at any moment.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, insertInFlightOrder, startIsolatedHub } from './support/db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { insertInFlightOrder, useDatabaseClient } from './support/db.ts';
 import { cents, expectError, ISO_UTC_MS } from './support/expect.ts';
-import { call, keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { call, keysFor, merchantClient, operator, useIsolatedHub, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let db: pg.Client;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-  db = await connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await hub?.stop();
-});
+const hub = useTestHub();
+const op = operator(hub);
+const db = useDatabaseClient();
 
 const ORDER_FIELDS = ['orderId', 'transactionId', 'count', 'price', 'currency', 'offerId', 'productName', 'offerName', 'status', 'isReturnDataForCustomer', 'createdAt'];
 const SANDBOX_KEY = /^TEST-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/;
@@ -551,17 +540,14 @@ describe('Partner API v1', () => {
 });
 
 describe('FX conversion (a deployment of its own: rates are global)', () => {
-  let fxHub: Awaited<ReturnType<typeof startIsolatedHub>>;
-  let fxOp: ReturnType<typeof operator>;
+  const fxHub = useIsolatedHub();
+  const fxOp = operator(fxHub);
 
   beforeAll(async () => {
-    fxHub = await startIsolatedHub();
-    fxOp = operator(fxHub);
     await fxOp.rate('RUB', '0.0108');
     await fxOp.rate('KZT', '0.0019');
     await fxOp.rate('EUR', '1.005');
   });
-  afterAll(() => fxHub?.stop());
 
   it('debits the USD value of the price at the current rate, rounded half-up to the cent', async () => {
     const { token } = await fxOp.merchant(undefined, '1000.00');

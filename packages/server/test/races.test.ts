@@ -2,17 +2,11 @@
  * The races of DESIGN.md, run as real parallel HTTP requests against a real PostgreSQL:
  * duplicate transactionIds, overspend, and the last keys. After each, the audit is clean.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysFor, merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  op = operator(hub);
-});
-afterAll(() => hub.stop());
+const hub = useTestHub();
+const op = operator(hub);
 
 async function expectAuditClean() {
   const report = await op.audit();

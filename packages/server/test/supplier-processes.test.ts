@@ -4,39 +4,31 @@
  * Each on a database of its own, against the CodeGames simulator over HTTP.
  */
 import { startCodeGamesSimulator, type CodeGamesSimulator } from '@dropgate/simulators';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
-import { ADMIN_TOKEN, call, SECRET_KEY } from './support/hub.ts';
+import { ADMIN_TOKEN, call, operator, SECRET_KEY } from './support/hub.ts';
+import { useHubProcesses } from './support/hub-processes.ts';
 import { freePort } from './support/ports.ts';
-import { startHubProcess, type HubProcess } from './support/process.ts';
+import type { HubProcess } from './support/process.ts';
 
 const PRODUCT = 901;
+// Stack order: the hub processes (registered below) are killed first, then these steps run.
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const step of cleanup.reverse()) await step().catch(() => {});
   cleanup = [];
 });
+const processes = useHubProcesses();
 
 async function hubOn(db: IsolatedDatabase): Promise<HubProcess> {
-  const hub = await startHubProcess({
+  return processes.start({
     DATABASE_URL: db.url, PORT: String(await freePort()), DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN, DROPGATE_SECRET_KEY: SECRET_KEY,
-    DROPGATE_ORDER_WAIT_MS: '0', DROPGATE_WORKER_POLL_MS: '100', DATA_DIR: path.join(tmpdir(), `dropgate-proc-${process.pid}`),
+    DROPGATE_ORDER_WAIT_MS: '0', DROPGATE_WORKER_POLL_MS: '100',
   });
-  cleanup.push(async () => {
-    hub.child.kill('SIGKILL');
-    await hub.exited;
-  });
-  return hub;
 }
 
 async function setUp(simulator: CodeGamesSimulator, hub: HubProcess) {
-  const admin = async (method: string, route: string, body?: unknown) => {
-    const answer = await call(`${hub.url}/admin/v1${route}`, { method, bearer: ADMIN_TOKEN, body });
-    if (answer.status >= 300) throw new Error(`${route}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const admin = operator(hub).ok;
   const supplier = await admin('POST', '/suppliers', { kind: 'codegames', name: 'cg', url: simulator.url, timeoutMs: 3000, statusIntervalS: 1 });
   await admin('PUT', '/offers/4242', { productName: 'Card', offerName: 'Upstream', price: '12.00', currency: 'USD' });
   await admin('POST', '/offers/4242/sources', { supplierId: supplier.id, product: String(PRODUCT), cost: '9.00' });

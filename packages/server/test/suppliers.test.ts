@@ -8,14 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerApiClient } from '@dropgate/sdk';
 import { ManualClock } from './support/clock.ts';
 import { connect } from './support/db.ts';
-import { merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { merchantClient, operator, startTestHub, useTestHub } from './support/hub.ts';
 
 const INTERVAL_MS = 120_000;
 const CG_TOKEN = 'cg-partner-secret';
 
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
-let clock: ManualClock;
 let cg: CodeGamesSimulator;
 let gd: GamesDropSimulator;
 let cgPatient: number; // CodeGames supplier with a 4 s timeout
@@ -29,22 +26,25 @@ const upstreamOffers = Array.from({ length: 6 }, (_, i) => ({
   offerId: 7001 + i, productName: 'Upstream Card', offerName: `Offer ${7001 + i}`, price: 9.5, currency: 'USD' as const, keys: 20,
 }));
 
+// The simulators outlive the hub: they start before it and stop after it.
 beforeAll(async () => {
-  clock = new ManualClock();
-  hub = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '1500', DROPGATE_WORKER_POLL_MS: '60000' }, { clock });
-  op = operator(hub);
   cg = await startCodeGamesSimulator({ token: CG_TOKEN, products });
   gd = await startGamesDropSimulator({ offers: upstreamOffers });
+});
+afterAll(async () => {
+  await cg?.stop();
+  await gd?.stop();
+});
+
+const clock = new ManualClock();
+const hub = useTestHub({ DROPGATE_ORDER_WAIT_MS: '1500', DROPGATE_WORKER_POLL_MS: '60000' }, { clock });
+const op = operator(hub);
+
+beforeAll(async () => {
   cgPatient = (await op.ok('POST', '/suppliers', { kind: 'codegames', name: `cg-${Date.now()}`, url: cg.url, token: CG_TOKEN, timeoutMs: 4000 })).id;
   cgHasty = (await op.ok('POST', '/suppliers', { kind: 'codegames', name: `cg-hasty-${Date.now()}`, url: cg.url, token: CG_TOKEN, timeoutMs: 300 })).id;
   gdSupplier = (await op.ok('POST', '/suppliers', { kind: 'gamesdrop', name: `gd-${Date.now()}`, url: gd.url, token: 'f'.repeat(32) })).id;
   merchant = await op.merchant(undefined, '1000.00');
-});
-
-afterAll(async () => {
-  await hub?.stop();
-  await cg?.stop();
-  await gd?.stop();
 });
 
 /** A USD offer priced 12.00 with no stock, fulfilled by the given sources in order. */
@@ -304,12 +304,8 @@ describe('fulfilment from suppliers', () => {
 });
 
 describe('merchant cancel-order', () => {
-  let idle: TestHub;
-  beforeAll(async () => {
-    // No waiting and no polling: orders stay queued, not yet sent upstream.
-    idle = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '0', DROPGATE_WORKER_POLL_MS: '60000' });
-  });
-  afterAll(() => idle?.stop());
+  // No waiting and no polling: orders stay queued, not yet sent upstream.
+  const idle = useTestHub({ DROPGATE_ORDER_WAIT_MS: '0', DROPGATE_WORKER_POLL_MS: '60000' });
 
   it('cancels an order not yet sent to a supplier, and refuses one already sent', async () => {
     const idleOp = operator(idle);

@@ -6,39 +6,36 @@
  */
 import { startStarsProviderSimulator, startTonRateSimulator, type StarsProviderSimulator, type TonRateSimulator } from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
-import { merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { useIsolatedDatabase } from './support/db.ts';
+import { merchantClient, operator, useTestHub } from './support/hub.ts';
 
 const ORDERS = 200;
 const LIMIT = 30;
 
-let database: IsolatedDatabase;
+const database = useIsolatedDatabase();
 let rate: TonRateSimulator;
 let provider: StarsProviderSimulator;
-let hubs: TestHub[] = [];
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
   rate = await startTonRateSimulator({ usdPerTon: '2.58' });
   provider = await startStarsProviderSimulator({ rateLimit: LIMIT });
-  const env = {
-    DATABASE_URL: database.url,
-    DROPGATE_STARS_PROVIDER_URL: provider.url,
-    DROPGATE_STARS_RATE_LIMIT: String(LIMIT),
-    DROPGATE_TON_RATE_URL: rate.rateUrl,
-    DROPGATE_ORDER_WAIT_MS: '2000',
-    DROPGATE_WORKER_POLL_MS: '100',
-    DROPGATE_WORKER_CONCURRENCY: '16',
-  };
-  hubs = [await startTestHub(env), await startTestHub(env)];
 });
 
 afterAll(async () => {
-  await Promise.all(hubs.map((h) => h.stop()));
   await rate?.stop();
   await provider?.stop();
-  await database?.drop();
 });
+
+const env = () => ({
+  DATABASE_URL: database.url,
+  DROPGATE_STARS_PROVIDER_URL: provider.url,
+  DROPGATE_STARS_RATE_LIMIT: String(LIMIT),
+  DROPGATE_TON_RATE_URL: rate.rateUrl,
+  DROPGATE_ORDER_WAIT_MS: '2000',
+  DROPGATE_WORKER_POLL_MS: '100',
+  DROPGATE_WORKER_CONCURRENCY: '16',
+});
+const hubs = [useTestHub(env), useTestHub(env)];
 
 /** The most calls that arrived within any one second (a window starting at each arrival). */
 function busiestSecond(arrivals: number[]): number {

@@ -11,21 +11,19 @@
 import { startStarsProviderSimulator, startTonRateSimulator, type StarsProviderSimulator, type TonRateSimulator } from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from './support/clock.ts';
-import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
+import { useIsolatedDatabase } from './support/db.ts';
 import { cents, expectError } from './support/expect.ts';
-import { merchantClient, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { merchantClient, operator, startTestHub, useTestHub } from './support/hub.ts';
 
 const PROVIDER_TOKEN = 'stars-provider-secret-token';
 const CACHE_MS = 30_000;
 const MAX_AGE_MS = 300_000;
 const STATUS_INTERVAL_MS = 30_000;
 
-let database: IsolatedDatabase;
+const database = useIsolatedDatabase();
 let rate: TonRateSimulator;
 let provider: StarsProviderSimulator;
-let clock: ManualClock;
-let hub: TestHub;
-let op: ReturnType<typeof operator>;
+const clock = new ManualClock();
 
 function starsEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -48,20 +46,17 @@ function starsEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
   rate = await startTonRateSimulator({ usdPerTon: '2.58' });
   provider = await startStarsProviderSimulator({ token: PROVIDER_TOKEN });
-  clock = new ManualClock();
-  hub = await startTestHub(starsEnv(), { clock });
-  op = operator(hub);
 });
 
 afterAll(async () => {
-  await hub?.stop();
   await rate?.stop();
   await provider?.stop();
-  await database?.drop();
 });
+
+const hub = useTestHub(() => starsEnv(), { clock });
+const op = operator(hub);
 
 /** Sets the source's rate and lets the hub's cached rate expire, so the next call fetches it. */
 function rateIs(usdPerTon: string) {

@@ -7,18 +7,17 @@
  */
 import { startTelegramBotApiSimulator, type TelegramBotApiSimulator } from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
+import { useIsolatedDatabase } from './support/db.ts';
 import { expectError } from './support/expect.ts';
-import { call, operator, startTestHub, type TestHub } from './support/hub.ts';
+import { call, operator, startTestHub, useTestHub, type TestHub } from './support/hub.ts';
 import { freePort } from './support/ports.ts';
 
 const BOT_TOKEN = '123456789:TEST-bot-token-for-the-simulator';
 const IGOR = { id: 143594291, first_name: 'Igor', username: 'igoryan34', photoFileId: 'AQADAgADRKgxGzMTjwgABCAI' };
 const NOT_AVAILABLE = 'Username format is valid, but user details are not publicly available. Full verification requires user interaction with the bot.';
 
-let database: IsolatedDatabase;
+const database = useIsolatedDatabase();
 let botApi: TelegramBotApiSimulator;
-let hub: TestHub;
 let token: string;
 
 const botEnv = (apiRoot: string, extra: Record<string, string> = {}) => ({
@@ -26,16 +25,14 @@ const botEnv = (apiRoot: string, extra: Record<string, string> = {}) => ({
 });
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
   botApi = await startTelegramBotApiSimulator({ token: BOT_TOKEN });
-  hub = await startTestHub(botEnv(botApi.url));
-  token = (await operator(hub).merchant()).token;
 });
+afterAll(() => botApi?.stop());
 
-afterAll(async () => {
-  await hub?.stop();
-  await botApi?.stop();
-  await database?.drop();
+const hub = useTestHub(() => botEnv(botApi.url));
+
+beforeAll(async () => {
+  token = (await operator(hub).merchant()).token;
 });
 
 const userInfo = (target: TestHub, username: unknown, shopToken = token) =>
@@ -150,9 +147,7 @@ describe('the bot in webhook mode', () => {
       expect(webhookApi.calls.getUpdates ?? 0).toBe(0);
 
       const forged = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 999000001, type: 'private' }, from: { id: 999000001, is_bot: false, first_name: 'Forger', username: 'forged_user' }, text: 'hi' } };
-      const refused = await fetch(`${webhookHub.url}/telegram/webhook`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' }, body: JSON.stringify(forged),
-      });
+      const refused = await call(`${webhookHub.url}/telegram/webhook`, { body: forged, headers: { 'x-telegram-bot-api-secret-token': 'wrong' } });
       expect(refused.status).toBe(401);
       expect((await userInfo(webhookHub, '@forged_user', shop)).body.message).toBe(NOT_AVAILABLE);
     } finally {

@@ -1,4 +1,9 @@
-/** The operator API, as the CLI calls it: JSON over HTTP with the operator's bearer token. */
+/** The operator API, as the CLI calls it: JSON over the SDK's HTTP client with the operator's bearer token. */
+import { STATUS_CODES } from 'node:http';
+import { HttpClient, TransportError, type HttpAnswer } from '@dropgate/sdk';
+
+/** Stock uploads and audits over a large history take a while; a hub that is down fails at once anyway. */
+const TIMEOUT_MS = 60_000;
 
 /** An answer of the hub's error shape: {"error": {"code", "message", ...}}. */
 export class ApiError extends Error {
@@ -17,11 +22,14 @@ export class ApiError extends Error {
 
 export class AdminClient {
   readonly #base: string;
-  readonly #token: string;
+  readonly #http: HttpClient;
 
   constructor(baseUrl: string, token: string) {
     this.#base = `${baseUrl.replace(/\/+$/, '')}/admin/v1`;
-    this.#token = token;
+    // No cap on an answer's size: an operator may list a whole catalog or order history.
+    this.#http = new HttpClient({
+      baseUrl: this.#base, authorization: `Bearer ${token}`, timeoutMs: TIMEOUT_MS, maxBodyBytes: Infinity, followRedirects: true,
+    });
   }
 
   get = (path: string) => this.request('GET', path);
@@ -30,26 +38,20 @@ export class AdminClient {
   patch = (path: string, body: unknown) => this.request('PATCH', path, body);
 
   async request(method: string, path: string, body?: unknown): Promise<any> {
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(`${this.#base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.#token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(60_000),
-      });
+      answer = await this.#http.send({ method, path, body });
     } catch (error) {
-      throw new ApiError(0, 'UNREACHABLE', `cannot reach the hub at ${this.#base}: ${(error as Error).cause ?? (error as Error).message}`, null);
+      if (!(error instanceof TransportError)) throw error;
+      throw new ApiError(0, 'UNREACHABLE', `cannot reach the hub at ${this.#base}: ${error.message}`, null);
     }
-    const text = await response.text();
-    let parsed: any;
-    try {
-      parsed = text ? JSON.parse(text) : {};
-    } catch {
-      throw new ApiError(response.status, 'BAD_RESPONSE', `the hub answered ${response.status} with a body that is not JSON`, text);
+    if (answer.text !== '' && answer.body === undefined) {
+      throw new ApiError(answer.status, 'BAD_RESPONSE', `the hub answered ${answer.status} with a body that is not JSON`, answer.text);
     }
-    if (!response.ok) {
-      throw new ApiError(response.status, parsed?.error?.code ?? `HTTP_${response.status}`, parsed?.error?.message ?? response.statusText, parsed);
+    const parsed: any = answer.text === '' ? {} : answer.body;
+    if (answer.status < 200 || answer.status >= 300) {
+      const message = parsed?.error?.message ?? STATUS_CODES[answer.status] ?? '';
+      throw new ApiError(answer.status, parsed?.error?.code ?? `HTTP_${answer.status}`, message, parsed);
     }
     return parsed;
   }

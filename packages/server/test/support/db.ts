@@ -4,10 +4,9 @@
  * in flight), and give a test a deployment of its own (a fresh database) when it needs global
  * state that parallel files would otherwise share (FX rates) or must break the database.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
-import { startTestHub, type TestHub } from './hub.ts';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 
 /** A client on the run's shared database; the caller ends it. */
 export async function connect(url: string = inject('databaseUrl')): Promise<pg.Client> {
@@ -16,63 +15,38 @@ export async function connect(url: string = inject('databaseUrl')): Promise<pg.C
   return client;
 }
 
-export interface IsolatedDatabase {
-  url: string;
-  /** Drops the database, cutting any connection still open to it. */
-  drop(): Promise<void>;
+/** A client on the run's shared database for the calling file or describe block: connected before its tests, ended after. */
+export function useDatabaseClient(): pg.Client {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  beforeAll(() => client.connect());
+  afterAll(() => client.end());
+  return client;
 }
+
+export type IsolatedDatabase = Pick<ScratchDatabase, 'url' | 'drop'>;
 
 /**
  * A new, empty database on the run's PostgreSQL server (embedded or external alike). A hub
  * started on it migrates it like a fresh deployment: only the USD rate and offer 999 exist.
  */
-export async function isolatedDatabase(): Promise<IsolatedDatabase> {
-  const shared = new URL(inject('databaseUrl'));
-  const name = `dropgate_iso_${randomBytes(5).toString('hex')}`;
-  const admin = await connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(shared);
-  url.pathname = `/${name}`;
-  let dropped = false;
-  return {
-    url: url.toString(),
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      const client = await connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+export function isolatedDatabase(): Promise<IsolatedDatabase> {
+  return createScratchDatabase({ serverUrl: inject('databaseUrl'), prefix: 'dropgate_iso' });
 }
 
-/** A hub on a database of its own; stop() also drops the database. */
-export async function startIsolatedHub(): Promise<TestHub & { database: IsolatedDatabase }> {
-  const database = await isolatedDatabase();
-  try {
-    const hub = await startTestHub({ DATABASE_URL: database.url });
-    return {
-      ...hub,
-      database,
-      async stop() {
-        try {
-          await hub.stop();
-        } finally {
-          await database.drop();
-        }
-      },
-    };
-  } catch (error) {
-    await database.drop();
-    throw error;
-  }
+/** An isolated database for the calling file or describe block: made before its tests, dropped after. */
+export function useIsolatedDatabase(): IsolatedDatabase {
+  let database: IsolatedDatabase | undefined;
+  beforeAll(async () => {
+    database = await isolatedDatabase();
+  });
+  afterAll(() => database?.drop());
+  return {
+    get url() {
+      if (!database) throw new Error('the isolated database exists from beforeAll on: use it in a hook or a test');
+      return database.url;
+    },
+    drop: async () => database?.drop(),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
-/** Assertions on the hub's wire format shared by the API suites. */
+/** Assertions on the hub's wire format shared by the API suites, and on its errors. */
 import { expect } from 'vitest';
+import { AppError } from '../../src/platform/errors.ts';
 
 /** ISO 8601, UTC, with milliseconds: what every timestamp of the hub looks like. */
 export const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -36,4 +37,15 @@ export function expectError(
 /** Money in minor units from a wire number, exactly (6.05 -> 605). */
 export function cents(amount: number): number {
   return Math.round(amount * 100);
+}
+
+/** The AppError that `run` throws (failing the test if it throws nothing, or something else), for checks of its code and details. */
+export function appErrorOf(run: () => unknown): AppError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  return expect.fail('expected an AppError, nothing was thrown');
 }

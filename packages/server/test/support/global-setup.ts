@@ -3,14 +3,9 @@
  * (CI runs the suite that way against the machine's PostgreSQL), else an embedded PostgreSQL in
  * a temporary folder. Migrations run once here; every test file then starts its own hub on it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createPool, migrate, startEmbeddedPostgres } from '../../src/platform/db/index.ts';
-import { freePort } from './ports.ts';
+import { createPool, migrate } from '../../src/platform/db/index.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,37 +15,17 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const external = process.env.DATABASE_URL;
-  let databaseUrl: string;
-  let teardown: () => Promise<void>;
-  if (external) {
-    const name = `dropgate_test_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: external });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    teardown = async () => {
-      const client = new pg.Client({ connectionString: external });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
-  } else {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-test-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-    databaseUrl = embedded.url;
-    teardown = async () => {
-      await embedded.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
+  const database = await createScratchDatabase({ serverUrl: process.env.DATABASE_URL, prefix: 'dropgate_test' });
+  const pool = createPool(database.url, 2);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    await database.drop();
+    throw error;
   }
-  const pool = createPool(databaseUrl, 2);
-  await migrate(pool);
   await pool.end();
-  project.provide('databaseUrl', databaseUrl);
-  project.provide('databaseKind', external ? 'external' : 'embedded');
-  return teardown;
+  project.provide('databaseUrl', database.url);
+  project.provide('databaseKind', database.kind);
+  return () => database.drop();
 }

@@ -3,12 +3,14 @@
  * on a free loopback port. Tests talk to it over HTTP only, like a merchant or the CLI would.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { HttpClient } from '@dropgate/sdk';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startHub, type RunningHub, type StartOptions } from '../../src/start.ts';
+import { isolatedDatabase, useIsolatedDatabase, type IsolatedDatabase } from './db.ts';
 
 export const ADMIN_TOKEN = 'test-operator-token-0123456789';
 /** Shared by every hub of the run, as scale-out requires: keys sealed by one open on another. */
@@ -20,7 +22,9 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestHub> {
+type Env = Record<string, string>;
+
+export async function startTestHub(env: Env = {}, options: StartOptions = {}): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-hub-'));
   const config = loadConfig({
     DATABASE_URL: inject('databaseUrl'),
@@ -32,33 +36,92 @@ export async function startTestHub(env: Record<string, string> = {}, options: St
     DROPGATE_DB_POOL: '20',
     ...env,
   });
-  const running = await startHub(config, options);
-  return { url: running.url, running, stop: () => running.stop() };
+  const running = await startHub(config, options).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    url: running.url,
+    running,
+    async stop() {
+      await running.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-/** A JSON HTTP call that never throws on a status: tests assert on status and body. */
+/** A hub on a database of its own; stop() also drops the database. */
+export async function startIsolatedHub(env: Env = {}, options: StartOptions = {}): Promise<TestHub & { database: IsolatedDatabase }> {
+  const database = await isolatedDatabase();
+  try {
+    const hub = await startTestHub({ ...env, DATABASE_URL: database.url }, options);
+    return {
+      ...hub,
+      database,
+      async stop() {
+        try {
+          await hub.stop();
+        } finally {
+          await database.drop();
+        }
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/**
+ * A hub for the calling file or describe block: started in beforeAll, stopped in afterAll
+ * (hooks registered after this one run after the start and before the stop). The handle reads
+ * like a TestHub from the start on. `env` may be a function, for values other hooks make first
+ * (a simulator's URL, an isolated database's).
+ */
+export function useTestHub(env: Env | (() => Env) = {}, options: StartOptions = {}): TestHub {
+  let hub: TestHub | undefined;
+  let stopped: Promise<void> | undefined;
+  beforeAll(async () => {
+    hub = await startTestHub(typeof env === 'function' ? env() : env, options);
+  });
+  const stop = () => (stopped ??= hub ? hub.stop() : Promise.resolve());
+  afterAll(stop);
+  const started = () => {
+    if (!hub) throw new Error('the test hub starts in beforeAll: use it in a hook or a test');
+    return hub;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get running() {
+      return started().running;
+    },
+    stop,
+  };
+}
+
+/** useTestHub on a database of its own (made before the hub, dropped after it), for global state such as FX rates. */
+export function useIsolatedHub(env: Env | (() => Env) = {}, options: StartOptions = {}): TestHub & { database: IsolatedDatabase } {
+  const database = useIsolatedDatabase();
+  const hub = useTestHub(() => ({ ...(typeof env === 'function' ? env() : env), DATABASE_URL: database.url }), options);
+  return Object.assign(hub, { database });
+}
+
+/** A JSON HTTP call that never throws on a status: tests assert on status and body (JSON, else the text). */
 export async function call(
   url: string,
-  init: { method?: string; token?: string; bearer?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+  init: { method?: string; token?: string; bearer?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (init.token !== undefined) headers.authorization = init.token;
-  if (init.bearer !== undefined) headers.authorization = `Bearer ${init.bearer}`;
-  const payload = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
-  if (payload !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
-  const response = await fetch(url, { method: init.method ?? (payload === undefined ? 'GET' : 'POST'), headers, body: payload });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: tests see the raw text
-  }
-  return { status: response.status, body };
+  const authorization = init.bearer !== undefined ? `Bearer ${init.bearer}` : init.token;
+  // A test's own timeout bounds the call; redirects are followed as a browser would.
+  const http = new HttpClient({ baseUrl: url, authorization, timeoutMs: 120_000, maxBodyBytes: Infinity, followRedirects: true });
+  const answer = await http.send({ method: init.method, body: init.body, rawBody: init.rawBody, contentType: init.contentType, headers: init.headers });
+  return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body };
 }
 
-/** Operator API helper bound to a hub. */
-export function operator(hub: TestHub) {
+/** Operator API helper bound to a hub (in-process or a process: only its URL is read, at each call). */
+export function operator(hub: Pick<TestHub, 'url'>) {
   const admin = (method: string, route: string, body?: unknown) =>
     call(`${hub.url}/admin/v1${route}`, { method, bearer: ADMIN_TOKEN, body });
   const ok = async (method: string, route: string, body?: unknown) => {
@@ -94,7 +157,7 @@ export function uniqueOfferId(): number {
 }
 
 /** Partner API helper bound to a hub and a shop token. */
-export function merchantClient(hub: TestHub, token: string) {
+export function merchantClient(hub: Pick<TestHub, 'url'>, token: string) {
   return (route: string, body?: unknown, method?: string) =>
     call(`${hub.url}/api/v1${route}`, { token, body, method: method ?? (body === undefined ? 'GET' : 'POST') });
 }

@@ -30,7 +30,10 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
   child.stderr!.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 30_000;
   while (!/running at (\S+)/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`hub did not start:\n${output}`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL'); // a hub stuck starting must not outlive the caller
+      throw new Error(`hub did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, url: /running at (\S+)/.exec(output)![1]!, output: () => output, exited };

@@ -19,7 +19,7 @@ import { assertPlayerAccepted, checkPlayer, type PlayerCheck, type PlayerIds } f
 import { catalogSaleOffer, STARS_PLAYER, starsSaleOffer, type SaleOffer } from './sale-offer.ts';
 
 export type { SaleOffer } from './sale-offer.ts';
-export type { PlayerCheck, PlayerRule } from './player.ts';
+export { assertPlayerAccepted, checkPlayer, type PlayerCheck, type PlayerRule } from './player.ts';
 
 export interface CheckoutDeps {
   pool: pg.Pool;
