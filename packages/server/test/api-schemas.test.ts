@@ -1,8 +1,12 @@
 /**
  * Every API route declares its wire contract: the request parts it takes and the answers it gives
  * (success and errors), from @dropgate/contract. The routes are read from the app itself, so a
- * route added without schemas fails here. Also: the contract's schemas are named once each.
+ * route added without schemas fails here. Also: the contract's schemas are named once each, and
+ * the back-office app takes only types from the contract (its bundle carries no TypeBox).
  */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as contract from '@dropgate/contract';
 import { ErrorResponse } from '@dropgate/contract';
 import type { RouteOptions } from 'fastify';
@@ -115,6 +119,24 @@ describe('the contract', () => {
       if (isSchema(value) && typeof value.title === 'string' && value.title !== name) wrong.push(`${name} is titled ${value.title}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the back-office app', () => {
+  it('imports only types from @dropgate/contract, so no TypeBox reaches its bundle', async () => {
+    const src = fileURLToPath(new URL('../../web/src/', import.meta.url));
+    const files = (await readdir(src, { recursive: true })).filter((f) => /\.tsx?$/.test(f));
+    const valueImports: string[] = [];
+    let typeImports = 0;
+    for (const file of files) {
+      const text = await readFile(path.join(src, file), 'utf8');
+      for (const [statement] of text.matchAll(/^import\s[^;]*?from\s+'@dropgate\/contract';/gm)) {
+        if (/^import\s+type\s/.test(statement)) typeImports += 1;
+        else valueImports.push(`${file}: ${statement}`);
+      }
+    }
+    expect(valueImports).toEqual([]);
+    expect(typeImports).toBeGreaterThan(0);
   });
 });
 
