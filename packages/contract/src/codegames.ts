@@ -34,16 +34,16 @@ const AddInfo = Type.Record(Type.String(), Type.Unknown());
 const Strict = { additionalProperties: false } as const;
 
 // ---- requests ----
-export const CodeGamesCheckRequest = Type.Object({ product_id: CodeGamesProductId }, Strict);
+export const CodeGamesCheckRequest = Type.Object({ product_id: CodeGamesProductId }, { ...Strict, title: 'CodeGamesCheckRequest' });
 export type CodeGamesCheckRequest = Static<typeof CodeGamesCheckRequest>;
 
 export const CodeGamesPayRequest = Type.Object(
   { product_id: CodeGamesProductId, price: CodeGamesPrice, txn_id: CodeGamesTxnId },
-  Strict,
+  { ...Strict, title: 'CodeGamesPayRequest' },
 );
 export type CodeGamesPayRequest = Static<typeof CodeGamesPayRequest>;
 
-export const CodeGamesStatusRequest = Type.Object({ txn_id: CodeGamesTxnId }, Strict);
+export const CodeGamesStatusRequest = Type.Object({ txn_id: CodeGamesTxnId }, { ...Strict, title: 'CodeGamesStatusRequest' });
 export type CodeGamesStatusRequest = Static<typeof CodeGamesStatusRequest>;
 
 // ---- products ----
@@ -55,7 +55,7 @@ export const CodeGamesCheckProduct = Type.Object({
   price: Type.Number({ description: 'Price for the client' }),
   partner_price: Type.Number({ description: 'Price for the partner: price without the commission' }),
   addInfo: Type.Optional(AddInfo),
-});
+}, { title: 'CodeGamesCheckProduct' });
 export type CodeGamesCheckProduct = Static<typeof CodeGamesCheckProduct>;
 
 /**
@@ -69,7 +69,7 @@ export const CodeGamesPaidProduct = Type.Object({
   price: Type.Optional(Type.Number()),
   productKey: Type.String({ description: 'The key delivered to the buyer' }),
   addInfo: Type.Optional(AddInfo),
-});
+}, { title: 'CodeGamesPaidProduct' });
 export type CodeGamesPaidProduct = Static<typeof CodeGamesPaidProduct>;
 
 // ---- responses ----
@@ -78,7 +78,7 @@ export const CodeGamesCheckResponse = Type.Object({
   status: CodeGamesStatus,
   comment: Type.Optional(Type.String()),
   product: Type.Optional(CodeGamesCheckProduct),
-});
+}, { title: 'CodeGamesCheckResponse' });
 export type CodeGamesCheckResponse = Static<typeof CodeGamesCheckResponse>;
 
 /**
@@ -93,14 +93,14 @@ export const CodeGamesPayOk = Type.Object({
   status: Type.Literal('OK'),
   comment: Type.Optional(Type.String()),
   product: Type.Optional(CodeGamesPaidProduct),
-});
+}, { title: 'CodeGamesPayOk' });
 export const CodeGamesPayRefused = Type.Object({
   partner_txn_id: Type.Optional(Type.String()),
   status: Type.Union(CODEGAMES_STATUSES.filter((s) => s !== 'OK').map((s) => Type.Literal(s))),
   comment: Type.Optional(Type.String()),
   product: Type.Optional(CodeGamesPaidProduct),
-});
-export const CodeGamesPayResponse = Type.Union([CodeGamesPayOk, CodeGamesPayRefused]);
+}, { title: 'CodeGamesPayRefused' });
+export const CodeGamesPayResponse = Type.Union([CodeGamesPayOk, CodeGamesPayRefused], { title: 'CodeGamesPayResponse' });
 export type CodeGamesPayResponse = Static<typeof CodeGamesPayResponse>;
 
 /**
@@ -113,5 +113,5 @@ export const CodeGamesStatusResponse = Type.Object({
   status: CodeGamesStatus,
   comment: Type.Optional(Type.String()),
   product: Type.Optional(CodeGamesPaidProduct),
-});
+}, { title: 'CodeGamesStatusResponse' });
 export type CodeGamesStatusResponse = Static<typeof CodeGamesStatusResponse>;

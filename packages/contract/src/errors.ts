@@ -3,6 +3,8 @@
  * The Partner API codes are the spec's table verbatim; the operator API adds a few of its own.
  * Body shape, everywhere: {"error": {"code": "...", "message": "...", ...details}}.
  */
+import { Type } from '@sinclair/typebox';
+
 export const ERROR_STATUS = {
   // Partner API v1 (spec table)
   INVALID_TOKEN: 401,
@@ -43,3 +45,14 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; [detail: string]: unknown };
 }
+
+/** The error body as a schema: the details beyond code and message pass through as they are. */
+export const ErrorResponse = Type.Object({
+  error: Type.Object(
+    { code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), orderId: Type.Optional(Type.Integer()) },
+    { additionalProperties: true },
+  ),
+}, { title: 'ErrorResponse' });
+
+/** Every route's error answers: one shape for every 4xx and 5xx, from the one error handler. */
+export const ErrorResponses = { '4xx': ErrorResponse, '5xx': ErrorResponse } as const;

@@ -29,7 +29,7 @@ export const TransactionId = Type.String({ minLength: 1, maxLength: 128, descrip
 const Strict = { additionalProperties: false } as const;
 
 // ---- requests ----
-export const FindOneRequest = Type.Object({ offerId: AnyOfferId }, Strict);
+export const FindOneRequest = Type.Object({ offerId: AnyOfferId }, { ...Strict, title: 'FindOneRequest' });
 export type FindOneRequest = Static<typeof FindOneRequest>;
 
 export const Customer = Type.Object(
@@ -38,12 +38,12 @@ export const Customer = Type.Object(
     gameUserId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     gameServerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Extension: game server, for offers that need one' })),
   },
-  Strict,
+  { ...Strict, title: 'Customer' },
 );
 
 export const CreateOrderRequest = Type.Object(
   { offerId: AnyOfferId, price: Money, transactionId: TransactionId, customer: Type.Optional(Customer) },
-  Strict,
+  { ...Strict, title: 'CreateOrderRequest' },
 );
 export type CreateOrderRequest = Static<typeof CreateOrderRequest>;
 
@@ -52,13 +52,13 @@ export const OrderStatusRequest = Type.Object(
     orderId: Type.Optional(OrderId),
     transactionId: Type.Optional({ ...TransactionId, description: 'Extension: look the order up by your transactionId instead of orderId' }),
   },
-  Strict,
+  { ...Strict, title: 'OrderStatusRequest' },
 );
 export type OrderStatusRequest = Static<typeof OrderStatusRequest>;
 
 export const OrderActionRequest = Type.Object(
   { orderId: OrderId, reason: Type.Optional(Type.String({ maxLength: 500 })) },
-  Strict,
+  { ...Strict, title: 'OrderActionRequest' },
 );
 export type OrderActionRequest = Static<typeof OrderActionRequest>;
 
@@ -68,7 +68,7 @@ export const CheckGameDataRequest = Type.Object(
     gameUserId: Type.String({ minLength: 1, maxLength: 64 }),
     gameServerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
-  Strict,
+  { ...Strict, title: 'CheckGameDataRequest' },
 );
 export type CheckGameDataRequest = Static<typeof CheckGameDataRequest>;
 
@@ -77,7 +77,7 @@ export const TransactionsQuery = Type.Object(
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
-  Strict,
+  { ...Strict, title: 'TransactionsQuery' },
 );
 export type TransactionsQuery = Static<typeof TransactionsQuery>;
 
@@ -86,7 +86,7 @@ export const BalanceResponse = Type.Object({
   balance: Type.Number(),
   draftBalance: Type.Number({ description: 'Sum of orders in SUBMITTED or PROCESSING' }),
   currency: Type.Object({ id: Type.Integer(), code: Type.Literal('USD') }),
-});
+}, { title: 'BalanceResponse' });
 export type BalanceResponse = Static<typeof BalanceResponse>;
 
 export const LedgerType = Type.Union([Type.Literal('DEPOSIT'), Type.Literal('PURCHASE'), Type.Literal('REFUND')]);
@@ -97,8 +97,8 @@ export const Transaction = Type.Object({
   description: Type.String(),
   balanceAfter: Type.Number(),
   createdAt: Type.String({ description: 'ISO 8601, UTC, milliseconds' }),
-});
-export const TransactionsResponse = Type.Object({ transactions: Type.Array(Transaction), total: Type.Integer() });
+}, { title: 'Transaction' });
+export const TransactionsResponse = Type.Object({ transactions: Type.Array(Transaction), total: Type.Integer() }, { title: 'TransactionsResponse' });
 export type TransactionsResponse = Static<typeof TransactionsResponse>;
 
 export const OfferResponse = Type.Object({
@@ -109,7 +109,7 @@ export const OfferResponse = Type.Object({
   price: Type.Number(),
   currency: Currency,
   isReturnDataForCustomer: Type.Boolean(),
-});
+}, { title: 'OfferResponse' });
 export type OfferResponse = Static<typeof OfferResponse>;
 
 export const OrderResponse = Type.Object({
@@ -127,24 +127,17 @@ export const OrderResponse = Type.Object({
   message: Type.Optional(Type.String({ description: 'Why a CANCELED order was canceled' })),
   fulfillmentData: Type.Optional({ ...StarsFulfillmentData, description: 'Telegram Stars: what the delivery did (or why it failed)' }),
   createdAt: Type.String({ description: 'ISO 8601, UTC, milliseconds' }),
-});
+}, { title: 'OrderResponse' });
 export type OrderResponse = Static<typeof OrderResponse>;
 
 export const CheckGameDataResponse = Type.Union([
   Type.Object({ status: Type.Literal('VALID'), gameUserLogin: Type.String() }),
   Type.Object({ status: Type.Literal('INVALID'), message: Type.Optional(Type.String()) }),
-]);
+], { title: 'CheckGameDataResponse' });
 export type CheckGameDataResponse = Static<typeof CheckGameDataResponse>;
 
 export const RefundRequestResponse = Type.Object({
   orderId: OrderId,
   status: OrderStatus,
   refundRequestedAt: Type.String(),
-});
-
-export const ErrorResponse = Type.Object({
-  error: Type.Object(
-    { code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), orderId: Type.Optional(Type.Integer()) },
-    { additionalProperties: true },
-  ),
-});
+}, { title: 'RefundRequestResponse' });

@@ -27,13 +27,13 @@ export const StarsFulfillmentData = Type.Object({
   transaction_id: Type.Optional(Type.String({ description: "The provider's transfer id (delivered)" })),
   delivery_status: Type.Union([Type.Literal('completed'), Type.Literal('failed')]),
   error_message: Type.Optional(Type.String({ description: 'Why the delivery failed, e.g. "user not found"' })),
-});
+}, { title: 'StarsFulfillmentData' });
 export type StarsFulfillmentData = Static<typeof StarsFulfillmentData>;
 
 // ---- POST /api/aggregator/a6/telegram/user-info ----
 export const TelegramUserInfoRequest = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64, description: 'A Telegram username, with or without @, or a numeric user id' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'TelegramUserInfoRequest' },
 );
 export type TelegramUserInfoRequest = Static<typeof TelegramUserInfoRequest>;
 
@@ -47,7 +47,7 @@ export const TelegramUserInfoResponse = Type.Object({
     photo_url: Type.Optional(Type.String({ description: "The profile photo's Bot API file id, when the user has one" })),
   })),
   message: Type.String(),
-});
+}, { title: 'TelegramUserInfoResponse' });
 export type TelegramUserInfoResponse = Static<typeof TelegramUserInfoResponse>;
 
 // ---- the stars provider's API (POST /v1/transfers) ----
@@ -58,7 +58,7 @@ export const StarsTransferRequest = Type.Object(
     telegram_user_id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
     amount: Type.Integer({ minimum: STARS_MIN, maximum: STARS_MAX }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'StarsTransferRequest' },
 );
 export type StarsTransferRequest = Static<typeof StarsTransferRequest>;
 
@@ -70,7 +70,7 @@ export const StarsTransfer = Type.Object({
   status: Type.Union([Type.Literal('completed'), Type.Literal('failed'), Type.Literal('pending')]),
   transaction_id: Type.Optional(Type.String()),
   error: Type.Optional(Type.String({ description: 'failed only: "user not found", "STARGIFT_INVALID", "bot was blocked by user", …' })),
-});
+}, { title: 'StarsTransfer' });
 export type StarsTransfer = Static<typeof StarsTransfer>;
 
 /** A refusal (nothing was sent): 400, 401, 409 (request_id reused with other data), 429 (slow down). */
@@ -80,5 +80,5 @@ export const StarsProviderErrorBody = Type.Object({
     message: Type.String(),
     retry_after: Type.Optional(Type.Number({ description: 'Seconds to wait (429)' })),
   }),
-});
+}, { title: 'StarsProviderErrorBody' });
 export type StarsProviderErrorBody = Static<typeof StarsProviderErrorBody>;

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from './hub.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { installValidation } from './platform/http/validation.ts';
+import { withNamedSchemas } from './platform/http/openapi.ts';
 import { codeGamesApi } from './protocols/codegames/index.ts';
 import { partnerApi } from './protocols/partner-api/index.ts';
 import { telegramWebhook } from './protocols/telegram-bot/index.ts';
@@ -46,6 +47,7 @@ export async function buildApp(options: { logger?: FastifyServerOptions['logger'
         },
       },
     },
+    transformObject: (document) => ('openapiObject' in document ? withNamedSchemas(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

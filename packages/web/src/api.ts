@@ -1,7 +1,11 @@
 /**
  * Calls to the hub's back-office API. The session cookie is HttpOnly and travels by itself; the
  * CSRF token is read from its cookie and echoed in X-CSRF-Token on every state-changing call.
+ * Each call names the answer it reads (a type of @dropgate/contract): the hub's schemas write
+ * exactly those shapes. Types only: nothing of the contract's runtime reaches the bundle.
  */
+import type { ErrorBody } from '@dropgate/contract';
+
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
@@ -22,25 +26,26 @@ function csrfToken(): string {
 /** Sent when any call finds the session gone, so the app returns to sign-in. */
 export const SESSION_LOST = 'dropgate:session-lost';
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (response.status === 204) return undefined as T;
-  const data = await response.json().catch(() => ({}));
+  const data: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = data?.error ?? {};
+    const error: Partial<ErrorBody['error']> = (data as Partial<ErrorBody> | null)?.error ?? {};
     if (error.code === 'SESSION_REQUIRED' && !path.endsWith('/session')) window.dispatchEvent(new Event(SESSION_LOST));
-    throw new ApiError(response.status, error.code ?? 'SERVICE_UNAVAILABLE', error.message ?? `HTTP ${response.status}`, error.field);
+    const field = typeof error.field === 'string' ? error.field : undefined;
+    throw new ApiError(response.status, error.code ?? 'SERVICE_UNAVAILABLE', error.message ?? `HTTP ${response.status}`, field);
   }
   return data as T;
 }
 
-export const get = <T = any>(path: string) => api<T>('GET', path);
-export const post = <T = any>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
-export const patch = <T = any>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 
 /** A query string from the filters that are set. */
 export function query(params: Record<string, string | number | boolean | undefined | null>): string {

@@ -1,4 +1,5 @@
 /** Which surface a path belongs to: sign-in at /, the operator console under /console, the merchant cabinet under /cabinet. */
+import type { BackofficeSession } from '@dropgate/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, SESSION_LOST } from './api.ts';
 import { CabinetApp } from './cabinet/cabinet-app.tsx';
@@ -6,11 +7,8 @@ import { ConsoleApp } from './console/console-app.tsx';
 import { navigate, usePath } from './router.ts';
 import { SignIn } from './sign-in.tsx';
 
-export interface Who {
-  role: 'operator' | 'merchant';
-  email: string | null;
-  merchantId: number | null;
-}
+/** Who is signed in, as GET /…/v1/session answers. */
+export type Who = BackofficeSession;
 
 export function App() {
   const path = usePath();

@@ -3,16 +3,17 @@
  * second time behind a browser session instead of the bearer token, plus sign-in. One set of
  * routes, schemas and module calls serves the CLI and the console alike.
  */
+import { BackofficeSession, ErrorResponses, OperatorSignIn } from '@dropgate/contract';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { OPERATOR_ROUTES } from '../operator-api/index.ts';
 import type { Hub } from '../hub.ts';
 import { signInOperator } from '../modules/access/index.ts';
-import { assertSameOrigin, OperatorSignIn, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from './session.ts';
+import { assertSameOrigin, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from './session.ts';
 
 export async function consoleApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/session', {
-    schema: { body: OperatorSignIn, summary: 'Operator sign-in with the operator token' },
+    schema: { body: OperatorSignIn, response: { 201: BackofficeSession, ...ErrorResponses }, summary: 'Operator sign-in with the operator token' },
   }, async (request, reply) => {
     assertSameOrigin(request);
     const session = await signInOperator(hub.db, hub.backoffice.signInLimits, { token: request.body.token, ip: request.ip }, hub.adminTokenHash);

@@ -9,8 +9,8 @@
  *   submit) and that it is this session's token (stored hashed with the session), so a token
  *   planted in a cookie by someone else does not pass either.
  */
+import { BackofficeSession, ErrorResponses, NoContent } from '@dropgate/contract';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.ts';
 import { authenticate, csrfMatches, SESSION_TTL_SECONDS, signOut, type OpenedSession, type Role, type Session } from '../modules/access/index.ts';
@@ -92,7 +92,7 @@ export function sessionOf(request: FastifyRequest): Session {
   return session;
 }
 
-export function sessionOut(session: Pick<Session, 'role' | 'merchantId' | 'email' | 'expiresAt'>) {
+export function sessionOut(session: Pick<Session, 'role' | 'merchantId' | 'email' | 'expiresAt'>): BackofficeSession {
   return { role: session.role, merchantId: session.merchantId, email: session.email, expiresAt: session.expiresAt.toISOString() };
 }
 
@@ -102,17 +102,11 @@ export function sessionOut(session: Pick<Session, 'role' | 'merchantId' | 'email
  */
 export function sessionRoutes(app: FastifyInstance, hub: Hub): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  typed.get('/session', { schema: { summary: 'The signed-in session' } }, async (request) => sessionOut(sessionOf(request)));
-  typed.delete('/session', { schema: { summary: 'Signs out: the session ends on the hub too' } }, async (request, reply) => {
+  typed.get('/session', { schema: { response: { 200: BackofficeSession, ...ErrorResponses }, summary: 'The signed-in session' } }, async (request) => sessionOut(sessionOf(request)));
+  typed.delete('/session', { schema: { response: { 204: NoContent, ...ErrorResponses }, summary: 'Signs out: the session ends on the hub too' } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) await signOut(hub.db, token);
     clearSessionCookies(reply);
     return reply.status(204).send();
   });
 }
-
-export const OperatorSignIn = Type.Object({ token: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
-export const MerchantSignIn = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-);

@@ -1,5 +1,5 @@
 /**
- * The operator API: what the `dropgate` CLI (and later the console) drives. Bearer-token auth
+ * The operator API: what the `dropgate` CLI and the operator console drive. Bearer-token auth
  * with the operator token; same error shape and handler as the Partner API.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -25,6 +25,9 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
 ];
+
+/** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
+export { entryOut } from './present.ts';
 
 export async function operatorApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.addHook('onRequest', operatorAuth(hub));

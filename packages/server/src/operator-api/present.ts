@@ -1,11 +1,17 @@
-/** Domain objects to the operator API's shapes: money as "0.00" strings. */
+/**
+ * Domain objects to the operator API's shapes (@dropgate/contract's operator-api.ts): money as
+ * "0.00" strings. Each answer's schema lists these fields in this order: keep the two in step.
+ */
+import type { FxRate as FxRateOut, LedgerEntry as LedgerEntryOut, MerchantUser, OperatorOffer, OperatorOfferWithStock, OperatorOrder } from '@dropgate/contract';
 import type { WebUser } from '../modules/access/index.ts';
 import type { Offer, FxRate } from '../modules/catalog/index.ts';
 import type { LedgerEntry } from '../modules/ledger/index.ts';
 import type { Order, OrderEvent } from '../modules/orders/index.ts';
 import { formatMoney } from '../platform/money.ts';
 
-export function offerOut(offer: Offer, stock?: { available: number; sold: number }) {
+export function offerOut(offer: Offer): OperatorOffer;
+export function offerOut(offer: Offer, stock: { available: number; sold: number }): OperatorOfferWithStock;
+export function offerOut(offer: Offer, stock?: { available: number; sold: number }): OperatorOffer | OperatorOfferWithStock {
   return {
     id: offer.id,
     productName: offer.productName,
@@ -26,7 +32,7 @@ export function offerOut(offer: Offer, stock?: { available: number; sold: number
   };
 }
 
-export function entryOut(entry: LedgerEntry) {
+export function entryOut(entry: LedgerEntry): LedgerEntryOut {
   return {
     id: entry.id,
     merchantId: entry.merchantId,
@@ -39,12 +45,12 @@ export function entryOut(entry: LedgerEntry) {
   };
 }
 
-export function rateOut(rate: FxRate) {
+export function rateOut(rate: FxRate): FxRateOut {
   return { currency: rate.currency, usdPerUnit: rate.usdPerUnit, updatedAt: rate.updatedAt.toISOString() };
 }
 
 /** The operator's view of an order: everything but the key itself. */
-export function orderOut(order: Order, events: OrderEvent[]) {
+export function orderOut(order: Order, events: OrderEvent[]): OperatorOrder {
   return {
     id: order.id,
     shopId: order.shopId,
@@ -89,6 +95,6 @@ export function orderOut(order: Order, events: OrderEvent[]) {
   };
 }
 
-export function userOut(user: WebUser) {
+export function userOut(user: WebUser): MerchantUser {
   return { id: user.id, merchantId: user.merchantId, email: user.email, passwordSetAt: user.passwordSetAt.toISOString(), createdAt: user.createdAt.toISOString() };
 }

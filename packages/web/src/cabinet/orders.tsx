@@ -1,3 +1,4 @@
+import type { MerchantOrderDetail, MerchantOrdersPage, RevealedOrderKey } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { Link, Notice, PagedTable, Secret, Status, useLoad, usd, when } from '../ui.tsx';
@@ -21,14 +22,14 @@ export function Orders() {
         label="Orders"
         deps={[filter]}
         load={async (before) => {
-          const r = await get(`/cabinet/v1/orders${query({ ...filter, before, limit: 50 })}`);
+          const r = await get<MerchantOrdersPage>(`/cabinet/v1/orders${query({ ...filter, before, limit: 50 })}`);
           return { rows: r.orders, nextBefore: r.nextBefore };
         }}
         empty="No orders match."
         columns={[
-          ['Order', (o: any) => <Link href={`/cabinet/orders/${o.id}`}>{o.id}</Link>], ['Transaction', (o: any) => o.transactionId],
-          ['Product', (o: any) => `${o.productName} ${o.offerName}`], ['Price', (o: any) => `${o.chargedPrice} ${o.currency}`],
-          ['Debited', (o: any) => usd(o.amountUsd)], ['Status', (o: any) => <Status status={o.status} />], ['Created', (o: any) => when(o.createdAt)],
+          ['Order', (o) => <Link href={`/cabinet/orders/${o.id}`}>{o.id}</Link>], ['Transaction', (o) => o.transactionId],
+          ['Product', (o) => `${o.productName} ${o.offerName}`], ['Price', (o) => `${o.chargedPrice} ${o.currency}`],
+          ['Debited', (o) => usd(o.amountUsd)], ['Status', (o) => <Status status={o.status} />], ['Created', (o) => when(o.createdAt)],
         ]}
       />
     </section>
@@ -36,7 +37,7 @@ export function Orders() {
 }
 
 export function OrderDetail(props: { id: number }) {
-  const { data: o, error } = useLoad(() => get(`/cabinet/v1/orders/${props.id}`), [props.id]);
+  const { data: o, error } = useLoad(() => get<MerchantOrderDetail>(`/cabinet/v1/orders/${props.id}`), [props.id]);
   const [key, setKey] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   if (!o) return <Notice error={error} />;
@@ -51,13 +52,13 @@ export function OrderDetail(props: { id: number }) {
         <dt>Created</dt><dd>{when(o.createdAt)}</dd>
       </dl>
       {o.hasKey && (key ? <Secret label="Key" value={key} note="Keep it safe; this view is recorded." /> : (
-        <button onClick={() => post(`/cabinet/v1/orders/${o.id}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Show key</button>
+        <button onClick={() => post<RevealedOrderKey>(`/cabinet/v1/orders/${o.id}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Show key</button>
       ))}
       <Notice error={failure} />
       <h2>History</h2>
       <table aria-label="Order history">
         <thead><tr><th>When</th><th>From</th><th>To</th></tr></thead>
-        <tbody>{o.events.map((e: any) => <tr><td>{when(e.at)}</td><td>{e.from ?? '—'}</td><td>{e.to}</td></tr>)}</tbody>
+        <tbody>{o.events.map((e) => <tr><td>{when(e.at)}</td><td>{e.from ?? '—'}</td><td>{e.to}</td></tr>)}</tbody>
       </table>
     </section>
   );

@@ -1,10 +1,11 @@
+import type { CabinetOverview, ShopToken } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Field, Form, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
 
 export function Overview(props: { onToken: (t: { shopId: number; token: string }) => void }) {
-  const { data, error, reload } = useLoad(() => get('/cabinet/v1/overview'), []);
+  const { data, error, reload } = useLoad(() => get<CabinetOverview>('/cabinet/v1/overview'), []);
   const [shown, setShown] = useState<{ shop: string; token: string } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   if (!data) return <Notice error={error} />;
@@ -22,12 +23,12 @@ export function Overview(props: { onToken: (t: { shopId: number; token: string }
       <table aria-label="Shops">
         <thead><tr><th>Shop</th><th>Id</th><th>Token made</th><th /></tr></thead>
         <tbody>
-          {data.shops.map((s: any) => (
+          {data.shops.map((s) => (
             <tr><td>{s.name}</td><td>{s.id}</td><td>{when(s.tokenRotatedAt)}</td><td>
               <button onClick={async () => {
                 if (!confirm(`Make a new token for ${s.name}? The current token stops working at once.`)) return;
                 try {
-                  const r = await post(`/cabinet/v1/shops/${s.id}/rotate-token`);
+                  const r = await post<ShopToken>(`/cabinet/v1/shops/${s.id}/rotate-token`);
                   setShown({ shop: s.name, token: r.token });
                   props.onToken({ shopId: s.id, token: r.token });
                   reload();

@@ -1,11 +1,11 @@
-import { post } from '../api.ts';
-import { Notice, Secret, useLoad } from '../ui.tsx';
-import { get } from '../api.ts';
+import type { CabinetOverview, ShopToken } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
+import { get, post } from '../api.ts';
+import { Notice, Secret, useLoad } from '../ui.tsx';
 
 /** curl examples of the Partner API with this merchant's own token and this hub's address filled in. */
 export function QuickStart(props: { token: { shopId: number; token: string } | null; onToken: (t: { shopId: number; token: string }) => void }) {
-  const { data } = useLoad(() => get('/cabinet/v1/overview'), []);
+  const { data } = useLoad(() => get<CabinetOverview>('/cabinet/v1/overview'), []);
   const [failure, setFailure] = useState<unknown>(null);
   const base = location.origin;
   const token = props.token?.token ?? '<your shop token>';
@@ -23,10 +23,10 @@ export function QuickStart(props: { token: { shopId: number; token: string } | n
       {props.token ? <Secret label={`Token of shop ${props.token.shopId}`} value={props.token.token} note="Filled in below; it is not stored anywhere in your browser." /> : (
         <div class="notice">
           Tokens are shown only when made. Make a new one to fill it in below (the current one stops working):
-          {data?.shops.map((s: any) => (
+          {data?.shops.map((s) => (
             <button onClick={() => {
               if (!confirm(`Make a new token for ${s.name}? The current token stops working at once.`)) return;
-              post(`/cabinet/v1/shops/${s.id}/rotate-token`).then((r) => props.onToken({ shopId: s.id, token: r.token }), setFailure);
+              post<ShopToken>(`/cabinet/v1/shops/${s.id}/rotate-token`).then((r) => props.onToken({ shopId: s.id, token: r.token }), setFailure);
             }}>New token for {s.name}</button>
           ))}
         </div>

@@ -1,3 +1,4 @@
+import type { CabinetTransactionsPage } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, query } from '../api.ts';
 import { PagedTable, usd, when } from '../ui.tsx';
@@ -25,13 +26,13 @@ export function Transactions() {
         label="Transactions"
         deps={[filter]}
         load={async (before) => {
-          const r = await get(`/cabinet/v1/transactions${query({ ...params, before, limit: 50 })}`);
+          const r = await get<CabinetTransactionsPage>(`/cabinet/v1/transactions${query({ ...params, before, limit: 50 })}`);
           return { rows: r.transactions, nextBefore: r.nextBefore };
         }}
         empty="No transactions match."
         columns={[
-          ['When', (t: any) => when(t.createdAt)], ['Type', (t: any) => t.type], ['Amount', (t: any) => usd(t.amount)],
-          ['Balance after', (t: any) => usd(t.balanceAfter)], ['Order', (t: any) => t.orderId ?? ''], ['Description', (t: any) => t.description],
+          ['When', (t) => when(t.createdAt)], ['Type', (t) => t.type], ['Amount', (t) => usd(t.amount)],
+          ['Balance after', (t) => usd(t.balanceAfter)], ['Order', (t) => t.orderId ?? ''], ['Description', (t) => t.description],
         ]}
       />
     </section>

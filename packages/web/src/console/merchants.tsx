@@ -1,16 +1,20 @@
+import type {
+  Balances, CreatedShop, Deposited, Merchant, MerchantDetail as MerchantAnswer, MerchantUsers, MerchantUserWithPassword, Merchants as MerchantList, OfferAccessList,
+  ShopToken,
+} from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Field, Form, Link, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
 
 export function Merchants() {
-  const { data, error } = useLoad(() => Promise.all([get('/console/v1/merchants'), get('/console/v1/balances')]), []);
-  const balance = new Map<number, string>((data?.[1].balances ?? []).map((b: any) => [b.merchantId, b.balance]));
+  const { data, error } = useLoad(() => Promise.all([get<MerchantList>('/console/v1/merchants'), get<Balances>('/console/v1/balances')]), []);
+  const balance = new Map<number, string>((data?.[1].balances ?? []).map((b) => [b.merchantId, b.balance] as const));
   return (
     <section>
       <h1>Merchants</h1>
       <Form submit="Create merchant" onSubmit={async (d) => {
-        const merchant = await post('/console/v1/merchants', { name: d.name });
+        const merchant = await post<Merchant>('/console/v1/merchants', { name: d.name });
         navigate(`/console/merchants/${merchant.id}`);
       }}>
         <Field label="Name" name="name" required />
@@ -19,7 +23,7 @@ export function Merchants() {
       <table aria-label="Merchants">
         <thead><tr><th>Id</th><th>Name</th><th>Balance</th><th>Since</th></tr></thead>
         <tbody>
-          {data?.[0].merchants.map((m: any) => (
+          {data?.[0].merchants.map((m) => (
             <tr><td>{m.id}</td><td><Link href={`/console/merchants/${m.id}`}>{m.name}</Link></td><td>{usd(balance.get(m.id) ?? '0.00')}</td><td>{when(m.createdAt)}</td></tr>
           ))}
         </tbody>
@@ -30,7 +34,7 @@ export function Merchants() {
 
 export function MerchantDetail(props: { id: number }) {
   const base = `/console/v1/merchants/${props.id}`;
-  const { data, error, reload } = useLoad(() => Promise.all([get(base), get(`${base}/users`)]), [props.id]);
+  const { data, error, reload } = useLoad(() => Promise.all([get<MerchantAnswer>(base), get<MerchantUsers>(`${base}/users`)]), [props.id]);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   if (!data) return <Notice error={error} />;
   const [merchant, users] = data;
@@ -45,7 +49,7 @@ export function MerchantDetail(props: { id: number }) {
 
       <h2>Deposit</h2>
       <Form submit="Deposit" onSubmit={async (d) => {
-        const done = await post(`${base}/deposits`, { amount: d.amount, ...(d.description && { description: d.description }) });
+        const done = await post<Deposited>(`${base}/deposits`, { amount: d.amount, ...(d.description && { description: d.description }) });
         reload();
         return `Deposited; balance ${usd(done.balance)}`;
       }}>
@@ -57,11 +61,11 @@ export function MerchantDetail(props: { id: number }) {
       <table aria-label="Shops">
         <thead><tr><th>Id</th><th>Name</th><th>Token rotated</th><th /></tr></thead>
         <tbody>
-          {merchant.shops.map((s: any) => (
+          {merchant.shops.map((s) => (
             <tr><td>{s.id}</td><td>{s.name}</td><td>{when(s.tokenRotatedAt)}</td><td>
               <button onClick={async () => {
                 if (!confirm(`Rotate the token of ${s.name}? The old token stops working at once.`)) return;
-                const r = await post(`/console/v1/shops/${s.id}/rotate-token`);
+                const r = await post<ShopToken>(`/console/v1/shops/${s.id}/rotate-token`);
                 setSecret({ label: `New token of ${s.name}`, value: r.token });
                 reload();
               }}>Rotate token</button>
@@ -70,7 +74,7 @@ export function MerchantDetail(props: { id: number }) {
         </tbody>
       </table>
       <Form submit="Create shop" onSubmit={async (d) => {
-        const shop = await post('/console/v1/shops', { merchantId: props.id, name: d.name });
+        const shop = await post<CreatedShop>('/console/v1/shops', { merchantId: props.id, name: d.name });
         setSecret({ label: `Token of ${shop.name}`, value: shop.token });
         reload();
       }}>
@@ -81,11 +85,11 @@ export function MerchantDetail(props: { id: number }) {
       <table aria-label="Users">
         <thead><tr><th>Email</th><th>Password set</th><th /></tr></thead>
         <tbody>
-          {users.users.map((u: any) => (
+          {users.users.map((u) => (
             <tr><td>{u.email}</td><td>{when(u.passwordSetAt)}</td><td>
               <button onClick={async () => {
                 if (!confirm(`Reset the password of ${u.email}? They are signed out everywhere.`)) return;
-                const r = await post(`/console/v1/users/${u.id}/reset-password`);
+                const r = await post<MerchantUserWithPassword>(`/console/v1/users/${u.id}/reset-password`);
                 setSecret({ label: `New password for ${u.email}`, value: r.password });
                 reload();
               }}>Reset password</button>
@@ -94,7 +98,7 @@ export function MerchantDetail(props: { id: number }) {
         </tbody>
       </table>
       <Form submit="Create user" onSubmit={async (d) => {
-        const user = await post(`${base}/users`, { email: d.email });
+        const user = await post<MerchantUserWithPassword>(`${base}/users`, { email: d.email });
         setSecret({ label: `First password for ${user.email}`, value: user.password });
         reload();
       }}>
@@ -107,7 +111,7 @@ export function MerchantDetail(props: { id: number }) {
 }
 
 function OfferAccess(props: { merchantId: number }) {
-  const { data, error, reload } = useLoad(() => get(`/console/v1/merchants/${props.merchantId}/offer-access`), [props.merchantId]);
+  const { data, error, reload } = useLoad(() => get<OfferAccessList>(`/console/v1/merchants/${props.merchantId}/offer-access`), [props.merchantId]);
   const [failure, setFailure] = useState<unknown>(null);
   const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
   return (
@@ -117,7 +121,7 @@ function OfferAccess(props: { merchantId: number }) {
       <table aria-label="Offer access">
         <thead><tr><th>Offer</th><th>May buy</th><th>Commission (CodeGames)</th><th /></tr></thead>
         <tbody>
-          {data?.offers.map((o: any) => (
+          {data?.offers.map((o) => (
             <tr>
               <td>{o.offerId} {o.productName} {o.offerName}</td>
               <td><label class="check"><input type="checkbox" checked={o.allowed} onChange={(e) => act(() => put(`/console/v1/offers/${o.offerId}/access/${props.merchantId}`, { allowed: e.currentTarget.checked }))} />

@@ -1,10 +1,13 @@
+import type {
+  OfferSources, OffersImported, OperatorOffer, OperatorOffers, OperatorOfferWithStock, RevealedStockKey, StockAdded, StockKeysPage, Suppliers,
+} from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
 import { Field, Form, Link, Notice, PagedTable, Secret, useLoad, when } from '../ui.tsx';
 import { parseCsv } from './csv.ts';
 
 export function Offers() {
-  const { data, error, reload } = useLoad(() => get('/console/v1/offers'), []);
+  const { data, error, reload } = useLoad(() => get<OperatorOffers>('/console/v1/offers'), []);
   return (
     <section>
       <h1>Catalog</h1>
@@ -12,7 +15,7 @@ export function Offers() {
       <table aria-label="Offers">
         <thead><tr><th>Id</th><th>Product</th><th>Offer</th><th>Price</th><th>Access</th><th>Keys available</th><th>Sold</th></tr></thead>
         <tbody>
-          {data?.offers.map((o: any) => (
+          {data?.offers.map((o) => (
             <tr><td><Link href={`/console/offers/${o.id}`}>{o.id}</Link></td><td>{o.productName}</td><td>{o.offerName}</td><td>{o.price} {o.currency}</td>
               <td>{o.merchants === 'all' ? 'all' : `${o.merchants.length} merchant(s)`}</td><td>{o.sandbox ? '∞' : o.stock.available}</td><td>{o.stock.sold}</td></tr>
           ))}
@@ -20,7 +23,7 @@ export function Offers() {
       </table>
       <h2>Create or change an offer</h2>
       <Form submit="Save offer" onSubmit={async (d) => {
-        const offer = await put(`/console/v1/offers/${d.id}`, { productName: d.productName, offerName: d.offerName, price: d.price, currency: d.currency });
+        const offer = await put<OperatorOffer>(`/console/v1/offers/${d.id}`, { productName: d.productName, offerName: d.offerName, price: d.price, currency: d.currency });
         reload();
         return `Saved offer ${offer.id}`;
       }}>
@@ -51,7 +54,7 @@ function CsvImport(props: { onDone: () => void }) {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH).map((r) => ({ line: r.line, fields: Object.fromEntries(names.map((n, j) => [n, r.cells[j] ?? ''])) }));
       try {
-        const answer = await post('/console/v1/offers/import', { rows: batch });
+        const answer = await post<OffersImported>('/console/v1/offers/import', { rows: batch });
         imported += answer.imported;
         rejected.push(...answer.rejected);
       } catch (error) {
@@ -90,7 +93,7 @@ function CsvImport(props: { onDone: () => void }) {
 
 export function OfferDetail(props: { id: number }) {
   const base = `/console/v1/offers/${props.id}`;
-  const { data, error, reload } = useLoad(() => Promise.all([get(base), get(`${base}/sources`), get('/console/v1/suppliers')]), [props.id]);
+  const { data, error, reload } = useLoad(() => Promise.all([get<OperatorOfferWithStock>(base), get<OfferSources>(`${base}/sources`), get<Suppliers>('/console/v1/suppliers')]), [props.id]);
   const [revealed, setRevealed] = useState<{ id: number; key: string } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [keysVersion, setKeysVersion] = useState(0);
@@ -114,27 +117,27 @@ export function OfferDetail(props: { id: number }) {
         label="Stock keys"
         deps={[props.id, keysVersion]}
         load={async (before) => {
-          const r = await get(`${base}/keys?limit=25${before ? `&before=${before}` : ''}`);
+          const r = await get<StockKeysPage>(`${base}/keys?limit=25${before ? `&before=${before}` : ''}`);
           return { rows: r.keys, nextBefore: r.nextBefore };
         }}
         empty="No keys."
         columns={[
-          ['Key id', (k: any) => k.id], ['Added', (k: any) => when(k.createdAt)],
-          ['Order', (k: any) => (k.orderId ? <Link href={`/console/orders/${k.orderId}`}>{k.orderId}</Link> : 'available')],
-          ['', (k: any) => <button onClick={() => post(`/console/v1/stock-keys/${k.id}/reveal`).then((r) => setRevealed({ id: k.id, key: r.key }), setFailure)}>Reveal</button>],
+          ['Key id', (k) => k.id], ['Added', (k) => when(k.createdAt)],
+          ['Order', (k) => (k.orderId ? <Link href={`/console/orders/${k.orderId}`}>{k.orderId}</Link> : 'available')],
+          ['', (k) => <button onClick={() => post<RevealedStockKey>(`/console/v1/stock-keys/${k.id}/reveal`).then((r) => setRevealed({ id: k.id, key: r.key }), setFailure)}>Reveal</button>],
         ]}
       />
       <h2>Upstream sources (tried in order, after own stock)</h2>
       <table aria-label="Sources">
         <thead><tr><th>#</th><th>Supplier</th><th>Product</th><th>Cost</th></tr></thead>
-        <tbody>{sources.sources.map((s: any) => <tr><td>{s.position}</td><td>{s.supplierId}</td><td>{s.supplierProductId}</td><td>{s.cost} {s.costCurrency}</td></tr>)}</tbody>
+        <tbody>{sources.sources.map((s) => <tr><td>{s.position}</td><td>{s.supplierId}</td><td>{s.supplierProductId}</td><td>{s.cost} {s.costCurrency}</td></tr>)}</tbody>
       </table>
       <Form submit="Add source" onSubmit={async (d) => {
         await post(`${base}/sources`, { supplierId: Number(d.supplierId), product: d.product, cost: d.cost });
         reload();
         return 'Added';
       }}>
-        <label>Supplier<select name="supplierId">{suppliers.suppliers.map((s: any) => <option value={s.id}>{s.name}</option>)}</select></label>
+        <label>Supplier<select name="supplierId">{suppliers.suppliers.map((s) => <option value={s.id}>{s.name}</option>)}</select></label>
         <Field label="Supplier product id" name="product" required />
         <Field label={`Cost (${offer.currency})`} name="cost" required size={8} />
       </Form>
@@ -154,7 +157,7 @@ function KeyUpload(props: { offerId: number; onDone: () => void }) {
     setProgress({ sent: 0, total: keys.length, added, duplicates });
     for (let i = 0; i < keys.length; i += KEY_BATCH) {
       try {
-        const r = await post(`/console/v1/offers/${props.offerId}/stock`, { keys: keys.slice(i, i + KEY_BATCH) });
+        const r = await post<StockAdded>(`/console/v1/offers/${props.offerId}/stock`, { keys: keys.slice(i, i + KEY_BATCH) });
         added += r.added;
         duplicates += r.duplicates;
       } catch (error) {

@@ -1,3 +1,4 @@
+import type { OperatorOrder, OperatorOrdersPage, RevealedOrderKey } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { navigate } from '../router.ts';
@@ -31,19 +32,19 @@ export function Orders() {
         label="Orders"
         deps={[filter]}
         load={async (before) => {
-          const r = await get(`/console/v1/orders${query({ q: filter.q, status: filter.status, merchantId: filter.merchantId, review: filter.review || undefined, before, limit: 50 })}`);
+          const r = await get<OperatorOrdersPage>(`/console/v1/orders${query({ q: filter.q, status: filter.status, merchantId: filter.merchantId, review: filter.review || undefined, before, limit: 50 })}`);
           return { rows: r.orders, nextBefore: r.nextBefore };
         }}
         empty="No orders match."
         columns={[
-          ['Order', (o: any) => <Link href={`/console/orders/${o.id}`}>{o.id}</Link>],
-          ['Transaction', (o: any) => o.transactionId],
-          ['Merchant / shop', (o: any) => `${o.merchantId} / ${o.shopId}`],
-          ['Offer', (o: any) => `${o.productName} ${o.offerName}`],
-          ['Price', (o: any) => `${o.price} ${o.currency}`],
-          ['USD', (o: any) => usd(o.amountUsd)],
-          ['Status', (o: any) => <><Status status={o.status} />{o.reviewReason && <span class="badge warn">review</span>}</>],
-          ['Created', (o: any) => when(o.createdAt)],
+          ['Order', (o) => <Link href={`/console/orders/${o.id}`}>{o.id}</Link>],
+          ['Transaction', (o) => o.transactionId],
+          ['Merchant / shop', (o) => `${o.merchantId} / ${o.shopId}`],
+          ['Offer', (o) => `${o.productName} ${o.offerName}`],
+          ['Price', (o) => `${o.price} ${o.currency}`],
+          ['USD', (o) => usd(o.amountUsd)],
+          ['Status', (o) => <><Status status={o.status} />{o.reviewReason && <span class="badge warn">review</span>}</>],
+          ['Created', (o) => when(o.createdAt)],
         ]}
       />
     </section>
@@ -52,7 +53,7 @@ export function Orders() {
 
 export function OrderDetail(props: { id: number }) {
   const base = `/console/v1/orders/${props.id}`;
-  const { data: o, error, reload } = useLoad(() => get(base), [props.id]);
+  const { data: o, error, reload } = useLoad(() => get<OperatorOrder>(base), [props.id]);
   const [key, setKey] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   if (!o) return <Notice error={error} />;
@@ -73,7 +74,7 @@ export function OrderDetail(props: { id: number }) {
         <dt>Created</dt><dd>{when(o.createdAt)}</dd>
       </dl>
       {o.hasKey && (key ? <Secret label="Key" value={key} note="This reveal is recorded in the audit." /> : (
-        <button onClick={() => post(`${base}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Reveal key (audited)</button>
+        <button onClick={() => post<RevealedOrderKey>(`${base}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Reveal key (audited)</button>
       ))}
       <Notice error={failure} />
       {o.status === 'COMPLETED' && (
@@ -95,7 +96,7 @@ export function OrderDetail(props: { id: number }) {
       <h2>History</h2>
       <table aria-label="Order events">
         <thead><tr><th>When</th><th>From</th><th>To</th><th>Who</th><th>Why</th></tr></thead>
-        <tbody>{o.events.map((e: any) => <tr><td>{when(e.at)}</td><td>{e.from ?? '—'}</td><td>{e.to}</td><td>{e.actor}</td><td>{e.reason}</td></tr>)}</tbody>
+        <tbody>{o.events.map((e) => <tr><td>{when(e.at)}</td><td>{e.from ?? '—'}</td><td>{e.to}</td><td>{e.actor}</td><td>{e.reason}</td></tr>)}</tbody>
       </table>
       <p><button class="link" onClick={() => navigate('/console/orders')}>← All orders</button></p>
     </section>

@@ -1,8 +1,9 @@
+import type { AuditReport, FxRates as FxRateList, KeyRevealsPage, Suppliers as SupplierList } from '@dropgate/contract';
 import { get, patch, post, put } from '../api.ts';
 import { Field, Form, Notice, PagedTable, useLoad, when } from '../ui.tsx';
 
 export function FxRates() {
-  const { data, error, reload } = useLoad(() => get('/console/v1/fx'), []);
+  const { data, error, reload } = useLoad(() => get<FxRateList>('/console/v1/fx'), []);
   return (
     <section>
       <h1>FX rates</h1>
@@ -10,7 +11,7 @@ export function FxRates() {
       <Notice error={error} />
       <table aria-label="FX rates">
         <thead><tr><th>Currency</th><th>USD per unit</th><th>Updated</th></tr></thead>
-        <tbody>{data?.rates.map((r: any) => <tr><td>{r.currency}</td><td>{r.usdPerUnit}</td><td>{when(r.updatedAt)}</td></tr>)}</tbody>
+        <tbody>{data?.rates.map((r) => <tr><td>{r.currency}</td><td>{r.usdPerUnit}</td><td>{when(r.updatedAt)}</td></tr>)}</tbody>
       </table>
       <Form submit="Set rate" onSubmit={async (d) => { await put(`/console/v1/fx/${d.currency}`, { usdPerUnit: d.usdPerUnit }); reload(); return 'Saved'; }}>
         <label>Currency<select name="currency">{['RUB', 'KZT', 'EUR'].map((c) => <option>{c}</option>)}</select></label>
@@ -21,7 +22,7 @@ export function FxRates() {
 }
 
 export function Suppliers() {
-  const { data, error, reload } = useLoad(() => get('/console/v1/suppliers'), []);
+  const { data, error, reload } = useLoad(() => get<SupplierList>('/console/v1/suppliers'), []);
   return (
     <section>
       <h1>Suppliers</h1>
@@ -29,12 +30,12 @@ export function Suppliers() {
       <table aria-label="Suppliers">
         <thead><tr><th>Id</th><th>Kind</th><th>Name</th><th>URL</th><th>Token</th><th>Timeout</th><th>Status checks</th><th /></tr></thead>
         <tbody>
-          {data?.suppliers.map((s: any) => (
+          {data?.suppliers.map((s) => (
             <tr><td>{s.id}</td><td>{s.kind}</td><td>{s.name}</td><td>{s.baseUrl}</td><td>{s.hasToken ? 'set' : '—'}</td><td>{s.timeoutMs} ms</td>
               <td>{s.statusAttempts} × {s.statusIntervalS} s</td>
               <td><button onClick={() => {
                 const url = prompt(`New URL for ${s.name}`, s.baseUrl);
-                if (url) patch(`/console/v1/suppliers/${s.id}`, { url }).then(reload, (e) => alert(e.message));
+                if (url) patch(`/console/v1/suppliers/${s.id}`, { url }).then(reload, (e: Error) => alert(e.message));
               }}>Change URL</button></td></tr>
           ))}
         </tbody>
@@ -55,26 +56,26 @@ export function Suppliers() {
 }
 
 export function Audit() {
-  const { data, error, reload } = useLoad(() => get('/console/v1/audit'), []);
+  const { data, error, reload } = useLoad(() => get<AuditReport>('/console/v1/audit'), []);
   return (
     <section>
       <h1>Audit</h1>
       <h2>Ledger and order invariants {data && (data.ok ? <span class="badge completed">all hold</span> : <span class="badge canceled">violations</span>)}</h2>
       <Notice error={error} />
-      {data?.violations?.length > 0 && <ul>{data.violations.map((v: any) => <li>{v.invariant}: {v.detail}</li>)}</ul>}
+      {data && data.violations.length > 0 && <ul>{data.violations.map((v) => <li>{v.invariant}: {v.detail}</li>)}</ul>}
       <button onClick={reload}>Check again</button>
       <h2>Key reveals</h2>
       <PagedTable
         label="Key reveals"
         deps={[]}
         load={async (before) => {
-          const r = await get(`/console/v1/key-reveals?limit=50${before ? `&before=${before}` : ''}`);
+          const r = await get<KeyRevealsPage>(`/console/v1/key-reveals?limit=50${before ? `&before=${before}` : ''}`);
           return { rows: r.reveals, nextBefore: r.nextBefore };
         }}
         empty="No key was ever revealed."
         columns={[
-          ['When', (r: any) => when(r.createdAt)], ['Who', (r: any) => r.actor], ['From', (r: any) => r.ip],
-          ['Stock key', (r: any) => r.stockKeyId ?? ''], ['Order', (r: any) => r.orderId ?? ''],
+          ['When', (r) => when(r.createdAt)], ['Who', (r) => r.actor], ['From', (r) => r.ip],
+          ['Stock key', (r) => r.stockKeyId ?? ''], ['Order', (r) => r.orderId ?? ''],
         ]}
       />
     </section>

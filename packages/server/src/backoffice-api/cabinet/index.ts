@@ -3,18 +3,19 @@
  * takes the merchant from that session, never from the request: a merchant can only ever name
  * its own shops, orders and entries (anything else answers as if it did not exist).
  */
+import { BackofficeSession, ErrorResponses, MerchantSignIn } from '@dropgate/contract';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../hub.ts';
 import { signInMerchant } from '../../modules/access/index.ts';
-import { assertSameOrigin, MerchantSignIn, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from '../session.ts';
+import { assertSameOrigin, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from '../session.ts';
 import { accountRoutes } from './routes/account.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { transactionRoutes } from './routes/transactions.ts';
 
 export async function cabinetApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/session', {
-    schema: { body: MerchantSignIn, summary: 'Merchant user sign-in' },
+    schema: { body: MerchantSignIn, response: { 201: BackofficeSession, ...ErrorResponses }, summary: 'Merchant user sign-in' },
   }, async (request, reply) => {
     assertSameOrigin(request);
     const session = await signInMerchant(hub.db, hub.backoffice.signInLimits, { ...request.body, ip: request.ip });

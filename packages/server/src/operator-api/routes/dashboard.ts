@@ -1,3 +1,4 @@
+import { Dashboard, ErrorResponses } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
 import { listOffers } from '../../modules/catalog/index.ts';
 import { availableCounts } from '../../modules/inventory/index.ts';
@@ -15,7 +16,9 @@ export const LOW_BALANCE_MINOR = 100_00;
 
 /** What the operator checks first: the last 24 hours, what waits on them, what runs out. */
 export function dashboardRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/dashboard', { schema: { summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' } }, async () => {
+  app.get('/dashboard', {
+    schema: { response: { 200: Dashboard, ...ErrorResponses }, summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' },
+  }, async () => {
     const [hours, waiting, offers, available, sourced, low, merchants] = await Promise.all([
       ordersPerHour(hub.db, 24), waitingCounts(hub.db), listOffers(hub.db), availableCounts(hub.db),
       offersWithSources(hub.db), lowBalances(hub.db, LOW_BALANCE_MINOR, 20), listMerchants(hub.db),

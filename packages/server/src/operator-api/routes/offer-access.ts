@@ -1,13 +1,15 @@
+import { ErrorResponses, IdParams, OfferAccess, OfferAccessList, OfferMerchantParams, OperatorOffer } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
 import { listMerchantCommissions, listOffers, setMerchantAccess } from '../../modules/catalog/index.ts';
 import { getMerchant } from '../../modules/merchants/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut } from '../present.ts';
-import { IdParams, OfferAccess, OfferMerchantParams } from '../schemas.ts';
 
 /** One merchant's view of the catalog: which offers it may buy, and its commission on each. */
 export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/merchants/:id/offer-access', { schema: { params: IdParams, summary: 'Every offer: may this merchant buy it, and its commission override' } }, async (request) => {
+  app.get('/merchants/:id/offer-access', {
+    schema: { params: IdParams, response: { 200: OfferAccessList, ...ErrorResponses }, summary: 'Every offer: may this merchant buy it, and its commission override' },
+  }, async (request) => {
     const merchant = await getMerchant(hub.db, request.params.id);
     const [offers, overrides] = await Promise.all([listOffers(hub.db), listMerchantCommissions(hub.db, merchant.id)]);
     const override = new Map(overrides.map((o) => [o.offerId, o.percent]));
@@ -25,6 +27,8 @@ export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
     };
   });
 
-  app.put('/offers/:id/access/:merchantId', { schema: { params: OfferMerchantParams, body: OfferAccess, summary: 'Lets one merchant buy the offer, or stops it' } }, async (request) =>
+  app.put('/offers/:id/access/:merchantId', {
+    schema: { params: OfferMerchantParams, body: OfferAccess, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Lets one merchant buy the offer, or stops it' },
+  }, async (request) =>
     offerOut(await setMerchantAccess(hub.db, request.params.id, request.params.merchantId, request.body.allowed)));
 }

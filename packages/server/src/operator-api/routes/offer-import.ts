@@ -3,11 +3,11 @@
  * show progress); each row becomes the body of PUT /offers/:id, is validated by the same schema
  * and saved by the same function, and a row that fails is reported with its line and field.
  */
+import { ErrorResponses, ImportOffers, OffersImported, UpsertOffer } from '@dropgate/contract';
 import { Value } from '@sinclair/typebox/value';
 import type { Hub } from '../../hub.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
-import { ImportOffers, UpsertOffer } from '../schemas.ts';
 import { upsertOfferFromWire } from './catalog.ts';
 
 /** The CSV columns, as named in the header row. */
@@ -20,7 +20,9 @@ interface Rejected {
 }
 
 export function offerImportRoutes(app: TypedApp, hub: Hub): void {
-  app.post('/offers/import', { schema: { body: ImportOffers, summary: 'Creates or replaces offers from CSV rows; answers the rows it rejected' } }, async (request) => {
+  app.post('/offers/import', {
+    schema: { body: ImportOffers, response: { 200: OffersImported, ...ErrorResponses }, summary: 'Creates or replaces offers from CSV rows; answers the rows it rejected' },
+  }, async (request) => {
     let imported = 0;
     const rejected: Rejected[] = [];
     for (const row of request.body.rows) {

@@ -1,17 +1,16 @@
+import { CabinetOverview, ChangePassword, ErrorResponses, IdParams, NoContent, ShopToken } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { changePassword } from '../../../modules/access/index.ts';
 import { balanceOf } from '../../../modules/ledger/index.ts';
 import { getMerchant, listShops } from '../../../modules/merchants/index.ts';
 import { heldAmount } from '../../../modules/orders/index.ts';
-import { IdParams } from '../../../operator-api/schemas.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
-import { ChangePassword } from '../schemas.ts';
 
 /** The merchant's account: balances, shops and their tokens, the user's password. */
 export function accountRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/overview', { schema: { summary: 'Balance, draft balance and shops' } }, async (request) => {
+  app.get('/overview', { schema: { response: { 200: CabinetOverview, ...ErrorResponses }, summary: 'Balance, draft balance and shops' } }, async (request) => {
     const { merchantId } = merchantOf(request);
     const [merchant, balance, held, shops] = await Promise.all([
       getMerchant(hub.db, merchantId), balanceOf(hub.db, merchantId), heldAmount(hub.db, merchantId), listShops(hub.db, merchantId),
@@ -20,17 +19,21 @@ export function accountRoutes(app: TypedApp, hub: Hub): void {
       merchant: { id: merchant.id, name: merchant.name },
       balance: formatMoney(balance),
       draftBalance: formatMoney(held),
-      currency: 'USD',
+      currency: 'USD' as const,
       shops: shops.map((s) => ({ id: s.id, name: s.name, tokenRotatedAt: s.tokenRotatedAt.toISOString(), createdAt: s.createdAt.toISOString() })),
     };
   });
 
-  app.post('/shops/:id/rotate-token', { schema: { params: IdParams, summary: 'A new token for one of your shops (shown only here); the old one stops at once' } }, async (request) => {
+  app.post('/shops/:id/rotate-token', {
+    schema: { params: IdParams, response: { 200: ShopToken, ...ErrorResponses }, summary: 'A new token for one of your shops (shown only here); the old one stops at once' },
+  }, async (request) => {
     const { merchantId } = merchantOf(request);
     return { id: request.params.id, token: await hub.shops.rotate(request.params.id, merchantId) };
   });
 
-  app.put('/password', { schema: { body: ChangePassword, summary: 'Changes your password; your other sessions end' } }, async (request, reply) => {
+  app.put('/password', {
+    schema: { body: ChangePassword, response: { 204: NoContent, ...ErrorResponses }, summary: 'Changes your password; your other sessions end' },
+  }, async (request, reply) => {
     const { userId } = merchantOf(request);
     await changePassword(hub.db, userId, request.body.currentPassword, request.body.newPassword);
     return reply.status(204).send();

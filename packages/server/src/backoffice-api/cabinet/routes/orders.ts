@@ -1,15 +1,18 @@
-import type { OrderStatus } from '@dropgate/contract';
+import {
+  CabinetOrdersQuery, ErrorResponses, IdParams, MerchantOrderDetail, MerchantOrdersPage, RevealedOrderKey,
+  type MerchantOrder, type OrderStatus,
+} from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import { revealOrderKey } from '../../../modules/key-reveals/index.ts';
 import { listEvents, listOrders, orderOfMerchant, type Order, type OrderEvent } from '../../../modules/orders/index.ts';
-import { IdParams } from '../../../operator-api/schemas.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
-import { CabinetOrdersQuery } from '../schemas.ts';
 
 /** An order as its merchant sees it: what it bought and paid, never our supplier or margin. */
-function merchantOrderOut(order: Order, events?: OrderEvent[]) {
+function merchantOrderOut(order: Order): MerchantOrder;
+function merchantOrderOut(order: Order, events: OrderEvent[]): MerchantOrderDetail;
+function merchantOrderOut(order: Order, events?: OrderEvent[]): MerchantOrder | MerchantOrderDetail {
   return {
     id: order.id,
     shopId: order.shopId,
@@ -34,7 +37,9 @@ function merchantOrderOut(order: Order, events?: OrderEvent[]) {
 }
 
 export function orderRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/orders', { schema: { querystring: CabinetOrdersQuery, summary: 'Your orders, newest first, a keyset page at a time' } }, async (request) => {
+  app.get('/orders', {
+    schema: { querystring: CabinetOrdersQuery, response: { 200: MerchantOrdersPage, ...ErrorResponses }, summary: 'Your orders, newest first, a keyset page at a time' },
+  }, async (request) => {
     const { merchantId } = merchantOf(request);
     const { limit = 50, q, status, ...filter } = request.query;
     // merchantId last: nothing in the query can widen the list beyond this merchant.
@@ -42,13 +47,17 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
     return { orders: page.orders.map((o) => merchantOrderOut(o)), nextBefore: page.nextBefore };
   });
 
-  app.get('/orders/:id', { schema: { params: IdParams, summary: 'One of your orders with its history (the key: reveal-key)' } }, async (request) => {
+  app.get('/orders/:id', {
+    schema: { params: IdParams, response: { 200: MerchantOrderDetail, ...ErrorResponses }, summary: 'One of your orders with its history (the key: reveal-key)' },
+  }, async (request) => {
     const { merchantId } = merchantOf(request);
     const order = await orderOfMerchant(hub.db, merchantId, request.params.id);
     return merchantOrderOut(order, await listEvents(hub.db, order.id));
   });
 
-  app.post('/orders/:id/reveal-key', { schema: { params: IdParams, summary: "Shows your order's key (recorded in the key-reveal audit)" } }, async (request) => {
+  app.post('/orders/:id/reveal-key', {
+    schema: { params: IdParams, response: { 200: RevealedOrderKey, ...ErrorResponses }, summary: "Shows your order's key (recorded in the key-reveal audit)" },
+  }, async (request) => {
     const { merchantId, userId } = merchantOf(request);
     return revealOrderKey(hub.db, hub.vault, request.params.id, { actor: `merchant-user:${userId}`, ip: request.ip, merchantId });
   });

@@ -1,15 +1,18 @@
 import { Readable } from 'node:stream';
-import type { Static } from '@sinclair/typebox';
+import {
+  CabinetTransactionsCsv, CabinetTransactionsCsvQuery, CabinetTransactionsPage, CabinetTransactionsQuery, ErrorResponses, TransactionFilter,
+} from '@dropgate/contract';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Hub } from '../../../hub.ts';
 import { listEntriesPage, type EntryFilter, type LedgerEntry } from '../../../modules/ledger/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
-import { entryOut } from '../../../operator-api/present.ts';
+import { entryOut } from '../../../operator-api/index.ts';
 import { merchantOf } from '../merchant-of.ts';
-import { TransactionFilter, TransactionsCsvQuery, TransactionsQuery } from '../schemas.ts';
-import { Type } from '@sinclair/typebox';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FilterSchema = Type.Object(TransactionFilter);
+/** The CSV is streamed: typed as the stream the handler sends, documented as the contract's text. */
+const CsvStream = Type.Unsafe<Readable>(CabinetTransactionsCsv);
 
 function entryFilter(query: Static<typeof FilterSchema>): EntryFilter {
   return {
@@ -32,14 +35,26 @@ function csvCell(value: unknown): string {
 
 /** The ledger, for reconciliation: pages to read, and the whole filtered list as CSV. */
 export function transactionRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/transactions', { schema: { querystring: TransactionsQuery, summary: 'Your ledger entries, newest first, a keyset page at a time' } }, async (request) => {
+  app.get('/transactions', {
+    schema: {
+      querystring: CabinetTransactionsQuery, response: { 200: CabinetTransactionsPage, ...ErrorResponses },
+      summary: 'Your ledger entries, newest first, a keyset page at a time',
+    },
+  }, async (request) => {
     const { merchantId } = merchantOf(request);
     const { before, limit = 50 } = request.query;
     const page = await listEntriesPage(hub.db, merchantId, { ...entryFilter(request.query), before }, limit);
     return { transactions: page.entries.map(entryOut), nextBefore: page.nextBefore };
   });
 
-  app.get('/transactions.csv', { schema: { querystring: TransactionsCsvQuery, summary: 'Your ledger entries as CSV (same filters), streamed' } }, async (request, reply) => {
+  app.get('/transactions.csv', {
+    schema: {
+      querystring: CabinetTransactionsCsvQuery,
+      // Streamed as text, so never serialised: the schema documents the answer.
+      response: { 200: { content: { 'text/csv': { schema: CsvStream } } }, ...ErrorResponses },
+      summary: 'Your ledger entries as CSV (same filters), streamed',
+    },
+  }, async (request, reply) => {
     const { merchantId } = merchantOf(request);
     const filter = entryFilter(request.query);
     async function* rows(): AsyncGenerator<string> {

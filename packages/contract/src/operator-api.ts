@@ -1,0 +1,385 @@
+/**
+ * Operator API wire schemas (`/admin/v1`, and the console's `/console/v1`, which mounts the same
+ * routes). Money here is a decimal string ("100.00") both ways: exact for scripts and
+ * spreadsheets, never a float. Answers list their fields in the order the hub writes them (see
+ * common.ts: the schema serialises).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Decimal, Id, NextBefore, Nullable, OrderStatusFilter, Page, Strict, Timestamp } from './common.ts';
+import { Currency, CURRENCIES, LedgerType, OrderStatus } from './partner-api.ts';
+import type { StarsFulfillmentData } from './telegram.ts';
+
+/** An amount the operator sends: positive, at most 2 decimals. */
+export const Amount = Type.String({ pattern: '^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?$', description: 'Decimal string, at most 2 decimals' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+// ---- requests ----
+export const CreateMerchant = Type.Object({ name: Name }, { ...Strict, title: 'CreateMerchant' });
+export const CreateShop = Type.Object({ merchantId: Id, name: Name }, { ...Strict, title: 'CreateShop' });
+export const Deposit = Type.Object({ amount: Amount, description: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { ...Strict, title: 'Deposit' });
+
+export const UpsertOffer = Type.Object(
+  {
+    productName: Name,
+    offerName: Name,
+    price: Amount,
+    currency: Currency,
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    returnsKey: Type.Optional(Type.Boolean()),
+    requiresGameUserId: Type.Optional(Type.Boolean()),
+    gameUserIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
+    gameServerIdPattern: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()])),
+    merchants: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Id, { maxItems: 10_000 })], { description: '"all", or the only merchants who may buy it' })),
+    commission: Type.Optional(Type.String({ description: 'CodeGames protocol: commission in percent ("10", "12.5"); unchanged when omitted' })),
+  },
+  { ...Strict, title: 'UpsertOffer' },
+);
+export type UpsertOffer = Static<typeof UpsertOffer>;
+
+export const MerchantCommission = Type.Object(
+  { percent: Type.Union([Type.String(), Type.Null()], { description: 'Overrides the offer\'s commission for this merchant; null removes the override' }) },
+  { ...Strict, title: 'MerchantCommission' },
+);
+export const OfferMerchantParams = Type.Object({ id: Id, merchantId: Id }, { title: 'OfferMerchantParams' });
+
+export const AddStock = Type.Object({ keys: Type.Array(Type.String({ maxLength: 1000 }), { minItems: 1, maxItems: 5000 }) }, { ...Strict, title: 'AddStock' });
+export const SetRate = Type.Object({ usdPerUnit: Type.String({ description: 'USD per one unit, e.g. "0.0108"' }) }, { ...Strict, title: 'SetRate' });
+export const CurrencyParams = Type.Object({ currency: Type.String({ enum: [...CURRENCIES] }) }, { title: 'CurrencyParams' });
+export const OrderRefund = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { ...Strict, title: 'OrderRefund' });
+
+const Url = Type.String({ minLength: 1, maxLength: 2000 });
+const SupplierPolicy = {
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+  statusIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds between status checks' })),
+  statusAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Status checks before manual review' })),
+};
+export const AddSupplier = Type.Object(
+  { kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })), ...SupplierPolicy },
+  { ...Strict, title: 'AddSupplier' },
+);
+export const UpdateSupplier = Type.Object(
+  { name: Type.Optional(Name), url: Type.Optional(Url), token: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])), ...SupplierPolicy },
+  { ...Strict, title: 'UpdateSupplier' },
+);
+export const AddSource = Type.Object(
+  { supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }), cost: Amount, currency: Type.Optional(Currency) },
+  { ...Strict, title: 'AddSource' },
+);
+export const OrderComplete = Type.Object(
+  { key: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { ...Strict, title: 'OrderComplete' },
+);
+
+export const OrdersQuery = Type.Object(
+  {
+    review: Type.Optional(Type.Boolean({ description: 'Orders waiting for the operator' })),
+    transactionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "The merchant's id: Partner API transactionId or CodeGames txn_id" })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Any id: orderId (= CodeGames partner_txn_id), transactionId / txn_id, our id upstream, the supplier\'s id' })),
+    status: OrderStatusFilter,
+    merchantId: Type.Optional(Id),
+    shopId: Type.Optional(Id),
+    offerId: Type.Optional(Id),
+    ...Page,
+  },
+  { ...Strict, title: 'OrdersQuery' },
+);
+
+export const CreateUser = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { ...Strict, title: 'CreateUser' });
+export const OfferAccess = Type.Object({ allowed: Type.Boolean() }, { ...Strict, title: 'OfferAccess' });
+export const ImportOffers = Type.Object(
+  {
+    rows: Type.Array(
+      Type.Object({ line: Type.Integer({ minimum: 1 }), fields: Type.Record(Type.String(), Type.String({ maxLength: 2000 })) }, Strict),
+      { minItems: 1, maxItems: 500 },
+    ),
+  },
+  { ...Strict, title: 'ImportOffers' },
+);
+
+// ---- answers: merchants, shops, ledger ----
+export const Merchant = Type.Object({ id: Type.Integer(), name: Type.String(), createdAt: Timestamp }, { title: 'Merchant' });
+export type Merchant = Static<typeof Merchant>;
+export const Merchants = Type.Object({ merchants: Type.Array(Merchant) }, { title: 'Merchants' });
+export type Merchants = Static<typeof Merchants>;
+
+export const MerchantDetail = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  balance: Decimal,
+  draftBalance: { ...Decimal, description: 'Held by orders in SUBMITTED or PROCESSING' },
+  shops: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), tokenRotatedAt: Timestamp })),
+  createdAt: Timestamp,
+}, { title: 'MerchantDetail' });
+export type MerchantDetail = Static<typeof MerchantDetail>;
+
+export const Balances = Type.Object({ balances: Type.Array(Type.Object({ merchantId: Type.Integer(), balance: Decimal })) }, { title: 'Balances' });
+export type Balances = Static<typeof Balances>;
+
+/** One ledger row (the operator's and the cabinet's view). */
+export const LedgerEntry = Type.Object({
+  id: Type.Integer(),
+  merchantId: Type.Integer(),
+  type: LedgerType,
+  amount: Decimal,
+  balanceAfter: Decimal,
+  orderId: Nullable(Type.Integer()),
+  description: Type.String(),
+  createdAt: Timestamp,
+}, { title: 'LedgerEntry' });
+export type LedgerEntry = Static<typeof LedgerEntry>;
+
+export const Deposited = Type.Object({ merchantId: Type.Integer(), balance: Decimal, entry: LedgerEntry }, { title: 'Deposited' });
+export type Deposited = Static<typeof Deposited>;
+
+export const CreatedShop = Type.Object(
+  { id: Type.Integer(), merchantId: Type.Integer(), name: Type.String(), token: Type.String({ description: 'The shop token: shown in this answer only' }) },
+  { title: 'CreatedShop' },
+);
+export type CreatedShop = Static<typeof CreatedShop>;
+
+/** A shop's new token (operator API and cabinet): shown in this answer only. */
+export const ShopToken = Type.Object({ id: Type.Integer(), token: Type.String() }, { title: 'ShopToken' });
+export type ShopToken = Static<typeof ShopToken>;
+
+// ---- answers: merchant users ----
+const userFields = { id: Type.Integer(), merchantId: Type.Integer(), email: Type.String(), passwordSetAt: Timestamp, createdAt: Timestamp };
+export const MerchantUser = Type.Object(userFields, { title: 'MerchantUser' });
+export type MerchantUser = Static<typeof MerchantUser>;
+export const MerchantUserWithPassword = Type.Object(
+  { ...userFields, password: Type.String({ description: 'Generated; shown in this answer only' }) },
+  { title: 'MerchantUserWithPassword' },
+);
+export type MerchantUserWithPassword = Static<typeof MerchantUserWithPassword>;
+export const MerchantUsers = Type.Object({ users: Type.Array(MerchantUser) }, { title: 'MerchantUsers' });
+export type MerchantUsers = Static<typeof MerchantUsers>;
+
+// ---- answers: catalog, stock, FX ----
+const offerHead = {
+  id: Type.Integer(),
+  productName: Type.String(),
+  offerName: Type.String(),
+  count: Type.Integer(),
+  price: Decimal,
+  currency: Currency,
+  returnsKey: Type.Boolean(),
+  requiresGameUserId: Type.Boolean(),
+  gameUserIdPattern: Nullable(Type.String()),
+  gameServerIdPattern: Nullable(Type.String()),
+  sandbox: Type.Boolean(),
+  commission: Type.String({ description: 'CodeGames protocol: commission in percent ("10.5")' }),
+  merchants: Type.Union([Type.Literal('all'), Type.Array(Type.Integer())], { description: '"all", or the only merchants who may buy it' }),
+};
+export const StockLevel = Type.Object({ available: Type.Integer(), sold: Type.Integer() }, { title: 'StockLevel' });
+/** An offer as saved (PUT /offers/:id, access changes). */
+export const OperatorOffer = Type.Object({ ...offerHead, updatedAt: Timestamp }, { title: 'OperatorOffer' });
+export type OperatorOffer = Static<typeof OperatorOffer>;
+/** An offer with its stock level (the offer lists and GET /offers/:id). */
+export const OperatorOfferWithStock = Type.Object({ ...offerHead, stock: StockLevel, updatedAt: Timestamp }, { title: 'OperatorOfferWithStock' });
+export type OperatorOfferWithStock = Static<typeof OperatorOfferWithStock>;
+export const OperatorOffers = Type.Object({ offers: Type.Array(OperatorOfferWithStock) }, { title: 'OperatorOffers' });
+export type OperatorOffers = Static<typeof OperatorOffers>;
+
+export const MerchantCommissionSet = Type.Object(
+  { offerId: Type.Integer(), merchantId: Type.Integer(), percent: Nullable(Type.String()) },
+  { title: 'MerchantCommissionSet' },
+);
+export type MerchantCommissionSet = Static<typeof MerchantCommissionSet>;
+
+export const StockAdded = Type.Object(
+  { added: Type.Integer(), duplicates: Type.Integer({ description: 'Keys already in stock (or repeated in this call)' }) },
+  { title: 'StockAdded' },
+);
+export type StockAdded = Static<typeof StockAdded>;
+
+export const FxRate = Type.Object(
+  { currency: Currency, usdPerUnit: Type.String({ description: 'USD per one unit, e.g. "0.0108"' }), updatedAt: Timestamp },
+  { title: 'FxRate' },
+);
+export type FxRate = Static<typeof FxRate>;
+export const FxRates = Type.Object({ rates: Type.Array(FxRate) }, { title: 'FxRates' });
+export type FxRates = Static<typeof FxRates>;
+
+export const OfferAccessList = Type.Object({
+  merchantId: Type.Integer(),
+  offers: Type.Array(Type.Object({
+    offerId: Type.Integer(),
+    productName: Type.String(),
+    offerName: Type.String(),
+    visibleToAll: Type.Boolean(),
+    allowed: Type.Boolean(),
+    commission: Type.String(),
+    merchantCommission: Nullable(Type.String({ description: "This merchant's override of the offer's commission" })),
+  })),
+}, { title: 'OfferAccessList' });
+export type OfferAccessList = Static<typeof OfferAccessList>;
+
+export const OffersImported = Type.Object({
+  imported: Type.Integer(),
+  rejected: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), message: Type.String() })),
+}, { title: 'OffersImported' });
+export type OffersImported = Static<typeof OffersImported>;
+
+// ---- answers: keys and their reveals ----
+export const StockKeysPage = Type.Object({
+  keys: Type.Array(Type.Object({ id: Type.Integer(), offerId: Type.Integer(), orderId: Nullable(Type.Integer()), createdAt: Timestamp })),
+  nextBefore: NextBefore,
+}, { title: 'StockKeysPage' });
+export type StockKeysPage = Static<typeof StockKeysPage>;
+
+export const RevealedStockKey = Type.Object({ keyId: Type.Integer(), offerId: Type.Integer(), key: Type.String() }, { title: 'RevealedStockKey' });
+export type RevealedStockKey = Static<typeof RevealedStockKey>;
+/** An order's key in clear (operator API and cabinet); every reveal is audited. */
+export const RevealedOrderKey = Type.Object({ orderId: Type.Integer(), key: Type.String() }, { title: 'RevealedOrderKey' });
+export type RevealedOrderKey = Static<typeof RevealedOrderKey>;
+
+export const KeyRevealsPage = Type.Object({
+  reveals: Type.Array(Type.Object({
+    id: Type.Integer(),
+    stockKeyId: Nullable(Type.Integer()),
+    orderId: Nullable(Type.Integer()),
+    actor: Type.String({ description: '"operator" or "merchant-user:<id>"' }),
+    ip: Nullable(Type.String()),
+    createdAt: Timestamp,
+  })),
+  nextBefore: NextBefore,
+}, { title: 'KeyRevealsPage' });
+export type KeyRevealsPage = Static<typeof KeyRevealsPage>;
+
+// ---- answers: orders ----
+export const OrderEvent = Type.Object({
+  from: Nullable(OrderStatus),
+  to: OrderStatus,
+  actor: Type.String(),
+  reason: Nullable(Type.String()),
+  at: Timestamp,
+}, { title: 'OrderEvent' });
+
+/**
+ * What a Telegram Stars delivery recorded, passed through as stored (the Partner API's
+ * `fulfillmentData`): no property list here, because one would reorder its fields.
+ */
+const StoredFulfillmentData = Type.Unsafe<StarsFulfillmentData>(Type.Object({}, {
+  additionalProperties: true,
+  description: 'As the Partner API\'s fulfillmentData: telegram_user_id, stars_amount, delivery_status, transaction_id or error_message',
+}));
+
+/** The operator's view of an order: everything but the key itself. */
+export const OperatorOrder = Type.Object({
+  id: Type.Integer(),
+  shopId: Type.Integer(),
+  merchantId: Type.Integer(),
+  transactionId: Type.String(),
+  protocol: Type.Union([Type.Literal('partner'), Type.Literal('codegames')]),
+  codegames: Nullable(Type.Object(
+    { txnId: Type.String(), partnerTxnId: Type.String() },
+    { description: 'The ids the CodeGames protocol knows the order by: txn_id is the merchant\'s, partner_txn_id ours' },
+  )),
+  offerId: Type.Integer(),
+  productName: Type.String(),
+  offerName: Type.String(),
+  count: Type.Integer(),
+  price: Decimal,
+  currency: Currency,
+  usdPerUnit: Type.String(),
+  chargedPrice: { ...Decimal, description: 'What was charged, in the offer\'s currency: the price, or the CodeGames partner price' },
+  amountUsd: Decimal,
+  sandbox: Type.Boolean(),
+  status: OrderStatus,
+  message: Nullable(Type.String()),
+  hasKey: Type.Boolean(),
+  customer: Type.Object({ email: Nullable(Type.String()), gameUserId: Nullable(Type.String()), gameServerId: Nullable(Type.String()) }),
+  refundRequestedAt: Nullable(Timestamp),
+  refundRequestReason: Nullable(Type.String()),
+  supplier: Nullable(Type.Object({
+    id: Type.Integer(),
+    product: Nullable(Type.String()),
+    cost: Nullable(Decimal),
+    costCurrency: Nullable(Currency),
+    costUsd: Nullable(Decimal),
+    txnId: Nullable(Type.String()),
+    upstreamRef: Nullable(Type.String()),
+  })),
+  marginUsd: Nullable({ ...Decimal, description: 'The USD debit less the supplier\'s cost in USD (completed supplier orders)' }),
+  reviewReason: Nullable(Type.String({ description: 'Why the order waits for the operator (manual review)' })),
+  telegramStars: Nullable(Type.Object({ stars: Type.Integer(), usdPerTon: Nullable(Type.String()), fulfillmentData: Nullable(StoredFulfillmentData) })),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  events: Type.Array(OrderEvent, { description: 'The order\'s history (empty in lists)' }),
+}, { title: 'OperatorOrder' });
+export type OperatorOrder = Static<typeof OperatorOrder>;
+
+export const OperatorOrdersPage = Type.Object({ orders: Type.Array(OperatorOrder), nextBefore: NextBefore }, { title: 'OperatorOrdersPage' });
+export type OperatorOrdersPage = Static<typeof OperatorOrdersPage>;
+
+export const AuditReport = Type.Object({
+  ok: Type.Boolean(),
+  checks: Type.Integer({ description: 'How many invariants were checked' }),
+  violations: Type.Array(Type.Object({ invariant: Type.String(), detail: Type.String() })),
+}, { title: 'AuditReport' });
+export type AuditReport = Static<typeof AuditReport>;
+
+// ---- answers: suppliers ----
+export const SupplierKind = Type.Union([Type.Literal('codegames'), Type.Literal('gamesdrop'), Type.Literal('telegram_stars')]);
+/** A supplier as the operator sees it: everything but the token. */
+export const Supplier = Type.Object({
+  id: Type.Integer(),
+  kind: SupplierKind,
+  name: Type.String(),
+  baseUrl: Type.String(),
+  timeoutMs: Type.Integer(),
+  statusIntervalS: Type.Integer(),
+  statusAttempts: Type.Integer(),
+  hasToken: Type.Boolean(),
+}, { title: 'Supplier' });
+export type Supplier = Static<typeof Supplier>;
+export const Suppliers = Type.Object({ suppliers: Type.Array(Supplier) }, { title: 'Suppliers' });
+export type Suppliers = Static<typeof Suppliers>;
+
+export const OfferSource = Type.Object({
+  offerId: Type.Integer(),
+  position: Type.Integer({ description: 'Tried in this order, after own stock' }),
+  supplierId: Type.Integer(),
+  supplierProductId: Type.String(),
+  cost: Decimal,
+  costCurrency: Currency,
+}, { title: 'OfferSource' });
+export type OfferSource = Static<typeof OfferSource>;
+export const OfferSources = Type.Object({ sources: Type.Array(OfferSource) }, { title: 'OfferSources' });
+export type OfferSources = Static<typeof OfferSources>;
+
+// ---- answers: dashboard, Telegram Stars ----
+export const Dashboard = Type.Object({
+  last24h: Type.Object({
+    orders: Type.Integer(),
+    completed: Type.Integer(),
+    revenueUsd: Decimal,
+    marginUsd: Decimal,
+    perHour: Type.Array(Type.Object({ hour: Timestamp, orders: Type.Integer(), completed: Type.Integer(), revenueUsd: Decimal, marginUsd: Decimal })),
+  }),
+  waitingOnSuppliers: Type.Integer(),
+  inReview: Type.Integer(),
+  lowStock: Type.Array(Type.Object({ offerId: Type.Integer(), productName: Type.String(), offerName: Type.String(), available: Type.Integer() })),
+  lowBalances: Type.Array(Type.Object({ merchantId: Type.Integer(), name: Type.String(), balance: Decimal })),
+  thresholds: Type.Object({ lowStockKeys: Type.Integer(), lowBalanceUsd: Decimal }),
+}, { title: 'Dashboard' });
+export type Dashboard = Static<typeof Dashboard>;
+
+const StarsBot = Nullable(Type.Union([Type.Literal('polling'), Type.Literal('webhook')], { description: "The bot's mode; null: no bot" }));
+const StarsListedOffer = Type.Object({ offerId: Type.String(), price: Nullable(Decimal), currency: Type.Literal('USD') });
+/** Telegram Stars as the operator sees them: off (no provider configured), or on with their pricing. */
+export const TelegramStarsStatus = Type.Union([
+  Type.Object({ enabled: Type.Literal(false), bot: StarsBot, rate: Type.Null(), offers: Type.Array(StarsListedOffer, { maxItems: 0 }) }),
+  Type.Object({
+    enabled: Type.Literal(true),
+    bot: StarsBot,
+    marginPercent: { ...Decimal, description: 'The margin on the quote, in percent ("1.50")' },
+    tolerancePercent: { ...Decimal, description: 'How far a submitted price may be from the quote, in percent' },
+    rate: Nullable(Type.Object({
+      usdPerTon: Type.String(),
+      source: Type.Union([Type.Literal('live'), Type.Literal('fallback')]),
+      fetchedAt: Nullable(Timestamp),
+    })),
+    offers: Type.Array(StarsListedOffer),
+  }),
+], { title: 'TelegramStarsStatus' });
+export type TelegramStarsStatus = Static<typeof TelegramStarsStatus>;
