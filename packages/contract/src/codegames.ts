@@ -115,3 +115,16 @@ export const CodeGamesStatusResponse = Type.Object({
   product: Type.Optional(CodeGamesPaidProduct),
 }, { title: 'CodeGamesStatusResponse' });
 export type CodeGamesStatusResponse = Static<typeof CodeGamesStatusResponse>;
+
+/**
+ * What every CodeGames call answers with an HTTP error status (bad request 400, bad token 401,
+ * an outage or a payment still in progress 503): the protocol has no error object, only
+ * {status, comment}; PENDING carries the partner_txn_id to check later.
+ */
+export const CodeGamesErrorResponse = Type.Object({
+  status: Type.String(),
+  comment: Type.String(),
+  partner_txn_id: Type.Optional(Type.String()),
+}, { title: 'CodeGamesErrorResponse' });
+export type CodeGamesErrorResponse = Static<typeof CodeGamesErrorResponse>;
+export const CodeGamesErrorResponses = { '4xx': CodeGamesErrorResponse, '5xx': CodeGamesErrorResponse } as const;

@@ -1,4 +1,4 @@
-import { CodeGamesCheckRequest } from '@dropgate/contract';
+import { CodeGamesCheckRequest, CodeGamesCheckResponse, CodeGamesErrorResponses } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { shopOf } from '../../shop-auth.ts';
@@ -8,7 +8,12 @@ import { codeGamesRoute } from './common.ts';
 
 export function checkRoute(app: TypedApp, hub: Hub): void {
   app.post('/api/codegames/check', {
-    schema: { ...codeGamesRoute, summary: 'The product (an offer): price, and partner_price (price less your commission)', body: CodeGamesCheckRequest },
+    schema: {
+      ...codeGamesRoute,
+      summary: 'The product (an offer): price, and partner_price (price less your commission)',
+      body: CodeGamesCheckRequest,
+      response: { 200: CodeGamesCheckResponse, ...CodeGamesErrorResponses },
+    },
   }, async (request) => {
     const { offer, available, partnerPrice } = await hub.checkout.purchasable(shopOf(request), request.body.product_id);
     if (!available) return { status: 'PRODUCT_OUT_OF_STOCK', comment: COMMENTS.PRODUCT_OUT_OF_STOCK };

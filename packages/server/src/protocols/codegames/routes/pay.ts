@@ -1,4 +1,4 @@
-import { CodeGamesPayRequest } from '@dropgate/contract';
+import { CodeGamesErrorResponses, CodeGamesPayRequest, CodeGamesPayResponse } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { moneyFromWire } from '../../../platform/money.ts';
@@ -13,6 +13,7 @@ export function payRoute(app: TypedApp, hub: Hub): void {
       ...codeGamesRoute,
       summary: 'Pays for the product: checks price exactly, debits the partner price; 503 PENDING while a supplier works',
       body: CodeGamesPayRequest,
+      response: { 200: CodeGamesPayResponse, ...CodeGamesErrorResponses },
     },
   }, async (request, reply) => {
     const { product_id, price, txn_id } = request.body;

@@ -1,4 +1,3 @@
-import { ErrorResponse } from '@dropgate/contract';
 
 /** OpenAPI fields every Partner API route shares. */
 export const partnerRoute = {
@@ -6,4 +5,4 @@ export const partnerRoute = {
   security: [{ shopToken: [] }],
 } as const;
 
-export const errorResponses = { '4xx': ErrorResponse, '5xx': ErrorResponse } as const;
+export { ErrorResponses as errorResponses } from '@dropgate/contract';
