@@ -7,9 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { createPool, migrate } from '@dropgate/server';
 import {
-  availableCounts, createPool, heldAmount, listEntriesPage, listOrders, lowBalances, migrate, ordersPerHour, waitingCounts,
-} from '@dropgate/server';
+  availableCounts, heldAmount, listEntriesPage, listOrders, lowBalances, ordersPerHour, waitingCounts,
+} from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });

@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { claimDue, createPool, migrate } from '@dropgate/server';
+import { createPool, migrate } from '@dropgate/server';
+import { claimDue } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 
 export interface ClaimFigures {

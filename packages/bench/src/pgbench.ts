@@ -9,7 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PLACE_ORDER_SQL } from '@dropgate/server';
+import { PLACE_ORDER_SQL } from '@dropgate/server/queries';
 import { countCpu, type CpuFigures } from './cpu.ts';
 
 const run = promisify(execFile);

@@ -1,38 +1,46 @@
-import type pg from 'pg';
-import type { SignInLimits } from './modules/access/index.ts';
-import type { OfferCatalog } from './modules/catalog/index.ts';
+import type { Access } from './modules/access/index.ts';
+import type { Audit } from './modules/audit/index.ts';
+import type { Catalog } from './modules/catalog/index.ts';
 import type { Checkout } from './modules/checkout/index.ts';
 import type { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
+import type { Inventory } from './modules/inventory/index.ts';
+import type { KeyReveals } from './modules/key-reveals/index.ts';
 import type { Ledger } from './modules/ledger/index.ts';
+import type { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import type { Orders } from './modules/orders/index.ts';
-import type { ShopTokens } from './modules/merchants/index.ts';
+import type { Suppliers } from './modules/suppliers/index.ts';
 import type { TelegramBot, TelegramStars, TelegramUsers } from './modules/telegram/index.ts';
-import type { KeyVault } from './platform/crypto.ts';
 
-/** What request handlers need, passed explicitly: the database, the key vault, the worker. */
+/**
+ * What request handlers may use: the domain modules, each bound at start-up to the database and
+ * the key vault it needs. Handlers never see the pool or the vault themselves.
+ */
 export interface Hub {
-  db: pg.Pool;
-  vault: KeyVault;
-  /** SHA-256 of the operator token. */
-  adminTokenHash: Buffer;
-  /** Cached token → shop, invalidated on rotation across instances. */
-  shops: ShopTokens;
-  /** Cached offers for reads, invalidated on change across instances. */
-  offers: OfferCatalog;
-  worker: FulfilmentWorker;
   /** The purchase: what a shop may buy, player checks, placing orders. */
   checkout: Checkout;
-  /** Orders as merchants read them and ask for refunds; their funds. */
+  catalog: Catalog;
+  inventory: Inventory;
+  keyReveals: KeyReveals;
+  suppliers: Suppliers;
+  /** Orders: merchants' reads and refund requests, the operator's lists and refunds, funds. */
   orders: Orders;
   /** Merchant cancels and the operator's manual review. */
   fulfilment: Fulfilment;
+  /** The worker itself, which tests drive directly. */
+  worker: FulfilmentWorker;
   ledger: Ledger;
-  /** Who has written to the hub's bot (user-info). */
-  telegramUsers: TelegramUsers;
+  merchants: Merchants;
+  /** Shop tokens → shops, cached; invalidated on rotation across instances. */
+  shops: ShopTokens;
+  /** Back-office users, sessions, the sign-in throttle, and the operator token. */
+  access: Access;
+  audit: Audit;
   /** Telegram Stars pricing; undefined when no stars provider is configured (Stars are not sold). */
   stars: TelegramStars | undefined;
+  /** Who has written to the hub's bot (user-info). */
+  telegramUsers: TelegramUsers;
   /** The hub's Telegram bot; undefined when no bot token is configured. */
   telegramBot: TelegramBot | undefined;
-  /** The back-office's sign-in limits and cookie policy. */
-  backoffice: { signInLimits: SignInLimits; cookieSecure: 'auto' | 'always' | 'never' };
+  /** The back-office's cookie policy. */
+  backoffice: { cookieSecure: 'auto' | 'always' | 'never' };
 }

@@ -12,15 +12,19 @@ import type pg from 'pg';
 import { buildApp, registerApis } from './app.ts';
 import type { Config } from './config.ts';
 import type { Hub } from './hub.ts';
-import { OfferCatalog } from './modules/catalog/index.ts';
+import { Access } from './modules/access/index.ts';
+import { Audit } from './modules/audit/index.ts';
+import { Catalog } from './modules/catalog/index.ts';
 import { Checkout } from './modules/checkout/index.ts';
 import { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
 import { Ledger } from './modules/ledger/index.ts';
-import { ShopTokens } from './modules/merchants/index.ts';
+import { Inventory } from './modules/inventory/index.ts';
+import { KeyReveals } from './modules/key-reveals/index.ts';
+import { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { configureStarsProvider } from './modules/suppliers/index.ts';
+import { configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
@@ -77,16 +81,29 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
     );
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
-    const offers = new OfferCatalog(pool, feed);
-    const checkout = new Checkout({ pool, vault, offers, stars, worker, orderWaitMs: config.orderWaitMs });
+    const shops = new ShopTokens(pool, feed);
+    const catalog = new Catalog(pool, feed);
     const hub: Hub = {
-      db: pool, vault, adminTokenHash: admin.hash, worker, checkout,
-      orders: new Orders(pool, vault), fulfilment: new Fulfilment(pool, vault), ledger: new Ledger(pool), telegramUsers: new TelegramUsers(pool),
-      shops: new ShopTokens(pool, feed), offers, stars, telegramBot,
-      backoffice: {
-        signInLimits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
-        cookieSecure: config.cookieSecure,
-      },
+      checkout: new Checkout({ pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs }),
+      catalog,
+      inventory: new Inventory(pool, vault),
+      keyReveals: new KeyReveals(pool, vault),
+      suppliers: new Suppliers(pool, vault),
+      orders: new Orders(pool, vault),
+      fulfilment: new Fulfilment(pool, vault),
+      worker,
+      ledger: new Ledger(pool),
+      merchants: new Merchants(pool, shops),
+      shops,
+      access: new Access(pool, {
+        limits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
+        operatorTokenHash: admin.hash,
+      }),
+      audit: new Audit(pool),
+      stars,
+      telegramUsers: new TelegramUsers(pool),
+      telegramBot,
+      backoffice: { cookieSecure: config.cookieSecure },
     };
     await registerApis(app, hub);
     const address = await app.listen({ port: config.port, host: config.host });

@@ -8,7 +8,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { OPERATOR_ROUTES } from '../operator-api/index.ts';
 import type { Hub } from '../hub.ts';
-import { signInOperator } from '../modules/access/index.ts';
 import { assertSameOrigin, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from './session.ts';
 
 export async function consoleApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
@@ -16,7 +15,7 @@ export async function consoleApi(app: FastifyInstance, { hub }: { hub: Hub }): P
     schema: { body: OperatorSignIn, response: { 201: BackofficeSession, ...ErrorResponses }, summary: 'Operator sign-in with the operator token' },
   }, async (request, reply) => {
     assertSameOrigin(request);
-    const session = await signInOperator(hub.db, hub.backoffice.signInLimits, { token: request.body.token, ip: request.ip }, hub.adminTokenHash);
+    const session = await hub.access.signInOperator({ token: request.body.token, ip: request.ip });
     setSessionCookies(hub, request, reply, session);
     return reply.status(201).send(sessionOut({ ...session, email: null }));
   });

@@ -13,7 +13,7 @@ import { BackofficeSession, ErrorResponses, NoContent } from '@dropgate/contract
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.ts';
-import { authenticate, csrfMatches, SESSION_TTL_SECONDS, signOut, type OpenedSession, type Role, type Session } from '../modules/access/index.ts';
+import { csrfMatches, SESSION_TTL_SECONDS, type OpenedSession, type Role, type Session } from '../modules/access/index.ts';
 import { AppError } from '../platform/errors.ts';
 
 export const SESSION_COOKIE = 'dg_session';
@@ -70,7 +70,7 @@ export function assertSameOrigin(request: FastifyRequest): void {
 export function sessionGuard(hub: Hub, role: Role) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await authenticate(hub.db, token, hub.adminTokenHash) : undefined;
+    const session = token ? await hub.access.authenticate(token) : undefined;
     if (!session) throw new AppError('SESSION_REQUIRED', 'Sign in first (no session, or it expired)');
     if (session.role !== role) throw new AppError('FORBIDDEN', `This is for the ${role === 'operator' ? 'operator' : 'merchant cabinet'}; your session is a ${session.role}'s`);
     if (!SAFE_METHODS.has(request.method)) {
@@ -105,7 +105,7 @@ export function sessionRoutes(app: FastifyInstance, hub: Hub): void {
   typed.get('/session', { schema: { response: { 200: BackofficeSession, ...ErrorResponses }, summary: 'The signed-in session' } }, async (request) => sessionOut(sessionOf(request)));
   typed.delete('/session', { schema: { response: { 204: NoContent, ...ErrorResponses }, summary: 'Signs out: the session ends on the hub too' } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await signOut(hub.db, token);
+    if (token) await hub.access.signOut(token);
     clearSessionCookies(reply);
     return reply.status(204).send();
   });

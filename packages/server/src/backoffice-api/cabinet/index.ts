@@ -7,7 +7,6 @@ import { BackofficeSession, ErrorResponses, MerchantSignIn } from '@dropgate/con
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../hub.ts';
-import { signInMerchant } from '../../modules/access/index.ts';
 import { assertSameOrigin, sessionGuard, sessionOut, sessionRoutes, setSessionCookies } from '../session.ts';
 import { accountRoutes } from './routes/account.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -18,7 +17,7 @@ export async function cabinetApi(app: FastifyInstance, { hub }: { hub: Hub }): P
     schema: { body: MerchantSignIn, response: { 201: BackofficeSession, ...ErrorResponses }, summary: 'Merchant user sign-in' },
   }, async (request, reply) => {
     assertSameOrigin(request);
-    const session = await signInMerchant(hub.db, hub.backoffice.signInLimits, { ...request.body, ip: request.ip });
+    const session = await hub.access.signInMerchant({ ...request.body, ip: request.ip });
     setSessionCookies(hub, request, reply, session);
     return reply.status(201).send(sessionOut({ ...session, email: request.body.email.trim().toLowerCase() }));
   });

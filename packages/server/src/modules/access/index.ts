@@ -13,7 +13,6 @@ import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGT
 import * as repo from './repository.ts';
 
 export type { Role, WebUser } from './repository.ts';
-export { listUsers } from './repository.ts';
 
 /** A session lasts this long from sign-in, then the person signs in again. */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -59,10 +58,64 @@ function checkNewPassword(password: string, field: string): void {
   }
 }
 
+/**
+ * Back-office access as request handlers use it: bound to the database, the sign-in limits and
+ * the operator token's hash (an operator session dies with the token it was opened with).
+ */
+export class Access {
+  readonly #pool: pg.Pool;
+  readonly #limits: SignInLimits;
+  readonly #operatorTokenHash: Buffer;
+
+  constructor(pool: pg.Pool, options: { limits: SignInLimits; operatorTokenHash: Buffer }) {
+    this.#pool = pool;
+    this.#limits = options.limits;
+    this.#operatorTokenHash = options.operatorTokenHash;
+  }
+
+  createMerchantUser(merchantId: number, email: string): Promise<{ user: repo.WebUser; password: string }> {
+    return createMerchantUser(this.#pool, merchantId, email);
+  }
+
+  users(merchantId: number): Promise<repo.WebUser[]> {
+    return repo.listUsers(this.#pool, merchantId);
+  }
+
+  resetPassword(userId: number): Promise<{ user: repo.WebUser; password: string }> {
+    return resetPassword(this.#pool, userId);
+  }
+
+  changePassword(userId: number, current: string, next: string): Promise<void> {
+    return changePassword(this.#pool, userId, current, next);
+  }
+
+  signInMerchant(attempt: { email: string; password: string; ip: string }): Promise<OpenedSession> {
+    return signInMerchant(this.#pool, this.#limits, attempt);
+  }
+
+  signInOperator(attempt: { token: string; ip: string }): Promise<OpenedSession> {
+    return signInOperator(this.#pool, this.#limits, attempt, this.#operatorTokenHash);
+  }
+
+  /** The live session a cookie speaks for. */
+  authenticate(sessionToken: string): Promise<Session | undefined> {
+    return authenticate(this.#pool, sessionToken, this.#operatorTokenHash);
+  }
+
+  signOut(sessionToken: string): Promise<void> {
+    return signOut(this.#pool, sessionToken);
+  }
+
+  /** Whether a bearer token is the operator token (the operator API's authentication). */
+  isOperatorToken(token: string): boolean {
+    return token.length > 0 && timingSafeEqual(hashToken(token), this.#operatorTokenHash);
+  }
+}
+
 // ---- merchant users ----
 
 /** A cabinet user for the merchant, with a generated first password (shown once, to the operator). */
-export async function createMerchantUser(db: Db, merchantId: number, email: string): Promise<{ user: repo.WebUser; password: string }> {
+async function createMerchantUser(db: Db, merchantId: number, email: string): Promise<{ user: repo.WebUser; password: string }> {
   const normalized = normalizeEmail(email);
   await getMerchant(db, merchantId);
   const password = generatePassword();
@@ -75,7 +128,7 @@ export async function createMerchantUser(db: Db, merchantId: number, email: stri
 }
 
 /** Operator: a new generated password for the user; every session of theirs ends. */
-export async function resetPassword(pool: pg.Pool, userId: number): Promise<{ user: repo.WebUser; password: string }> {
+async function resetPassword(pool: pg.Pool, userId: number): Promise<{ user: repo.WebUser; password: string }> {
   const user = await repo.findUser(pool, userId);
   if (!user) throw new AppError('USER_NOT_FOUND', `user ${userId} does not exist`);
   const password = generatePassword();
@@ -85,7 +138,7 @@ export async function resetPassword(pool: pg.Pool, userId: number): Promise<{ us
 }
 
 /** The user, signed in: their own password, with the current one as proof. Other sessions end. */
-export async function changePassword(pool: pg.Pool, userId: number, current: string, next: string): Promise<void> {
+async function changePassword(pool: pg.Pool, userId: number, current: string, next: string): Promise<void> {
   const user = await repo.findUser(pool, userId);
   if (!user || !(await verifyPassword(current, user.passwordHash))) throw invalidField('currentPassword', 'is not your current password');
   checkNewPassword(next, 'newPassword');
@@ -102,7 +155,7 @@ async function replacePassword(pool: pg.Pool, userId: number, password: string):
 
 // ---- signing in ----
 
-export async function signInMerchant(db: Db, limits: SignInLimits, attempt: { email: string; password: string; ip: string }): Promise<OpenedSession> {
+async function signInMerchant(db: Db, limits: SignInLimits, attempt: { email: string; password: string; ip: string }): Promise<OpenedSession> {
   const email = attempt.email.trim().toLowerCase();
   return throttled(db, limits, email, attempt.ip, async () => {
     const user = await repo.findUserByEmail(db, email);
@@ -113,7 +166,7 @@ export async function signInMerchant(db: Db, limits: SignInLimits, attempt: { em
 }
 
 /** The operator signs in with the operator token (the one secret the CLI uses too). */
-export async function signInOperator(db: Db, limits: SignInLimits, attempt: { token: string; ip: string }, operatorTokenHash: Buffer): Promise<OpenedSession> {
+async function signInOperator(db: Db, limits: SignInLimits, attempt: { token: string; ip: string }, operatorTokenHash: Buffer): Promise<OpenedSession> {
   return throttled(db, limits, 'operator', attempt.ip, async () => {
     if (!timingSafeEqual(hashToken(attempt.token), operatorTokenHash)) return undefined;
     return open(db, { role: 'operator', userId: null, merchantId: null, credentialTag: credentialTag(operatorTokenHash), ip: attempt.ip });
@@ -158,7 +211,7 @@ function credentialTag(operatorTokenHash: Buffer): Buffer {
 // ---- per request ----
 
 /** The live session a cookie speaks for; an operator session dies with the token it was opened with. */
-export async function authenticate(db: Db, token: string, operatorTokenHash: Buffer): Promise<Session | undefined> {
+async function authenticate(db: Db, token: string, operatorTokenHash: Buffer): Promise<Session | undefined> {
   const row = await repo.findLiveSession(db, hashToken(token));
   if (!row) return undefined;
   if (row.role === 'operator' && !(row.credentialTag && timingSafeEqual(row.credentialTag, credentialTag(operatorTokenHash)))) return undefined;
@@ -170,6 +223,6 @@ export function csrfMatches(session: Session, csrfToken: string): boolean {
   return timingSafeEqual(hashToken(csrfToken), session.csrfHash);
 }
 
-export async function signOut(db: Db, token: string): Promise<void> {
+async function signOut(db: Db, token: string): Promise<void> {
   await repo.deleteSession(db, hashToken(token));
 }

@@ -100,7 +100,20 @@ const CHECKS: Check[] = [
 
 const MAX_REPORTED_PER_CHECK = 20;
 
-export async function audit(db: Db): Promise<{ ok: boolean; checks: number; violations: Violation[] }> {
+/** The audit, bound to the database: `run()` checks every invariant now. */
+export class Audit {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  run(): Promise<{ ok: boolean; checks: number; violations: Violation[] }> {
+    return audit(this.#db);
+  }
+}
+
+async function audit(db: Db): Promise<{ ok: boolean; checks: number; violations: Violation[] }> {
   const violations: Violation[] = [];
   for (const check of CHECKS) {
     const { rows } = await db.query<{ detail: string }>(`${check.sql} LIMIT ${MAX_REPORTED_PER_CHECK}`, check.params ?? []);

@@ -8,25 +8,26 @@ import type pg from 'pg';
 import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
+import type { Minor } from '../../platform/money.ts';
 import { compilePattern } from '../../platform/patterns.ts';
 import * as repo from './repository.ts';
 
 export type { Offer, OfferDefinition, FxRate } from './repository.ts';
-export { findOffer, listOffers, listRates, partnerPrice, listMerchantCommissions } from './repository.ts';
 
 /**
- * Offers as merchants read them (find-one, check-game-data, check): served from a cache that a
- * change to the offer evicts at once here and, through the change feed, on every instance.
- * Buying never reads this cache: place_order checks the price against the database.
+ * The catalog as request handlers use it. Offers as merchants read them (find-one,
+ * check-game-data, check) come from a cache that a change to the offer evicts at once here and,
+ * through the change feed, on every instance. Buying never trusts the cache for money:
+ * place_order checks the price against the database.
  */
-export class OfferCatalog {
+export class Catalog {
   readonly #pool: pg.Pool;
   readonly #cache = new TtlCache<number, repo.Offer>({ maxEntries: 50_000, ttlMs: 60_000 });
 
   constructor(pool: pg.Pool, feed: ChangeFeed) {
     this.#pool = pool;
     this.#cache.reset(false); // until the feed listens, changes could be missed
-    feed.on('offer', (offerId) => this.#cache.deleteWhere((_, id) => id === offerId));
+    feed.on('offer', (offerId) => this.#evict(offerId));
     feed.onConnection((up) => this.#cache.reset(up));
   }
 
@@ -43,10 +44,53 @@ export class OfferCatalog {
     return offer;
   }
 
+  /** The offer as the operator sees it (any access), or OFFER_NOT_FOUND. */
+  async get(offerId: number): Promise<repo.Offer> {
+    const offer = await repo.findOffer(this.#pool, offerId);
+    if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+    return offer;
+  }
+
+  list(): Promise<repo.Offer[]> {
+    return repo.listOffers(this.#pool);
+  }
+
   async upsert(definition: repo.OfferDefinition, access?: number[] | 'all'): Promise<repo.Offer> {
     const offer = await upsertOffer(this.#pool, definition, access);
-    this.#cache.deleteWhere((_, id) => id === offer.id);
+    this.#evict(offer.id);
     return offer;
+  }
+
+  async setMerchantAccess(offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
+    const offer = await setMerchantAccess(this.#pool, offerId, merchantId, allowed);
+    this.#evict(offerId);
+    return offer;
+  }
+
+  setMerchantCommission(offerId: number, merchantId: number, percent: string | null): Promise<void> {
+    return setMerchantCommission(this.#pool, offerId, merchantId, percent);
+  }
+
+  /** One merchant's commission overrides, by offer. */
+  merchantCommissions(merchantId: number): Promise<Array<{ offerId: number; percent: string }>> {
+    return repo.listMerchantCommissions(this.#pool, merchantId);
+  }
+
+  /** The CodeGames partner price for this merchant (offer_partner_price: one definition). */
+  partnerPrice(offerId: number, merchantId: number): Promise<Minor> {
+    return repo.partnerPrice(this.#pool, offerId, merchantId);
+  }
+
+  rates(): Promise<repo.FxRate[]> {
+    return repo.listRates(this.#pool);
+  }
+
+  setRate(currency: string, usdPerUnit: string): Promise<repo.FxRate> {
+    return setRate(this.#pool, currency, usdPerUnit);
+  }
+
+  #evict(offerId: number): void {
+    this.#cache.deleteWhere((_, id) => id === offerId);
   }
 }
 
@@ -99,7 +143,7 @@ function checkPercent(percent: string, field: string): void {
 }
 
 /** One merchant's commission on one offer, overriding the offer's; null removes the override. */
-export async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
+async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
   if (percent !== null) checkPercent(percent, 'commission');
   if (!(await repo.findOffer(db, offerId))) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
   try {
@@ -115,7 +159,7 @@ export async function setMerchantCommission(db: Db, offerId: number, merchantId:
  * turns it into an explicit list of every other merchant (merchants created later will not see
  * it until allowed). Returns the offer as it is now.
  */
-export async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
+async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
   const offer = await inTransaction(pool, async (tx) => {
     const current = await repo.findOffer(tx, offerId);
     if (!current) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);

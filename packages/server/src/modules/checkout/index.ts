@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
-import { partnerPrice, type OfferCatalog } from '../catalog/index.ts';
+import type { Catalog } from '../catalog/index.ts';
 import type { FulfilmentWorker } from '../fulfilment/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import { findOrder, orderView, placeOrder, type NewOrder, type OrderView, type Protocol } from '../orders/index.ts';
@@ -24,7 +24,7 @@ export { assertPlayerAccepted, checkPlayer, type PlayerCheck, type PlayerRule } 
 export interface CheckoutDeps {
   pool: pg.Pool;
   vault: KeyVault;
-  offers: OfferCatalog;
+  catalog: Catalog;
   /** Undefined when no stars provider is configured: Telegram Stars are then not sold. */
   stars: TelegramStars | undefined;
   worker: FulfilmentWorker;
@@ -68,7 +68,7 @@ export class Checkout {
   async purchasable(shop: ShopPrincipal, offerId: number): Promise<{ offer: SaleOffer; available: boolean; partnerPrice: Minor }> {
     const offer = await this.#catalogOffer(shop, offerId);
     const available = offer.sandbox || (await offerSellable(this.#deps.pool, offer.catalogId));
-    return { offer, available, partnerPrice: available ? await partnerPrice(this.#deps.pool, offer.catalogId, shop.merchantId) : 0 };
+    return { offer, available, partnerPrice: available ? await this.#deps.catalog.partnerPrice(offer.catalogId, shop.merchantId) : 0 };
   }
 
   /**
@@ -101,7 +101,7 @@ export class Checkout {
   }
 
   async #catalogOffer(shop: ShopPrincipal, offerId: number): Promise<SaleOffer> {
-    return catalogSaleOffer(await this.#deps.offers.offerFor(shop.merchantId, offerId));
+    return catalogSaleOffer(await this.#deps.catalog.offerFor(shop.merchantId, offerId));
   }
 
   /** Telegram Stars as configured, or OFFER_NOT_FOUND: a hub without a stars provider sells none. */

@@ -9,7 +9,37 @@ import { invalidField } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
 
 export type { StockLevel, StockKeyRow } from './repository.ts';
-export { stockLevels, listKeys, findSealedKey, availableCounts } from './repository.ts';
+export { findSealedKey, availableCounts } from './repository.ts';
+
+/** The key stock as request handlers use it, bound to its database and the key vault. */
+export class Inventory {
+  readonly #db: Db;
+  readonly #vault: KeyVault;
+
+  constructor(db: Db, vault: KeyVault) {
+    this.#db = db;
+    this.#vault = vault;
+  }
+
+  /** Keys available and sold, per offer (all offers when none are named). */
+  levels(offerIds?: number[]): Promise<repo.StockLevel[]> {
+    return repo.stockLevels(this.#db, offerIds);
+  }
+
+  /** Available keys per offer with any (the dashboard's low-stock check). */
+  availableCounts(): Promise<Array<{ offerId: number; available: number }>> {
+    return repo.availableCounts(this.#db);
+  }
+
+  /** An offer's keys, newest first, without the keys themselves. */
+  keys(offerId: number, page: { before?: number | undefined; limit: number }): Promise<{ keys: repo.StockKeyRow[]; nextBefore: number | null }> {
+    return repo.listKeys(this.#db, offerId, page);
+  }
+
+  addKeys(offerId: number, keys: string[]): Promise<{ added: number; duplicates: number }> {
+    return addKeys(this.#db, this.#vault, offerId, keys);
+  }
+}
 
 /** The most keys one call accepts; the CLI sends large files in batches of this size or less. */
 export const MAX_KEYS_PER_UPLOAD = 5000;

@@ -12,7 +12,29 @@ import { findOrder, orderView } from '../orders/index.ts';
 import * as repo from './repository.ts';
 
 export type { KeyReveal } from './repository.ts';
-export { listReveals } from './repository.ts';
+/** Showing keys to people, bound to the database and the key vault; every reveal is audited. */
+export class KeyReveals {
+  readonly #pool: pg.Pool;
+  readonly #vault: KeyVault;
+
+  constructor(pool: pg.Pool, vault: KeyVault) {
+    this.#pool = pool;
+    this.#vault = vault;
+  }
+
+  revealStockKey(keyId: number, who: Revealer): Promise<{ keyId: number; offerId: number; key: string }> {
+    return revealStockKey(this.#pool, this.#vault, keyId, who);
+  }
+
+  revealOrderKey(orderId: number, who: Revealer): Promise<{ orderId: number; key: string }> {
+    return revealOrderKey(this.#pool, this.#vault, orderId, who);
+  }
+
+  /** The reveal audit, newest first. */
+  list(page: { before?: number | undefined; limit: number }): Promise<{ reveals: repo.KeyReveal[]; nextBefore: number | null }> {
+    return repo.listReveals(this.#pool, page);
+  }
+}
 
 export interface Revealer {
   /** "operator" or "merchant-user:<id>". */
@@ -23,7 +45,7 @@ export interface Revealer {
 }
 
 /** Operator: one stock key in clear. */
-export async function revealStockKey(pool: pg.Pool, vault: KeyVault, keyId: number, who: Revealer): Promise<{ keyId: number; offerId: number; key: string }> {
+async function revealStockKey(pool: pg.Pool, vault: KeyVault, keyId: number, who: Revealer): Promise<{ keyId: number; offerId: number; key: string }> {
   return inTransaction(pool, async (tx) => {
     const row = await findSealedKey(tx, keyId);
     if (!row) throw new AppError('KEY_NOT_FOUND', `stock key ${keyId} does not exist`);
@@ -33,7 +55,7 @@ export async function revealStockKey(pool: pg.Pool, vault: KeyVault, keyId: numb
 }
 
 /** The key an order delivered (COMPLETED orders of offers that return one). */
-export async function revealOrderKey(pool: pg.Pool, vault: KeyVault, orderId: number, who: Revealer): Promise<{ orderId: number; key: string }> {
+async function revealOrderKey(pool: pg.Pool, vault: KeyVault, orderId: number, who: Revealer): Promise<{ orderId: number; key: string }> {
   return inTransaction(pool, async (tx) => {
     const order = await findOrder(tx, orderId);
     if (!order || (who.merchantId !== undefined && order.merchantId !== who.merchantId)) throw new AppError('ORDER_NOT_FOUND', 'Order not found');

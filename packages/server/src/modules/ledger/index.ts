@@ -14,10 +14,33 @@ export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances } f
 
 /** The ledger as request handlers read it, bound to its database. */
 export class Ledger {
-  readonly #db: Db;
+  readonly #db: pg.Pool;
 
-  constructor(db: Db) {
+  constructor(db: pg.Pool) {
     this.#db = db;
+  }
+
+  balanceOf(merchantId: number): Promise<Minor> {
+    return balanceOf(this.#db, merchantId);
+  }
+
+  allBalances(): Promise<Array<{ merchantId: number; balance: Minor }>> {
+    return repo.allBalances(this.#db);
+  }
+
+  /** Merchants below a balance, lowest first (the dashboard). */
+  lowBalances(below: Minor, limit: number): Promise<Array<{ merchantId: number; balance: Minor }>> {
+    return repo.lowBalances(this.#db, below, limit);
+  }
+
+  /** Operator: money in. */
+  deposit(merchantId: number, amount: Minor, description?: string): Promise<repo.LedgerEntry> {
+    return deposit(this.#db, merchantId, amount, description);
+  }
+
+  /** A page of one merchant's entries, newest first, by keyset (the cabinet). */
+  entriesPage(merchantId: number, filter: repo.EntryFilter, limit: number): Promise<{ entries: repo.LedgerEntry[]; nextBefore: number | null }> {
+    return repo.listEntriesPage(this.#db, merchantId, filter, limit);
   }
 
   /** A merchant's entries, newest first, by page (the Partner API's offset pages). */

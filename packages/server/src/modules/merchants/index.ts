@@ -11,9 +11,46 @@ import { openAccount } from '../ledger/index.ts';
 import * as repo from './repository.ts';
 
 export type { Merchant, Shop, ShopPrincipal } from './repository.ts';
-export { listMerchants, listShops } from './repository.ts';
 
 const TOKEN_FORMAT = /^[0-9a-f]{32}$/;
+
+/** Merchants and shops as request handlers use them; token rotation goes through the token cache. */
+export class Merchants {
+  readonly #pool: pg.Pool;
+  readonly #tokens: ShopTokens;
+
+  constructor(pool: pg.Pool, tokens: ShopTokens) {
+    this.#pool = pool;
+    this.#tokens = tokens;
+  }
+
+  create(name: string): Promise<repo.Merchant> {
+    return createMerchant(this.#pool, name);
+  }
+
+  /** The merchant, or MERCHANT_NOT_FOUND. */
+  get(id: number): Promise<repo.Merchant> {
+    return getMerchant(this.#pool, id);
+  }
+
+  list(): Promise<repo.Merchant[]> {
+    return repo.listMerchants(this.#pool);
+  }
+
+  shops(merchantId: number): Promise<repo.Shop[]> {
+    return repo.listShops(this.#pool, merchantId);
+  }
+
+  /** A new shop and its token, shown this once. */
+  createShop(merchantId: number, name: string): Promise<{ shop: repo.Shop; token: string }> {
+    return createShop(this.#pool, merchantId, name);
+  }
+
+  /** See ShopTokens.rotate. */
+  rotateToken(shopId: number, ownerId?: number): Promise<string> {
+    return this.#tokens.rotate(shopId, ownerId);
+  }
+}
 
 export async function createMerchant(pool: pg.Pool, name: string): Promise<repo.Merchant> {
   return inTransaction(pool, async (tx) => {

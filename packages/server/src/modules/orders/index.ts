@@ -70,6 +70,42 @@ export class Orders {
     return requestRefund(this.#pool, shop, orderId, reason);
   }
 
+  /** The operator's view: any order, or ORDER_NOT_FOUND. */
+  async get(orderId: number): Promise<repo.Order> {
+    const order = await repo.findOrder(this.#pool, orderId);
+    if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    return order;
+  }
+
+  /** A merchant's order by id, for the cabinet: another merchant's order does not exist. */
+  ofMerchant(merchantId: number, orderId: number): Promise<repo.Order> {
+    return orderOfMerchant(this.#pool, merchantId, orderId);
+  }
+
+  events(orderId: number): Promise<repo.OrderEvent[]> {
+    return repo.listEvents(this.#pool, orderId);
+  }
+
+  /** One page of orders, newest first (keyset): see listOrders. */
+  list(filter: repo.OrderFilter, limit: number): Promise<{ orders: repo.Order[]; nextBefore: number | null }> {
+    return repo.listOrders(this.#pool, filter, limit);
+  }
+
+  /** Orders per hour over the last `hours` (the dashboard). */
+  perHour(hours: number): Promise<repo.HourlyOrders[]> {
+    return repo.ordersPerHour(this.#pool, hours);
+  }
+
+  /** Orders waiting on suppliers, and in manual review. */
+  waitingCounts(): Promise<{ waitingOnSuppliers: number; inReview: number }> {
+    return repo.waitingCounts(this.#pool);
+  }
+
+  /** Operator: a completed order is refunded; the merchant gets a REFUND entry. */
+  refundCompleted(orderId: number, actor: string, reason: string): Promise<repo.Order> {
+    return transitionGuarded(this.#pool, orderId, requireCompleted, 'REFUND', actor, reason);
+  }
+
   /** What a merchant has: the ledger's balance, and the spec's draftBalance (held by orders in flight). */
   async funds(merchantId: number): Promise<{ balance: Minor; held: Minor }> {
     const [balance, held] = await Promise.all([balanceOf(this.#pool, merchantId), repo.heldAmount(this.#pool, merchantId)]);
@@ -152,7 +188,7 @@ export async function orderForShop(db: Db, shop: ShopPrincipal, ref: { orderId?:
 }
 
 /** A merchant's order by id, for the cabinet: another merchant's order does not exist. */
-export async function orderOfMerchant(db: Db, merchantId: number, orderId: number): Promise<repo.Order> {
+async function orderOfMerchant(db: Db, merchantId: number, orderId: number): Promise<repo.Order> {
   const order = await repo.findOrder(db, orderId);
   if (!order || order.merchantId !== merchantId) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
   return order;
@@ -265,11 +301,6 @@ async function transitionGuarded(
       if (moved) return moved;
     }
   });
-}
-
-/** Operator: a completed order is refunded; the merchant gets a REFUND entry. */
-export function refundCompletedOrder(pool: pg.Pool, orderId: number, actor: string, reason: string): Promise<repo.Order> {
-  return transitionGuarded(pool, orderId, requireCompleted, 'REFUND', actor, reason);
 }
 
 /** Merchant: asks the operator to refund a completed order (keys cannot be taken back automatically). */

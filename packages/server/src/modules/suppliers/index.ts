@@ -12,8 +12,45 @@ import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapte
 import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
-export { listSources, offersWithSources } from './repository.ts';
+export { listSources } from './repository.ts';
 export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome } from './adapter.ts';
+
+/** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
+export class Suppliers {
+  readonly #db: Db;
+  readonly #vault: KeyVault;
+
+  constructor(db: Db, vault: KeyVault) {
+    this.#db = db;
+    this.#vault = vault;
+  }
+
+  add(input: SupplierInput): Promise<SupplierView> {
+    return addSupplier(this.#db, this.#vault, input);
+  }
+
+  update(id: number, input: SupplierInput): Promise<SupplierView> {
+    return updateSupplier(this.#db, this.#vault, id, input);
+  }
+
+  list(): Promise<SupplierView[]> {
+    return listSuppliers(this.#db);
+  }
+
+  /** Appends a source to an offer's ordered list. */
+  addSource(source: { offerId: number; supplierId: number; supplierProductId: string; cost: Minor; costCurrency: string }): Promise<repo.OfferSource> {
+    return addOfferSource(this.#db, source);
+  }
+
+  sources(offerId: number): Promise<repo.OfferSource[]> {
+    return repo.listSources(this.#db, offerId);
+  }
+
+  /** Ids of the offers that have at least one source. */
+  offersWithSources(): Promise<number[]> {
+    return repo.offersWithSources(this.#db);
+  }
+}
 
 /** A supplier as the operator sees it: everything but the token. */
 export interface SupplierView {

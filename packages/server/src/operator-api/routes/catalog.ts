@@ -4,16 +4,14 @@ import {
 } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
 import type { Offer } from '../../modules/catalog/index.ts';
-import { findOffer, listOffers, listRates, setMerchantCommission, setRate } from '../../modules/catalog/index.ts';
-import { addKeys, stockLevels } from '../../modules/inventory/index.ts';
-import { AppError, invalidField } from '../../platform/errors.ts';
+import { invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
 
 /** PUT /offers/:id and the CSV import (one row at a time) create offers the same way. */
 export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer): Promise<Offer> {
-  return hub.offers.upsert({
+  return hub.catalog.upsert({
     id,
     productName: b.productName,
     offerName: b.offerName,
@@ -40,12 +38,12 @@ export function catalogRoutes(app: TypedApp, hub: Hub): void {
       summary: "Sets one merchant's commission on the offer (CodeGames partner_price)",
     },
   }, async (request) => {
-    await setMerchantCommission(hub.db, request.params.id, request.params.merchantId, request.body.percent);
+    await hub.catalog.setMerchantCommission(request.params.id, request.params.merchantId, request.body.percent);
     return { offerId: request.params.id, merchantId: request.params.merchantId, percent: request.body.percent };
   });
 
   app.get('/offers', { schema: { response: { 200: OperatorOffers, ...ErrorResponses }, summary: 'All offers with stock levels' } }, async () => {
-    const [offers, levels] = await Promise.all([listOffers(hub.db), stockLevels(hub.db)]);
+    const [offers, levels] = await Promise.all([hub.catalog.list(), hub.inventory.levels()]);
     const byOffer = new Map(levels.map((l) => [l.offerId, l]));
     return { offers: offers.map((o) => offerOut(o, byOffer.get(o.id) ?? { available: 0, sold: 0 })) };
   });
@@ -53,26 +51,24 @@ export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.get('/offers/:id', {
     schema: { params: IdParams, response: { 200: OperatorOfferWithStock, ...ErrorResponses }, summary: 'One offer with its stock level' },
   }, async (request) => {
-    const offer = await findOffer(hub.db, request.params.id);
-    if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
-    const [level] = await stockLevels(hub.db, [offer.id]);
+    const offer = await hub.catalog.get(request.params.id);
+    const [level] = await hub.inventory.levels([offer.id]);
     return offerOut(offer, level ?? { available: 0, sold: 0 });
   });
 
   app.post('/offers/:id/stock', {
     schema: { params: IdParams, body: AddStock, response: { 200: StockAdded, ...ErrorResponses }, summary: 'Adds keys (sealed at rest); re-sent keys count as duplicates' },
   }, async (request) => {
-    const offer = await findOffer(hub.db, request.params.id);
-    if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
+    const offer = await hub.catalog.get(request.params.id);
     if (offer.sandbox) throw invalidField('id', 'the sandbox offer generates its keys and takes no stock');
-    return addKeys(hub.db, hub.vault, offer.id, request.body.keys);
+    return hub.inventory.addKeys(offer.id, request.body.keys);
   });
 
   app.put('/fx/:currency', {
     schema: { params: CurrencyParams, body: SetRate, response: { 200: FxRate, ...ErrorResponses }, summary: 'Sets USD per one unit of a currency' },
   }, async (request) => {
-    return rateOut(await setRate(hub.db, request.params.currency, request.body.usdPerUnit));
+    return rateOut(await hub.catalog.setRate(request.params.currency, request.body.usdPerUnit));
   });
 
-  app.get('/fx', { schema: { response: { 200: FxRates, ...ErrorResponses }, summary: 'All FX rates' } }, async () => ({ rates: (await listRates(hub.db)).map(rateOut) }));
+  app.get('/fx', { schema: { response: { 200: FxRates, ...ErrorResponses }, summary: 'All FX rates' } }, async () => ({ rates: (await hub.catalog.rates()).map(rateOut) }));
 }

@@ -1,11 +1,5 @@
 import { Dashboard, ErrorResponses } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import { listOffers } from '../../modules/catalog/index.ts';
-import { availableCounts } from '../../modules/inventory/index.ts';
-import { lowBalances } from '../../modules/ledger/index.ts';
-import { listMerchants } from '../../modules/merchants/index.ts';
-import { ordersPerHour, waitingCounts } from '../../modules/orders/index.ts';
-import { offersWithSources } from '../../modules/suppliers/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { formatMoney } from '../../platform/money.ts';
 
@@ -20,8 +14,8 @@ export function dashboardRoutes(app: TypedApp, hub: Hub): void {
     schema: { response: { 200: Dashboard, ...ErrorResponses }, summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' },
   }, async () => {
     const [hours, waiting, offers, available, sourced, low, merchants] = await Promise.all([
-      ordersPerHour(hub.db, 24), waitingCounts(hub.db), listOffers(hub.db), availableCounts(hub.db),
-      offersWithSources(hub.db), lowBalances(hub.db, LOW_BALANCE_MINOR, 20), listMerchants(hub.db),
+      hub.orders.perHour(24), hub.orders.waitingCounts(), hub.catalog.list(), hub.inventory.availableCounts(),
+      hub.suppliers.offersWithSources(), hub.ledger.lowBalances(LOW_BALANCE_MINOR, 20), hub.merchants.list(),
     ]);
     const availableBy = new Map(available.map((a) => [a.offerId, a.available]));
     const suppliedBy = new Set(sourced);

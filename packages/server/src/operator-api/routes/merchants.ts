@@ -2,9 +2,6 @@ import {
   Balances, CreatedShop, CreateMerchant, CreateShop, Deposit, Deposited, ErrorResponses, IdParams, Merchant, MerchantDetail, Merchants, ShopToken,
 } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import { allBalances, balanceOf, deposit } from '../../modules/ledger/index.ts';
-import { createMerchant, createShop, getMerchant, listMerchants, listShops } from '../../modules/merchants/index.ts';
-import { heldAmount } from '../../modules/orders/index.ts';
 import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { entryOut } from '../present.ts';
@@ -13,20 +10,20 @@ export function merchantRoutes(app: TypedApp, hub: Hub): void {
   app.post('/merchants', {
     schema: { body: CreateMerchant, response: { 201: Merchant, ...ErrorResponses }, summary: 'Creates a merchant with an empty USD account' },
   }, async (request, reply) => {
-    const merchant = await createMerchant(hub.db, request.body.name);
+    const merchant = await hub.merchants.create(request.body.name);
     return reply.status(201).send({ id: merchant.id, name: merchant.name, createdAt: merchant.createdAt.toISOString() });
   });
 
   app.get('/merchants', { schema: { response: { 200: Merchants, ...ErrorResponses }, summary: 'All merchants' } }, async () => {
-    const merchants = await listMerchants(hub.db);
+    const merchants = await hub.merchants.list();
     return { merchants: merchants.map((m) => ({ id: m.id, name: m.name, createdAt: m.createdAt.toISOString() })) };
   });
 
   app.get('/merchants/:id', {
     schema: { params: IdParams, response: { 200: MerchantDetail, ...ErrorResponses }, summary: 'A merchant with balance, draft balance and shops' },
   }, async (request) => {
-    const merchant = await getMerchant(hub.db, request.params.id);
-    const [balance, held, shops] = await Promise.all([balanceOf(hub.db, merchant.id), heldAmount(hub.db, merchant.id), listShops(hub.db, merchant.id)]);
+    const merchant = await hub.merchants.get(request.params.id);
+    const [{ balance, held }, shops] = await Promise.all([hub.orders.funds(merchant.id), hub.merchants.shops(merchant.id)]);
     return {
       id: merchant.id,
       name: merchant.name,
@@ -38,27 +35,27 @@ export function merchantRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.get('/balances', { schema: { response: { 200: Balances, ...ErrorResponses }, summary: "Every merchant's balance" } }, async () => ({
-    balances: (await allBalances(hub.db)).map((b) => ({ merchantId: b.merchantId, balance: formatMoney(b.balance) })),
+    balances: (await hub.ledger.allBalances()).map((b) => ({ merchantId: b.merchantId, balance: formatMoney(b.balance) })),
   }));
 
   app.post('/merchants/:id/deposits', {
     schema: { params: IdParams, body: Deposit, response: { 201: Deposited, ...ErrorResponses }, summary: 'Credits the merchant (a DEPOSIT entry)' },
   }, async (request, reply) => {
     const amount = moneyFromDecimal(request.body.amount, 'amount');
-    const entry = await deposit(hub.db, request.params.id, amount, request.body.description);
+    const entry = await hub.ledger.deposit(request.params.id, amount, request.body.description);
     return reply.status(201).send({ merchantId: request.params.id, balance: formatMoney(entry.balanceAfter), entry: entryOut(entry) });
   });
 
   app.post('/shops', {
     schema: { body: CreateShop, response: { 201: CreatedShop, ...ErrorResponses }, summary: 'Creates a shop; its token is in this answer only' },
   }, async (request, reply) => {
-    const { shop, token } = await createShop(hub.db, request.body.merchantId, request.body.name);
+    const { shop, token } = await hub.merchants.createShop(request.body.merchantId, request.body.name);
     return reply.status(201).send({ id: shop.id, merchantId: shop.merchantId, name: shop.name, token });
   });
 
   app.post('/shops/:id/rotate-token', {
     schema: { params: IdParams, response: { 200: ShopToken, ...ErrorResponses }, summary: 'New token for the shop; the old one stops working at once' },
   }, async (request) => {
-    return { id: request.params.id, token: await hub.shops.rotate(request.params.id) };
+    return { id: request.params.id, token: await hub.merchants.rotateToken(request.params.id) };
   });
 }

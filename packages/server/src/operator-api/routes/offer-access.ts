@@ -1,7 +1,5 @@
 import { ErrorResponses, IdParams, OfferAccess, OfferAccessList, OfferMerchantParams, OperatorOffer } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import { listMerchantCommissions, listOffers, setMerchantAccess } from '../../modules/catalog/index.ts';
-import { getMerchant } from '../../modules/merchants/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut } from '../present.ts';
 
@@ -10,8 +8,8 @@ export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
   app.get('/merchants/:id/offer-access', {
     schema: { params: IdParams, response: { 200: OfferAccessList, ...ErrorResponses }, summary: 'Every offer: may this merchant buy it, and its commission override' },
   }, async (request) => {
-    const merchant = await getMerchant(hub.db, request.params.id);
-    const [offers, overrides] = await Promise.all([listOffers(hub.db), listMerchantCommissions(hub.db, merchant.id)]);
+    const merchant = await hub.merchants.get(request.params.id);
+    const [offers, overrides] = await Promise.all([hub.catalog.list(), hub.catalog.merchantCommissions(merchant.id)]);
     const override = new Map(overrides.map((o) => [o.offerId, o.percent]));
     return {
       merchantId: merchant.id,
@@ -30,5 +28,5 @@ export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id/access/:merchantId', {
     schema: { params: OfferMerchantParams, body: OfferAccess, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Lets one merchant buy the offer, or stops it' },
   }, async (request) =>
-    offerOut(await setMerchantAccess(hub.db, request.params.id, request.params.merchantId, request.body.allowed)));
+    offerOut(await hub.catalog.setMerchantAccess(request.params.id, request.params.merchantId, request.body.allowed)));
 }

@@ -1,9 +1,5 @@
 import { ErrorResponses, IdParams, KeyRevealsPage, PageQuery, RevealedOrderKey, RevealedStockKey, StockKeysPage } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import { findOffer } from '../../modules/catalog/index.ts';
-import { listKeys } from '../../modules/inventory/index.ts';
-import { listReveals, revealOrderKey, revealStockKey } from '../../modules/key-reveals/index.ts';
-import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 
 /** Key stock, one key at a time: listed without the keys; shown only on request, each time audited. */
@@ -14,8 +10,8 @@ export function stockKeyRoutes(app: TypedApp, hub: Hub): void {
       summary: "An offer's keys, newest first (ids and orders, never the keys)",
     },
   }, async (request) => {
-    if (!(await findOffer(hub.db, request.params.id))) throw new AppError('OFFER_NOT_FOUND', `offer ${request.params.id} does not exist`);
-    const page = await listKeys(hub.db, request.params.id, { before: request.query.before, limit: request.query.limit ?? 50 });
+    const offer = await hub.catalog.get(request.params.id);
+    const page = await hub.inventory.keys(offer.id, { before: request.query.before, limit: request.query.limit ?? 50 });
     return {
       keys: page.keys.map((k) => ({ id: k.id, offerId: k.offerId, orderId: k.orderId, createdAt: k.createdAt.toISOString() })),
       nextBefore: page.nextBefore,
@@ -25,17 +21,17 @@ export function stockKeyRoutes(app: TypedApp, hub: Hub): void {
   app.post('/stock-keys/:id/reveal', {
     schema: { params: IdParams, response: { 200: RevealedStockKey, ...ErrorResponses }, summary: 'Shows one stock key in clear; recorded in the key-reveal audit' },
   }, async (request) =>
-    revealStockKey(hub.db, hub.vault, request.params.id, { actor: 'operator', ip: request.ip }));
+    hub.keyReveals.revealStockKey(request.params.id, { actor: 'operator', ip: request.ip }));
 
   app.post('/orders/:id/reveal-key', {
     schema: { params: IdParams, response: { 200: RevealedOrderKey, ...ErrorResponses }, summary: 'Shows the key an order delivered; recorded in the key-reveal audit' },
   }, async (request) =>
-    revealOrderKey(hub.db, hub.vault, request.params.id, { actor: 'operator', ip: request.ip }));
+    hub.keyReveals.revealOrderKey(request.params.id, { actor: 'operator', ip: request.ip }));
 
   app.get('/key-reveals', {
     schema: { querystring: PageQuery, response: { 200: KeyRevealsPage, ...ErrorResponses }, summary: 'The key-reveal audit, newest first' },
   }, async (request) => {
-    const page = await listReveals(hub.db, { before: request.query.before, limit: request.query.limit ?? 50 });
+    const page = await hub.keyReveals.list({ before: request.query.before, limit: request.query.limit ?? 50 });
     return { reveals: page.reveals.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })), nextBefore: page.nextBefore };
   });
 }

@@ -1,7 +1,5 @@
 import { CreateUser, ErrorResponses, IdParams, MerchantUsers, MerchantUserWithPassword } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import { createMerchantUser, listUsers, resetPassword } from '../../modules/access/index.ts';
-import { getMerchant } from '../../modules/merchants/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { userOut } from '../present.ts';
 
@@ -13,19 +11,19 @@ export function userRoutes(app: TypedApp, hub: Hub): void {
       summary: 'A cabinet user for the merchant; the answer holds the first password, shown only here',
     },
   }, async (request, reply) => {
-    const { user, password } = await createMerchantUser(hub.db, request.params.id, request.body.email);
+    const { user, password } = await hub.access.createMerchantUser(request.params.id, request.body.email);
     return reply.status(201).send({ ...userOut(user), password });
   });
 
   app.get('/merchants/:id/users', { schema: { params: IdParams, response: { 200: MerchantUsers, ...ErrorResponses }, summary: "The merchant's cabinet users" } }, async (request) => {
-    await getMerchant(hub.db, request.params.id);
-    return { users: (await listUsers(hub.db, request.params.id)).map(userOut) };
+    await hub.merchants.get(request.params.id);
+    return { users: (await hub.access.users(request.params.id)).map(userOut) };
   });
 
   app.post('/users/:id/reset-password', {
     schema: { params: IdParams, response: { 200: MerchantUserWithPassword, ...ErrorResponses }, summary: 'A new generated password (shown only here); the user is signed out everywhere' },
   }, async (request) => {
-    const { user, password } = await resetPassword(hub.db, request.params.id);
+    const { user, password } = await hub.access.resetPassword(request.params.id);
     return { ...userOut(user), password };
   });
 }

@@ -1,9 +1,5 @@
 import { CabinetOverview, ChangePassword, ErrorResponses, IdParams, NoContent, ShopToken } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { changePassword } from '../../../modules/access/index.ts';
-import { balanceOf } from '../../../modules/ledger/index.ts';
-import { getMerchant, listShops } from '../../../modules/merchants/index.ts';
-import { heldAmount } from '../../../modules/orders/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
@@ -12,8 +8,8 @@ import { merchantOf } from '../merchant-of.ts';
 export function accountRoutes(app: TypedApp, hub: Hub): void {
   app.get('/overview', { schema: { response: { 200: CabinetOverview, ...ErrorResponses }, summary: 'Balance, draft balance and shops' } }, async (request) => {
     const { merchantId } = merchantOf(request);
-    const [merchant, balance, held, shops] = await Promise.all([
-      getMerchant(hub.db, merchantId), balanceOf(hub.db, merchantId), heldAmount(hub.db, merchantId), listShops(hub.db, merchantId),
+    const [merchant, { balance, held }, shops] = await Promise.all([
+      hub.merchants.get(merchantId), hub.orders.funds(merchantId), hub.merchants.shops(merchantId),
     ]);
     return {
       merchant: { id: merchant.id, name: merchant.name },
@@ -28,14 +24,14 @@ export function accountRoutes(app: TypedApp, hub: Hub): void {
     schema: { params: IdParams, response: { 200: ShopToken, ...ErrorResponses }, summary: 'A new token for one of your shops (shown only here); the old one stops at once' },
   }, async (request) => {
     const { merchantId } = merchantOf(request);
-    return { id: request.params.id, token: await hub.shops.rotate(request.params.id, merchantId) };
+    return { id: request.params.id, token: await hub.merchants.rotateToken(request.params.id, merchantId) };
   });
 
   app.put('/password', {
     schema: { body: ChangePassword, response: { 204: NoContent, ...ErrorResponses }, summary: 'Changes your password; your other sessions end' },
   }, async (request, reply) => {
     const { userId } = merchantOf(request);
-    await changePassword(hub.db, userId, request.body.currentPassword, request.body.newPassword);
+    await hub.access.changePassword(userId, request.body.currentPassword, request.body.newPassword);
     return reply.status(204).send();
   });
 }

@@ -3,8 +3,7 @@ import {
   type MerchantOrder, type OrderStatus,
 } from '@dropgate/contract';
 import type { Hub } from '../../../hub.ts';
-import { revealOrderKey } from '../../../modules/key-reveals/index.ts';
-import { listEvents, listOrders, orderOfMerchant, type Order, type OrderEvent } from '../../../modules/orders/index.ts';
+import type { Order, OrderEvent } from '../../../modules/orders/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
@@ -43,7 +42,7 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
     const { merchantId } = merchantOf(request);
     const { limit = 50, q, status, ...filter } = request.query;
     // merchantId last: nothing in the query can widen the list beyond this merchant.
-    const page = await listOrders(hub.db, { ...filter, search: q, status: status as OrderStatus | undefined, merchantId }, limit);
+    const page = await hub.orders.list({ ...filter, search: q, status: status as OrderStatus | undefined, merchantId }, limit);
     return { orders: page.orders.map((o) => merchantOrderOut(o)), nextBefore: page.nextBefore };
   });
 
@@ -51,14 +50,14 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
     schema: { params: IdParams, response: { 200: MerchantOrderDetail, ...ErrorResponses }, summary: 'One of your orders with its history (the key: reveal-key)' },
   }, async (request) => {
     const { merchantId } = merchantOf(request);
-    const order = await orderOfMerchant(hub.db, merchantId, request.params.id);
-    return merchantOrderOut(order, await listEvents(hub.db, order.id));
+    const order = await hub.orders.ofMerchant(merchantId, request.params.id);
+    return merchantOrderOut(order, await hub.orders.events(order.id));
   });
 
   app.post('/orders/:id/reveal-key', {
     schema: { params: IdParams, response: { 200: RevealedOrderKey, ...ErrorResponses }, summary: "Shows your order's key (recorded in the key-reveal audit)" },
   }, async (request) => {
     const { merchantId, userId } = merchantOf(request);
-    return revealOrderKey(hub.db, hub.vault, request.params.id, { actor: `merchant-user:${userId}`, ip: request.ip, merchantId });
+    return hub.keyReveals.revealOrderKey(request.params.id, { actor: `merchant-user:${userId}`, ip: request.ip, merchantId });
   });
 }

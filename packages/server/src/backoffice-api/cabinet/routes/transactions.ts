@@ -4,7 +4,7 @@ import {
 } from '@dropgate/contract';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Hub } from '../../../hub.ts';
-import { listEntriesPage, type EntryFilter, type LedgerEntry } from '../../../modules/ledger/index.ts';
+import type { EntryFilter, LedgerEntry } from '../../../modules/ledger/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { entryOut } from '../../../operator-api/index.ts';
 import { merchantOf } from '../merchant-of.ts';
@@ -43,7 +43,7 @@ export function transactionRoutes(app: TypedApp, hub: Hub): void {
   }, async (request) => {
     const { merchantId } = merchantOf(request);
     const { before, limit = 50 } = request.query;
-    const page = await listEntriesPage(hub.db, merchantId, { ...entryFilter(request.query), before }, limit);
+    const page = await hub.ledger.entriesPage(merchantId, { ...entryFilter(request.query), before }, limit);
     return { transactions: page.entries.map(entryOut), nextBefore: page.nextBefore };
   });
 
@@ -61,7 +61,7 @@ export function transactionRoutes(app: TypedApp, hub: Hub): void {
       yield `${CSV_COLUMNS.join(',')}\r\n`;
       let before: number | undefined;
       do {
-        const page = await listEntriesPage(hub.db, merchantId, { ...filter, before }, 1000);
+        const page = await hub.ledger.entriesPage(merchantId, { ...filter, before }, 1000);
         yield page.entries.map((e: LedgerEntry) => `${CSV_COLUMNS.map((c) => csvCell(entryOut(e)[c])).join(',')}\r\n`).join('');
         before = page.nextBefore ?? undefined;
       } while (before !== undefined);
