@@ -36,6 +36,12 @@ export const ERROR_STATUS = {
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   KEY_NOT_FOUND: 404,
+  // Operator team: accounts, API keys, two-factor sign-in
+  TWO_FACTOR_REQUIRED: 401,
+  TWO_FACTOR_SETUP_REQUIRED: 403,
+  TWO_FACTOR_ALREADY_ON: 409,
+  TWO_FACTOR_NOT_ON: 409,
+  API_KEY_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

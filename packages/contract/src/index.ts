@@ -6,3 +6,4 @@ export * from './telegram.ts';
 export * from './operator-api.ts';
 export * from './cabinet.ts';
 export * from './backoffice.ts';
+export * from './team.ts';

@@ -7,6 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Decimal, Id, NextBefore, Nullable, OrderStatusFilter, Page, Strict, Timestamp } from './common.ts';
 import { Currency, CURRENCIES, LedgerType, OrderStatus } from './partner-api.ts';
+import { MerchantRole } from './team.ts';
 import type { StarsFulfillmentData } from './telegram.ts';
 
 /** An amount the operator sends: positive, at most 2 decimals. */
@@ -84,7 +85,10 @@ export const OrdersQuery = Type.Object(
   { ...Strict, title: 'OrdersQuery' },
 );
 
-export const CreateUser = Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { ...Strict, title: 'CreateUser' });
+export const CreateUser = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 254 }), role: Type.Optional(MerchantRole) },
+  { ...Strict, title: 'CreateUser', description: 'role: the user\'s merchant role (default owner)' },
+);
 export const OfferAccess = Type.Object({ allowed: Type.Boolean() }, { ...Strict, title: 'OfferAccess' });
 export const ImportOffers = Type.Object(
   {
@@ -142,7 +146,10 @@ export const ShopToken = Type.Object({ id: Type.Integer(), token: Type.String() 
 export type ShopToken = Static<typeof ShopToken>;
 
 // ---- answers: merchant users ----
-const userFields = { id: Type.Integer(), merchantId: Type.Integer(), email: Type.String(), passwordSetAt: Timestamp, createdAt: Timestamp };
+const userFields = {
+  id: Type.Integer(), merchantId: Type.Integer(), email: Type.String(), role: MerchantRole,
+  twoFactor: Type.Boolean({ description: 'Signs in with a second factor' }), passwordSetAt: Timestamp, createdAt: Timestamp,
+};
 export const MerchantUser = Type.Object(userFields, { title: 'MerchantUser' });
 export type MerchantUser = Static<typeof MerchantUser>;
 export const MerchantUserWithPassword = Type.Object(
@@ -237,7 +244,7 @@ export const KeyRevealsPage = Type.Object({
     id: Type.Integer(),
     stockKeyId: Nullable(Type.Integer()),
     orderId: Nullable(Type.Integer()),
-    actor: Type.String({ description: '"operator" or "merchant-user:<id>"' }),
+    actor: Type.String({ description: 'Who, as the audit trail names them: "operator:<email>", "key:<name>", "operator" (the bootstrap key), "merchant-user:<id>"' }),
     ip: Nullable(Type.String()),
     createdAt: Timestamp,
   })),

@@ -1,5 +1,6 @@
-import type { Access } from './modules/access/index.ts';
+import type { Access, Team } from './modules/access/index.ts';
 import type { Audit } from './modules/audit/index.ts';
+import type { AuditLog } from './modules/audit-log/index.ts';
 import type { Catalog } from './modules/catalog/index.ts';
 import type { Checkout } from './modules/checkout/index.ts';
 import type { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
@@ -32,8 +33,12 @@ export interface Hub {
   merchants: Merchants;
   /** Shop tokens → shops, cached; invalidated on rotation across instances. */
   shops: ShopTokens;
-  /** Back-office users, sessions, the sign-in throttle, and the operator token. */
+  /** Who is calling (sessions, API keys, the bootstrap key), sign-in and two-factor, merchant staff. */
   access: Access;
+  /** Operator accounts and roles, API keys, the two-factor requirement. */
+  team: Team;
+  /** The audit trail of people's and keys' actions (written by each module, read here). */
+  auditLog: AuditLog;
   audit: Audit;
   /** Telegram Stars pricing; undefined when no stars provider is configured (Stars are not sold). */
   stars: TelegramStars | undefined;

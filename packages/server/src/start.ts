@@ -12,8 +12,9 @@ import type pg from 'pg';
 import { buildApp, registerApis } from './app.ts';
 import type { Config } from './config.ts';
 import type { Hub } from './hub.ts';
-import { Access } from './modules/access/index.ts';
+import { Access, assertPermissionTable, Team } from './modules/access/index.ts';
 import { Audit } from './modules/audit/index.ts';
+import { AuditLog } from './modules/audit-log/index.ts';
 import { Catalog } from './modules/catalog/index.ts';
 import { Checkout } from './modules/checkout/index.ts';
 import { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
@@ -51,6 +52,7 @@ export interface StartOptions {
 
 export async function startHub(config: Config, options: StartOptions = {}): Promise<RunningHub> {
   assertStateMachine();
+  assertPermissionTable();
   const embedded: EmbeddedDatabase | undefined = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
@@ -95,10 +97,12 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       ledger: new Ledger(pool),
       merchants: new Merchants(pool, shops),
       shops,
-      access: new Access(pool, {
+      access: new Access(pool, vault, {
         limits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
         operatorTokenHash: admin.hash,
       }),
+      team: new Team(pool),
+      auditLog: new AuditLog(pool),
       audit: new Audit(pool),
       stars,
       telegramUsers: new TelegramUsers(pool),

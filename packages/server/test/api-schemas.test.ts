@@ -24,6 +24,11 @@ const NO_BODY = new Set([
   'POST /admin/v1/stock-keys/:id/reveal', 'POST /console/v1/stock-keys/:id/reveal',
   'POST /admin/v1/orders/:id/reveal-key', 'POST /console/v1/orders/:id/reveal-key', 'POST /cabinet/v1/orders/:id/reveal-key',
   'POST /admin/v1/users/:id/reset-password', 'POST /console/v1/users/:id/reset-password',
+  'POST /admin/v1/users/:id/reset-two-factor', 'POST /console/v1/users/:id/reset-two-factor',
+  'POST /admin/v1/operators/:id/reset-password', 'POST /console/v1/operators/:id/reset-password',
+  'POST /admin/v1/operators/:id/reset-two-factor', 'POST /console/v1/operators/:id/reset-two-factor',
+  'POST /admin/v1/api-keys/:id/rotate', 'POST /console/v1/api-keys/:id/rotate',
+  'POST /admin/v1/api-keys/:id/revoke', 'POST /console/v1/api-keys/:id/revoke',
 ]);
 
 let hub: TestHub;

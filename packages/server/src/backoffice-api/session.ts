@@ -12,9 +12,12 @@
 import { BackofficeSession, ErrorResponses, NoContent } from '@dropgate/contract';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf, authorize } from '../access-control/index.ts';
 import type { Hub } from '../hub.ts';
-import { csrfMatches, SESSION_TTL_SECONDS, type OpenedSession, type Role, type Session } from '../modules/access/index.ts';
-import { AppError } from '../platform/errors.ts';
+import {
+  csrfMatches, merchantPermissionsOf, operatorPermissionsOf, SESSION_TTL_SECONDS, type OpenedSession, type Role, type Session,
+} from '../modules/access/index.ts';
+import { AppError, assert } from '../platform/errors.ts';
 
 export const SESSION_COOKIE = 'dg_session';
 export const CSRF_COOKIE = 'dg_csrf';
@@ -66,7 +69,10 @@ export function assertSameOrigin(request: FastifyRequest): void {
   }
 }
 
-/** The guard of every route behind sign-in: a live session of this role, and CSRF on writes. */
+/**
+ * The guard of every route behind sign-in: a live session of this surface, CSRF on writes, and
+ * the person's role against the route's permission.
+ */
 export function sessionGuard(hub: Hub, role: Role) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
@@ -82,6 +88,7 @@ export function sessionGuard(hub: Hub, role: Role) {
       }
     }
     request.backofficeSession = session;
+    authorize(request, session.principal);
   };
 }
 
@@ -92,20 +99,50 @@ export function sessionOf(request: FastifyRequest): Session {
   return session;
 }
 
-export function sessionOut(session: Pick<Session, 'role' | 'merchantId' | 'email' | 'expiresAt'>): BackofficeSession {
-  return { role: session.role, merchantId: session.merchantId, email: session.email, expiresAt: session.expiresAt.toISOString() };
+/** Who is signed in, their role and what it may do (the pages offer only that). */
+export function sessionOut(session: Session): BackofficeSession {
+  const { principal } = session;
+  // Sessions are opened by people and by the bootstrap key; API keys are for the bearer API only.
+  assert(principal.kind !== 'api-key', 'a session never belongs to an API key');
+  return {
+    role: session.role,
+    merchantId: session.merchantId,
+    email: session.email,
+    expiresAt: session.expiresAt.toISOString(),
+    who: principal.kind,
+    staffRole: principal.role,
+    permissions: principal.kind === 'merchant-user' ? merchantPermissionsOf(principal.role) : operatorPermissionsOf(principal.role),
+    twoFactor: {
+      enabled: principal.kind === 'operator-user' || principal.kind === 'merchant-user' ? principal.twoFactor : false,
+      mustSetUp: principal.kind === 'operator-user' && principal.mustEnrollTwoFactor,
+    },
+  };
+}
+
+/** A new sign-in's cookies and its answer: the session as every later request will see it. */
+export async function answerSignIn(hub: Hub, request: FastifyRequest, reply: FastifyReply, opened: OpenedSession): Promise<FastifyReply> {
+  setSessionCookies(hub, request, reply, opened);
+  const session = await hub.access.authenticate(opened.token);
+  if (!session) throw new AppError('SESSION_REQUIRED', 'The new session ended at once; sign in again');
+  return reply.status(201).send(sessionOut(session));
 }
 
 /**
  * GET /session (who am I) and DELETE /session (sign out), behind the guard. Sign-in itself
  * (POST /session) is registered by each surface, outside the guard.
  */
-export function sessionRoutes(app: FastifyInstance, hub: Hub): void {
+export function sessionRoutes(app: FastifyInstance, hub: Hub, access: 'self' | 'merchant.self'): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  typed.get('/session', { schema: { response: { 200: BackofficeSession, ...ErrorResponses }, summary: 'The signed-in session' } }, async (request) => sessionOut(sessionOf(request)));
-  typed.delete('/session', { schema: { response: { 204: NoContent, ...ErrorResponses }, summary: 'Signs out: the session ends on the hub too' } }, async (request, reply) => {
+  typed.get('/session', {
+    config: { access },
+    schema: { response: { 200: BackofficeSession, ...ErrorResponses }, summary: 'The signed-in session' },
+  }, async (request) => sessionOut(sessionOf(request)));
+  typed.delete('/session', {
+    config: { access },
+    schema: { response: { 204: NoContent, ...ErrorResponses }, summary: 'Signs out: the session ends on the hub too' },
+  }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await hub.access.signOut(token);
+    if (token) await hub.access.signOut(token, actorOf(request));
     clearSessionCookies(reply);
     return reply.status(204).send();
   });

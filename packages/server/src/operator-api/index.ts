@@ -1,10 +1,12 @@
 /**
  * The operator API: what the `dropgate` CLI and the operator console drive. Bearer-token auth
- * with the operator token; same error shape and handler as the Partner API.
+ * with an API key or the bootstrap key, each route held to the permission it declares; same
+ * error shape and handler as the Partner API.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../hub.ts';
+import { requireDeclaredAccess } from '../access-control/index.ts';
 import { operatorAuth } from './auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { merchantRoutes } from './routes/merchants.ts';
@@ -16,20 +18,26 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { stockKeyRoutes } from './routes/stock-keys.ts';
 import { offerAccessRoutes } from './routes/offer-access.ts';
 import { offerImportRoutes } from './routes/offer-import.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditLogRoutes } from './routes/audit-log.ts';
+import { teamRoutes } from './routes/team.ts';
 import type { TypedApp } from '../platform/http/typed-app.ts';
 
 /**
- * Every operator capability, as route registrars: mounted here behind the operator token, and
+ * Every operator capability, as route registrars: mounted here behind the bearer key, and
  * mounted again by the operator console behind a browser session (src/backoffice-api/console).
+ * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+  teamRoutes, apiKeyRoutes, auditLogRoutes,
 ];
 
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
-export { entryOut } from './present.ts';
+export { entryOut, userOut } from './present.ts';
 
 export async function operatorApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
+  requireDeclaredAccess(app, 'operator');
   app.addHook('onRequest', operatorAuth(hub));
   app.addHook('onRoute', (route) => {
     route.schema = { tags: ['Operator API'], security: [{ operatorToken: [] }], ...route.schema };

@@ -96,5 +96,8 @@ export function orderOut(order: Order, events: OrderEvent[]): OperatorOrder {
 }
 
 export function userOut(user: WebUser): MerchantUser {
-  return { id: user.id, merchantId: user.merchantId, email: user.email, passwordSetAt: user.passwordSetAt.toISOString(), createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id, merchantId: user.merchantId, email: user.email, role: user.role, twoFactor: user.twoFactor,
+    passwordSetAt: user.passwordSetAt.toISOString(), createdAt: user.createdAt.toISOString(),
+  };
 }

@@ -12,6 +12,7 @@ import { addKeys } from '../modules/inventory/index.ts';
 import { deposit } from '../modules/ledger/index.ts';
 import { createMerchant, createShop } from '../modules/merchants/index.ts';
 import type { KeyVault } from '../platform/crypto.ts';
+import { systemActor } from '../modules/audit-log/index.ts';
 
 export interface DemoCredentials {
   merchantId: number;
@@ -30,20 +31,22 @@ export async function seedDemo(pool: pg.Pool, vault: KeyVault, dataDir: string, 
   const file = path.join(dataDir, 'demo-credentials.json');
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
 
-  await setRate(pool, 'RUB', '0.0108');
-  await setRate(pool, 'KZT', '0.0019');
-  await setRate(pool, 'EUR', '1.08');
+  // The trail shows the demo data as the system's, not as anyone's.
+  const actor = systemActor('demo data');
+  await setRate(pool, 'RUB', '0.0108', actor);
+  await setRate(pool, 'KZT', '0.0019', actor);
+  await setRate(pool, 'EUR', '1.08', actor);
   for (const offer of OFFERS) {
     await upsertOffer(pool, {
       id: offer.id, productName: offer.productName, offerName: offer.offerName, count: 1, price: offer.price,
       currency: offer.currency, returnsKey: true, requiresGameUserId: false, gameUserIdPattern: null, gameServerIdPattern: null,
-    });
+    }, undefined, actor);
     const keys = Array.from({ length: 25 }, (_, i) => `${offer.keys}-DEMO-${String(i + 1).padStart(4, '0')}-${vault.tag(`${offer.id}:${i}`).slice(0, 8).toUpperCase()}`);
-    await addKeys(pool, vault, offer.id, keys);
+    await addKeys(pool, vault, offer.id, keys, actor);
   }
-  const merchant = await createMerchant(pool, 'Demo Merchant');
-  await deposit(pool, merchant.id, 100_000, 'Demo deposit');
-  const { token } = await createShop(pool, merchant.id, 'Demo Shop');
+  const merchant = await createMerchant(pool, 'Demo Merchant', actor);
+  await deposit(pool, merchant.id, 100_000, 'Demo deposit', actor);
+  const { token } = await createShop(pool, merchant.id, 'Demo Shop', actor);
   const credentials: DemoCredentials = { merchantId: merchant.id, shopToken: token, operatorToken: newOperatorToken };
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;

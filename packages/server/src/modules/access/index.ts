@@ -1,33 +1,40 @@
 /**
- * Access to the back-office: merchant users (email and password) and the operator (the operator
- * token), browser sessions, and the sign-in throttle. Session and CSRF tokens are 256-bit random
- * values stored as SHA-256 only; passwords are scrypt hashes (passwords.ts).
+ * Access to the hub's back-office and operator API: who someone is (sessions, API keys, the
+ * bootstrap key), how they prove it (scrypt passwords, two-factor codes, the sign-in throttle),
+ * what their role lets them do (permissions.ts), and the accounts themselves: operator users and
+ * API keys (the Team), merchant staff. Session, CSRF and API-key tokens are random values stored
+ * as SHA-256 only; two-factor secrets are sealed with the key vault.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
-import { inTransaction, type Db } from '../../platform/db/index.ts';
-import { hashToken } from '../../platform/crypto.ts';
-import { AppError, invalidField } from '../../platform/errors.ts';
-import { getMerchant } from '../merchants/index.ts';
-import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyDecoy, verifyPassword } from './passwords.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
+import { inTransaction } from '../../platform/db/index.ts';
+import { hashToken, type KeyVault } from '../../platform/crypto.ts';
+import { changePassword, verifyOwnPassword } from './accounts.ts';
+import { changeStaff, createMerchantUser, resetMerchantUserTwoFactor, resetPassword } from './merchant-users.ts';
+import type { MerchantRole, OperatorRole } from './permissions.ts';
+import type { Person, Principal } from './principal.ts';
 import * as repo from './repository.ts';
+import { bootstrapTag, signInBootstrap, signInMerchant, signInOperatorUser, type OpenedSession, type PasswordAttempt, type SignInLimits } from './sign-in.ts';
+import * as team from './team.ts';
+import * as teamRepo from './team-repository.ts';
+import * as twoFactor from './two-factor.ts';
 
 export type { Role, WebUser } from './repository.ts';
-
-/** A session lasts this long from sign-in, then the person signs in again. */
-export const SESSION_TTL_SECONDS = 12 * 60 * 60;
-
-export interface SignInLimits {
-  /** Failed attempts per account (email, or the operator) per window. */
-  perAccount: number;
-  /** Failed attempts per client address per window. */
-  perIp: number;
-  windowSeconds: number;
-}
+export type { ApiKey, OperatorUser } from './team.ts';
+export type { OpenedSession, SignInLimits } from './sign-in.ts';
+export type { TwoFactorStatus } from './two-factor.ts';
+export { SESSION_TTL_SECONDS } from './sign-in.ts';
+export { checkMerchantRole } from './merchant-users.ts';
+export { API_KEY_FORMAT, checkOperatorRole } from './team.ts';
+export { actorOf, personOf, type Person, type Principal } from './principal.ts';
+export * from './permissions.ts';
 
 /** A signed-in browser, as every back-office request sees it. */
 export interface Session {
+  /** The surface: the operator console or the merchant cabinet. */
   role: repo.Role;
+  principal: Principal;
   userId: number | null;
   merchantId: number | null;
   email: string | null;
@@ -35,194 +42,190 @@ export interface Session {
   csrfHash: Buffer;
 }
 
-/** What a sign-in hands to the browser: both tokens go into cookies, never into storage here. */
-export interface OpenedSession {
-  token: string;
-  csrfToken: string;
-  role: repo.Role;
-  merchantId: number | null;
-  expiresAt: Date;
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
-  if (!EMAIL.test(normalized) || normalized.length > 254) throw invalidField('email', `"${email}" is not an email address`);
-  return normalized;
-}
-
-function checkNewPassword(password: string, field: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw invalidField(field, `must be ${PASSWORD_MIN_LENGTH}-${PASSWORD_MAX_LENGTH} characters`);
-  }
-}
-
 /**
- * Back-office access as request handlers use it: bound to the database, the sign-in limits and
- * the operator token's hash (an operator session dies with the token it was opened with).
+ * Back-office access as request handlers use it: bound to the database, the key vault (two-factor
+ * secrets), the sign-in limits and the bootstrap key's hash (a bootstrap session dies with the
+ * key it was opened with).
  */
 export class Access {
   readonly #pool: pg.Pool;
+  readonly #vault: KeyVault;
   readonly #limits: SignInLimits;
   readonly #operatorTokenHash: Buffer;
 
-  constructor(pool: pg.Pool, options: { limits: SignInLimits; operatorTokenHash: Buffer }) {
+  constructor(pool: pg.Pool, vault: KeyVault, options: { limits: SignInLimits; operatorTokenHash: Buffer }) {
     this.#pool = pool;
+    this.#vault = vault;
     this.#limits = options.limits;
     this.#operatorTokenHash = options.operatorTokenHash;
   }
 
-  createMerchantUser(merchantId: number, email: string): Promise<{ user: repo.WebUser; password: string }> {
-    return createMerchantUser(this.#pool, merchantId, email);
+  // ---- signing in, sessions, keys ----
+
+  signInMerchant(attempt: PasswordAttempt): Promise<OpenedSession> {
+    return signInMerchant(this.#pool, this.#vault, this.#limits, attempt);
+  }
+
+  signInOperatorUser(attempt: PasswordAttempt): Promise<OpenedSession> {
+    return signInOperatorUser(this.#pool, this.#vault, this.#limits, attempt);
+  }
+
+  /** The console with the bootstrap key (the operator token). */
+  signInOperator(attempt: { token: string; ip: string }): Promise<OpenedSession> {
+    return signInBootstrap(this.#pool, this.#limits, attempt, this.#operatorTokenHash);
+  }
+
+  /** The live session a cookie speaks for, with who it belongs to as of now. */
+  async authenticate(sessionToken: string): Promise<Session | undefined> {
+    const row = await repo.findLiveSession(this.#pool, hashToken(sessionToken));
+    if (!row) return undefined;
+    const principal = this.#sessionPrincipal(row);
+    if (!principal) return undefined;
+    return { role: row.role, principal, userId: row.userId, merchantId: row.merchantId, email: row.email, expiresAt: row.expiresAt, csrfHash: row.csrfHash };
+  }
+
+  #sessionPrincipal(row: repo.SessionRow): Principal | undefined {
+    if (row.role === 'merchant') {
+      return { kind: 'merchant-user', id: row.userId!, email: row.email!, merchantId: row.merchantId!, role: row.staffRole as MerchantRole, twoFactor: row.twoFactor };
+    }
+    if (row.operatorUserId !== null) {
+      return {
+        kind: 'operator-user', id: row.operatorUserId, email: row.email!, role: row.staffRole as OperatorRole, twoFactor: row.twoFactor,
+        mustEnrollTwoFactor: row.twoFactorRequired && !row.twoFactor,
+      };
+    }
+    return row.credentialTag && timingSafeEqual(row.credentialTag, bootstrapTag(this.#operatorTokenHash)) ? { kind: 'bootstrap-key', role: 'owner' } : undefined;
+  }
+
+  /** The operator API's bearer token: the bootstrap key, or a live API key (its use is recorded). */
+  async authenticateBearer(token: string, ip: string): Promise<Principal | undefined> {
+    if (token.length === 0) return undefined;
+    if (timingSafeEqual(hashToken(token), this.#operatorTokenHash)) return { kind: 'bootstrap-key', role: 'owner' };
+    if (!team.API_KEY_FORMAT.test(token)) return undefined;
+    const key = await teamRepo.findLiveKeyByHash(this.#pool, hashToken(token));
+    if (!key) return undefined;
+    await teamRepo.touchKey(this.#pool, key.id, ip);
+    return { kind: 'api-key', id: key.id, name: key.name, role: key.role };
+  }
+
+  /** Ends the session on the hub; the trail records who signed out. */
+  async signOut(sessionToken: string, actor: Actor): Promise<void> {
+    await inTransaction(this.#pool, async (tx) => {
+      const ended = await repo.deleteSession(tx, hashToken(sessionToken));
+      if (ended) await recordAudit(tx, actor, { action: 'session.sign-out', target: { type: 'session', id: null } });
+    });
+  }
+
+  // ---- a person's own account ----
+
+  changePassword(person: Person, current: string, next: string, actor: Actor): Promise<void> {
+    return changePassword(this.#pool, person, current, next, actor);
+  }
+
+  twoFactorStatus(person: Person): Promise<twoFactor.TwoFactorStatus> {
+    return twoFactor.twoFactorStatus(this.#pool, person);
+  }
+
+  /** A new two-factor secret (after the password, asked again), for the person's authenticator app. */
+  async setUpTwoFactor(person: Person, label: string, password: string, actor: Actor): Promise<{ secret: string; uri: string }> {
+    await verifyOwnPassword(this.#pool, person, password);
+    return twoFactor.setUp(this.#pool, this.#vault, person, label, actor);
+  }
+
+  enableTwoFactor(person: Person, code: string, actor: Actor): Promise<string[]> {
+    return twoFactor.enable(this.#pool, this.#vault, person, code, actor);
+  }
+
+  disableTwoFactor(person: Person, code: string, actor: Actor): Promise<void> {
+    return twoFactor.disable(this.#pool, this.#vault, person, code, actor);
+  }
+
+  renewRecoveryCodes(person: Person, code: string, actor: Actor): Promise<string[]> {
+    return twoFactor.renewRecoveryCodes(this.#pool, this.#vault, person, code, actor);
+  }
+
+  // ---- merchant staff ----
+
+  createMerchantUser(merchantId: number, email: string, role: MerchantRole, actor: Actor): Promise<{ user: repo.WebUser; password: string }> {
+    return createMerchantUser(this.#pool, merchantId, email, role, actor);
   }
 
   users(merchantId: number): Promise<repo.WebUser[]> {
     return repo.listUsers(this.#pool, merchantId);
   }
 
-  resetPassword(userId: number): Promise<{ user: repo.WebUser; password: string }> {
-    return resetPassword(this.#pool, userId);
+  /** A new generated password; with `merchantId`, only that merchant's users. */
+  resetPassword(userId: number, actor: Actor, merchantId?: number): Promise<{ user: repo.WebUser; password: string }> {
+    return resetPassword(this.#pool, userId, actor, merchantId);
   }
 
-  changePassword(userId: number, current: string, next: string): Promise<void> {
-    return changePassword(this.#pool, userId, current, next);
+  setMerchantUserRole(merchantId: number, userId: number, role: MerchantRole, actor: Actor): Promise<repo.WebUser> {
+    return changeStaff(this.#pool, merchantId, userId, role, actor) as Promise<repo.WebUser>;
   }
 
-  signInMerchant(attempt: { email: string; password: string; ip: string }): Promise<OpenedSession> {
-    return signInMerchant(this.#pool, this.#limits, attempt);
+  async removeMerchantUser(merchantId: number, userId: number, actor: Actor): Promise<void> {
+    await changeStaff(this.#pool, merchantId, userId, null, actor);
   }
 
-  signInOperator(attempt: { token: string; ip: string }): Promise<OpenedSession> {
-    return signInOperator(this.#pool, this.#limits, attempt, this.#operatorTokenHash);
-  }
-
-  /** The live session a cookie speaks for. */
-  authenticate(sessionToken: string): Promise<Session | undefined> {
-    return authenticate(this.#pool, sessionToken, this.#operatorTokenHash);
-  }
-
-  signOut(sessionToken: string): Promise<void> {
-    return signOut(this.#pool, sessionToken);
-  }
-
-  /** Whether a bearer token is the operator token (the operator API's authentication). */
-  isOperatorToken(token: string): boolean {
-    return token.length > 0 && timingSafeEqual(hashToken(token), this.#operatorTokenHash);
+  resetMerchantUserTwoFactor(userId: number, actor: Actor): Promise<repo.WebUser> {
+    return resetMerchantUserTwoFactor(this.#pool, userId, actor);
   }
 }
 
-// ---- merchant users ----
+/** The operator team as request handlers use it: operator users, API keys, the two-factor rule. */
+export class Team {
+  readonly #pool: pg.Pool;
 
-/** A cabinet user for the merchant, with a generated first password (shown once, to the operator). */
-async function createMerchantUser(db: Db, merchantId: number, email: string): Promise<{ user: repo.WebUser; password: string }> {
-  const normalized = normalizeEmail(email);
-  await getMerchant(db, merchantId);
-  const password = generatePassword();
-  try {
-    return { user: await repo.insertUser(db, merchantId, normalized, await hashPassword(password)), password };
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new AppError('EMAIL_TAKEN', `${normalized} already has an account`);
-    throw error;
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
   }
-}
 
-/** Operator: a new generated password for the user; every session of theirs ends. */
-async function resetPassword(pool: pg.Pool, userId: number): Promise<{ user: repo.WebUser; password: string }> {
-  const user = await repo.findUser(pool, userId);
-  if (!user) throw new AppError('USER_NOT_FOUND', `user ${userId} does not exist`);
-  const password = generatePassword();
-  await replacePassword(pool, userId, password);
-  const { passwordHash: _hash, ...rest } = user;
-  return { user: rest, password };
-}
-
-/** The user, signed in: their own password, with the current one as proof. Other sessions end. */
-async function changePassword(pool: pg.Pool, userId: number, current: string, next: string): Promise<void> {
-  const user = await repo.findUser(pool, userId);
-  if (!user || !(await verifyPassword(current, user.passwordHash))) throw invalidField('currentPassword', 'is not your current password');
-  checkNewPassword(next, 'newPassword');
-  await replacePassword(pool, userId, next);
-}
-
-async function replacePassword(pool: pg.Pool, userId: number, password: string): Promise<void> {
-  const hash = await hashPassword(password);
-  await inTransaction(pool, async (tx) => {
-    await repo.setPasswordHash(tx, userId, hash);
-    await repo.deleteUserSessions(tx, userId);
-  });
-}
-
-// ---- signing in ----
-
-async function signInMerchant(db: Db, limits: SignInLimits, attempt: { email: string; password: string; ip: string }): Promise<OpenedSession> {
-  const email = attempt.email.trim().toLowerCase();
-  return throttled(db, limits, email, attempt.ip, async () => {
-    const user = await repo.findUserByEmail(db, email);
-    const valid = user ? await verifyPassword(attempt.password, user.passwordHash) : await verifyDecoy(attempt.password);
-    if (!user || !valid) return undefined;
-    return open(db, { role: 'merchant', userId: user.id, merchantId: user.merchantId, credentialTag: null, ip: attempt.ip });
-  });
-}
-
-/** The operator signs in with the operator token (the one secret the CLI uses too). */
-async function signInOperator(db: Db, limits: SignInLimits, attempt: { token: string; ip: string }, operatorTokenHash: Buffer): Promise<OpenedSession> {
-  return throttled(db, limits, 'operator', attempt.ip, async () => {
-    if (!timingSafeEqual(hashToken(attempt.token), operatorTokenHash)) return undefined;
-    return open(db, { role: 'operator', userId: null, merchantId: null, credentialTag: credentialTag(operatorTokenHash), ip: attempt.ip });
-  });
-}
-
-/**
- * Counts the attempt against the account and the address first (one atomic statement, shared by
- * every instance), refuses past either limit without checking the secret, and takes the
- * attempt back when it succeeds: what stays counted are failures.
- */
-async function throttled(db: Db, limits: SignInLimits, account: string, ip: string, attempt: () => Promise<OpenedSession | undefined>): Promise<OpenedSession> {
-  const accountKey = `account:${account}`;
-  const ipKey = `ip:${ip}`;
-  const counted = await repo.countAttempt(db, [accountKey, ipKey], limits.windowSeconds);
-  const over = counted.find((c) => c.attempts > (c.key === accountKey ? limits.perAccount : limits.perIp));
-  if (over) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((over.windowStart.getTime() + limits.windowSeconds * 1000 - Date.now()) / 1000));
-    throw new AppError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  operators(): Promise<team.OperatorUser[]> {
+    return teamRepo.listOperators(this.#pool);
   }
-  const session = await attempt();
-  if (!session) throw new AppError('SIGN_IN_FAILED', 'Wrong email, password or token');
-  await repo.releaseAttempt(db, [ipKey], counted[0]!.windowStart);
-  await repo.clearAttempts(db, accountKey);
-  await repo.deleteExpired(db);
-  return session;
-}
 
-async function open(db: Db, who: { role: repo.Role; userId: number | null; merchantId: number | null; credentialTag: Buffer | null; ip: string }): Promise<OpenedSession> {
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
-  const { expiresAt } = await repo.insertSession(db, {
-    ...who, tokenHash: hashToken(token), csrfHash: hashToken(csrfToken), ttlSeconds: SESSION_TTL_SECONDS,
-  });
-  return { token, csrfToken, role: who.role, merchantId: who.merchantId, expiresAt };
-}
+  invite(email: string, role: OperatorRole, actor: Actor): Promise<{ user: team.OperatorUser; password: string }> {
+    return team.invite(this.#pool, email, role, actor);
+  }
 
-function credentialTag(operatorTokenHash: Buffer): Buffer {
-  return createHash('sha256').update('dropgate/operator-session').update(operatorTokenHash).digest();
-}
+  update(id: number, change: { role?: OperatorRole | undefined; disabled?: boolean | undefined }, actor: Actor): Promise<team.OperatorUser> {
+    return team.update(this.#pool, id, change, actor);
+  }
 
-// ---- per request ----
+  resetPassword(id: number, actor: Actor): Promise<{ user: team.OperatorUser; password: string }> {
+    return team.resetOperatorPassword(this.#pool, id, actor);
+  }
 
-/** The live session a cookie speaks for; an operator session dies with the token it was opened with. */
-async function authenticate(db: Db, token: string, operatorTokenHash: Buffer): Promise<Session | undefined> {
-  const row = await repo.findLiveSession(db, hashToken(token));
-  if (!row) return undefined;
-  if (row.role === 'operator' && !(row.credentialTag && timingSafeEqual(row.credentialTag, credentialTag(operatorTokenHash)))) return undefined;
-  return { role: row.role, userId: row.userId, merchantId: row.merchantId, email: row.email, expiresAt: row.expiresAt, csrfHash: row.csrfHash };
+  resetTwoFactor(id: number, actor: Actor): Promise<team.OperatorUser> {
+    return team.resetOperatorTwoFactor(this.#pool, id, actor);
+  }
+
+  twoFactorRequired(): Promise<boolean> {
+    return teamRepo.requiresTwoFactor(this.#pool);
+  }
+
+  setTwoFactorRequired(required: boolean, actor: Actor): Promise<void> {
+    return team.setTwoFactorRequired(this.#pool, required, actor);
+  }
+
+  keys(): Promise<team.ApiKey[]> {
+    return teamRepo.listKeys(this.#pool);
+  }
+
+  createKey(name: string, role: OperatorRole, actor: Actor): Promise<{ key: team.ApiKey; token: string }> {
+    return team.createKey(this.#pool, name, role, actor);
+  }
+
+  rotateKey(id: number, actor: Actor): Promise<{ key: team.ApiKey; token: string }> {
+    return team.rotateKey(this.#pool, id, actor);
+  }
+
+  revokeKey(id: number, actor: Actor): Promise<team.ApiKey> {
+    return team.revokeKey(this.#pool, id, actor);
+  }
 }
 
 /** The CSRF token sent with a state-changing request must be this session's. */
 export function csrfMatches(session: Session, csrfToken: string): boolean {
   return timingSafeEqual(hashToken(csrfToken), session.csrfHash);
-}
-
-async function signOut(db: Db, token: string): Promise<void> {
-  await repo.deleteSession(db, hashToken(token));
 }

@@ -5,10 +5,11 @@
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
 import type pg from 'pg';
-import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
+import { announceChange, inTransaction, type ChangeFeed } from '../../platform/db/index.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
-import type { Minor } from '../../platform/money.ts';
+import { formatMoney, type Minor } from '../../platform/money.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
 import { compilePattern } from '../../platform/patterns.ts';
 import * as repo from './repository.ts';
 
@@ -55,20 +56,20 @@ export class Catalog {
     return repo.listOffers(this.#pool);
   }
 
-  async upsert(definition: repo.OfferDefinition, access?: number[] | 'all'): Promise<repo.Offer> {
-    const offer = await upsertOffer(this.#pool, definition, access);
+  async upsert(definition: repo.OfferDefinition, access: number[] | 'all' | undefined, actor: Actor): Promise<repo.Offer> {
+    const offer = await upsertOffer(this.#pool, definition, access, actor);
     this.#evict(offer.id);
     return offer;
   }
 
-  async setMerchantAccess(offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
-    const offer = await setMerchantAccess(this.#pool, offerId, merchantId, allowed);
+  async setMerchantAccess(offerId: number, merchantId: number, allowed: boolean, actor: Actor): Promise<repo.Offer> {
+    const offer = await setMerchantAccess(this.#pool, offerId, merchantId, allowed, actor);
     this.#evict(offerId);
     return offer;
   }
 
-  setMerchantCommission(offerId: number, merchantId: number, percent: string | null): Promise<void> {
-    return setMerchantCommission(this.#pool, offerId, merchantId, percent);
+  setMerchantCommission(offerId: number, merchantId: number, percent: string | null, actor: Actor): Promise<void> {
+    return setMerchantCommission(this.#pool, offerId, merchantId, percent, actor);
   }
 
   /** One merchant's commission overrides, by offer. */
@@ -85,8 +86,8 @@ export class Catalog {
     return repo.listRates(this.#pool);
   }
 
-  setRate(currency: string, usdPerUnit: string): Promise<repo.FxRate> {
-    return setRate(this.#pool, currency, usdPerUnit);
+  setRate(currency: string, usdPerUnit: string, actor: Actor): Promise<repo.FxRate> {
+    return setRate(this.#pool, currency, usdPerUnit, actor);
   }
 
   #evict(offerId: number): void {
@@ -94,10 +95,17 @@ export class Catalog {
   }
 }
 
+/** What the audit trail records of an offer: its terms, price as a decimal, and who may buy it. */
+function offerSnapshot(offer: repo.Offer): Record<string, unknown> {
+  const { updatedAt: _updatedAt, merchantIds, visibleToAll, price, ...terms } = offer;
+  return { ...terms, price: formatMoney(price), merchants: visibleToAll ? 'all' : merchantIds };
+}
+
 export async function upsertOffer(
   pool: pg.Pool,
   definition: repo.OfferDefinition,
-  access?: number[] | 'all',
+  access: number[] | 'all' | undefined,
+  actor: Actor,
 ): Promise<repo.Offer> {
   for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
     if (pattern !== null) compilePattern(pattern, field);
@@ -118,7 +126,11 @@ export async function upsertOffer(
       }
     }
     await announceChange(tx, 'offer', definition.id);
-    return (await repo.findOffer(tx, definition.id))!;
+    const saved = (await repo.findOffer(tx, definition.id))!;
+    await recordAudit(tx, actor, {
+      action: 'offer.upsert', target: { type: 'offer', id: saved.id }, before: existing ? offerSnapshot(existing) : null, after: offerSnapshot(saved),
+    });
+    return saved;
   });
 }
 
@@ -127,13 +139,20 @@ const FOREIGN_KEY_VIOLATION = '23503';
 const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
 
 /** Sets how many USD one unit of `currency` is worth; USD itself is fixed at 1. */
-export async function setRate(db: Db, currency: string, usdPerUnit: string): Promise<repo.FxRate> {
+export async function setRate(pool: pg.Pool, currency: string, usdPerUnit: string, actor: Actor): Promise<repo.FxRate> {
   if (!CURRENCIES.includes(currency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
   if (currency === 'USD') throw invalidField('currency', 'USD is the base currency; its rate is always 1');
   if (!RATE.test(usdPerUnit) || Number(usdPerUnit) <= 0) {
     throw invalidField('usdPerUnit', `"${usdPerUnit}" is not a positive decimal with at most 12 decimals`);
   }
-  return repo.upsertRate(db, currency as Currency, usdPerUnit);
+  return inTransaction(pool, async (tx) => {
+    const before = await repo.findRate(tx, currency as Currency);
+    const rate = await repo.upsertRate(tx, currency as Currency, usdPerUnit);
+    await recordAudit(tx, actor, {
+      action: 'fx.set', target: { type: 'currency', id: currency }, before: before ? { usdPerUnit: before.usdPerUnit } : null, after: { usdPerUnit: rate.usdPerUnit },
+    });
+    return rate;
+  });
 }
 
 const PERCENT = /^(?:[0-9]|[1-9][0-9])(?:\.[0-9]{1,2})?$/;
@@ -143,11 +162,17 @@ function checkPercent(percent: string, field: string): void {
 }
 
 /** One merchant's commission on one offer, overriding the offer's; null removes the override. */
-async function setMerchantCommission(db: Db, offerId: number, merchantId: number, percent: string | null): Promise<void> {
+async function setMerchantCommission(pool: pg.Pool, offerId: number, merchantId: number, percent: string | null, actor: Actor): Promise<void> {
   if (percent !== null) checkPercent(percent, 'commission');
-  if (!(await repo.findOffer(db, offerId))) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+  if (!(await repo.findOffer(pool, offerId))) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
   try {
-    await repo.setMerchantCommission(db, offerId, merchantId, percent);
+    await inTransaction(pool, async (tx) => {
+      const before = await repo.findMerchantCommission(tx, offerId, merchantId);
+      await repo.setMerchantCommission(tx, offerId, merchantId, percent);
+      await recordAudit(tx, actor, {
+        action: 'offer.commission', target: { type: 'offer', id: offerId }, before: { merchantId, percent: before }, after: { merchantId, percent },
+      });
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23503') throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
     throw error;
@@ -159,7 +184,7 @@ async function setMerchantCommission(db: Db, offerId: number, merchantId: number
  * turns it into an explicit list of every other merchant (merchants created later will not see
  * it until allowed). Returns the offer as it is now.
  */
-async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
+async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: number, allowed: boolean, actor: Actor): Promise<repo.Offer> {
   const offer = await inTransaction(pool, async (tx) => {
     const current = await repo.findOffer(tx, offerId);
     if (!current) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
@@ -168,10 +193,14 @@ async function setMerchantAccess(pool: pg.Pool, offerId: number, merchantId: num
     if (!everyone.includes(merchantId)) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
     const listed = current.visibleToAll ? everyone : current.merchantIds;
     const next = allowed ? [...new Set([...listed, merchantId])] : listed.filter((id) => id !== merchantId);
-    if (allowed && current.visibleToAll) return current;
-    await repo.replaceAccess(tx, offerId, next);
-    await announceChange(tx, 'offer', offerId);
-    return (await repo.findOffer(tx, offerId))!;
+    const merchants = (offer: repo.Offer) => ({ merchants: offer.visibleToAll ? 'all' : offer.merchantIds });
+    if (!(allowed && current.visibleToAll)) {
+      await repo.replaceAccess(tx, offerId, next);
+      await announceChange(tx, 'offer', offerId);
+    }
+    const saved = (await repo.findOffer(tx, offerId))!;
+    await recordAudit(tx, actor, { action: 'offer.access', target: { type: 'offer', id: offerId }, before: merchants(current), after: { ...merchants(saved), merchantId, allowed } });
+    return saved;
   });
   return offer;
 }

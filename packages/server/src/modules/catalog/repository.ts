@@ -129,3 +129,19 @@ export async function setMerchantCommission(db: Db, offerId: number, merchantId:
     [offerId, merchantId, percent],
   );
 }
+
+export async function findRate(db: Db, currency: Currency): Promise<FxRate | undefined> {
+  const { rows } = await db.query<FxRate>(
+    'SELECT currency, trim_scale(usd_per_unit)::text AS "usdPerUnit", updated_at AS "updatedAt" FROM fx_rates WHERE currency = $1',
+    [currency],
+  );
+  return rows[0];
+}
+
+export async function findMerchantCommission(db: Db, offerId: number, merchantId: number): Promise<string | null> {
+  const { rows } = await db.query<{ percent: string }>(
+    'SELECT trim_scale(percent)::text AS percent FROM offer_commissions WHERE offer_id = $1 AND merchant_id = $2',
+    [offerId, merchantId],
+  );
+  return rows[0]?.percent ?? null;
+}

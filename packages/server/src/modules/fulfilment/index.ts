@@ -6,9 +6,10 @@ import type pg from 'pg';
 import { inTransaction } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
+import type { Actor } from '../audit-log/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import {
-  cancelInFlight, completeInFlight, findOrder, orderForShop, requireInFlight, setFulfillmentData, type Order,
+  cancelInFlight, completeInFlight, findOrder, orderForShop, recordOrderChange, requireInFlight, setFulfillmentData, type Order,
 } from '../orders/index.ts';
 import * as jobs from './repository.ts';
 
@@ -29,12 +30,12 @@ export class Fulfilment {
     return cancelByMerchant(this.#pool, shop, orderId, reason);
   }
 
-  completeByOperator(orderId: number, key: string | null, reason: string): Promise<Order> {
-    return completeByOperator(this.#pool, this.#vault, orderId, key, reason);
+  completeByOperator(orderId: number, key: string | null, reason: string, actor: Actor): Promise<Order> {
+    return completeByOperator(this.#pool, this.#vault, orderId, key, reason, actor);
   }
 
-  cancelByOperator(orderId: number, reason: string): Promise<Order> {
-    return cancelByOperator(this.#pool, orderId, reason);
+  cancelByOperator(orderId: number, reason: string, actor: Actor): Promise<Order> {
+    return cancelByOperator(this.#pool, orderId, reason, actor);
   }
 }
 
@@ -59,31 +60,33 @@ export async function cancelByMerchant(pool: pg.Pool, shop: ShopPrincipal, order
  * Telegram Stars order has no key: the operator gives the provider's transaction id instead, and
  * the merchant sees it in fulfillmentData like a delivery the worker saw.
  */
-export async function completeByOperator(pool: pg.Pool, vault: KeyVault, orderId: number, key: string | null, reason: string): Promise<Order> {
-  return operatorSettle(pool, orderId, async (tx, order) => {
+export async function completeByOperator(pool: pg.Pool, vault: KeyVault, orderId: number, key: string | null, reason: string, actor: Actor): Promise<Order> {
+  return operatorSettle(pool, orderId, { actor, action: 'order.complete', reason }, async (tx, order) => {
     if (order.starsAmount !== null) {
       if (key === null) throw invalidField('key', `order ${orderId} is a Telegram Stars order: give the provider's transaction id as the key`);
       await setFulfillmentData(tx, order.id, { telegram_user_id: Number(order.gameUserId), stars_amount: order.starsAmount, transaction_id: key, delivery_status: 'completed' });
-      return completeInFlight(tx, order, null, 'operator', reason);
+      return completeInFlight(tx, order, null, actor.label, reason);
     }
     if (key === null && order.returnsKey) throw invalidField('key', `order ${orderId}'s offer returns a key: give the key`);
-    return completeInFlight(tx, order, key === null ? null : vault.seal(key), 'operator', reason);
+    return completeInFlight(tx, order, key === null ? null : vault.seal(key), actor.label, reason);
   });
 }
 
 /** Operator: cancels a PROCESSING order and refunds it; its queued work, if any, is dropped. */
-export async function cancelByOperator(pool: pg.Pool, orderId: number, reason: string): Promise<Order> {
-  return operatorSettle(pool, orderId, async (tx, order) => {
+export async function cancelByOperator(pool: pg.Pool, orderId: number, reason: string, actor: Actor): Promise<Order> {
+  return operatorSettle(pool, orderId, { actor, action: 'order.cancel', reason }, async (tx, order) => {
     if (order.starsAmount !== null) {
       await setFulfillmentData(tx, order.id, { telegram_user_id: Number(order.gameUserId), stars_amount: order.starsAmount, delivery_status: 'failed', error_message: reason });
     }
-    return cancelInFlight(tx, order, 'operator', reason);
+    return cancelInFlight(tx, order, actor.label, reason);
   });
 }
 
+/** Manual review settled by a person or key: the transition, its event and its audit row, in one transaction. */
 async function operatorSettle(
   pool: pg.Pool,
   orderId: number,
+  by: { actor: Actor; action: string; reason: string },
   settle: (tx: pg.PoolClient, order: Order) => Promise<Order | undefined>,
 ): Promise<Order> {
   return inTransaction(pool, async (tx) => {
@@ -93,6 +96,7 @@ async function operatorSettle(
     await jobs.deleteJob(tx, orderId);
     const settled = await settle(tx, order);
     if (!settled) throw new AppError('ORDER_IN_PROGRESS', `order ${orderId} changed meanwhile; read it again`);
+    await recordOrderChange(tx, by.actor, by.action, order, settled, by.reason);
     return settled;
   });
 }

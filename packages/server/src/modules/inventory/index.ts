@@ -3,9 +3,11 @@
  * database and fingerprinted (HMAC) so a re-uploaded key is reported as a duplicate, not sold twice.
  * Keys are claimed by orders inside place_order (see the orders module).
  */
-import type { Db } from '../../platform/db/index.ts';
+import type pg from 'pg';
+import { inTransaction } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { invalidField } from '../../platform/errors.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
 import * as repo from './repository.ts';
 
 export type { StockLevel, StockKeyRow } from './repository.ts';
@@ -13,10 +15,10 @@ export { findSealedKey, availableCounts } from './repository.ts';
 
 /** The key stock as request handlers use it, bound to its database and the key vault. */
 export class Inventory {
-  readonly #db: Db;
+  readonly #db: pg.Pool;
   readonly #vault: KeyVault;
 
-  constructor(db: Db, vault: KeyVault) {
+  constructor(db: pg.Pool, vault: KeyVault) {
     this.#db = db;
     this.#vault = vault;
   }
@@ -36,8 +38,8 @@ export class Inventory {
     return repo.listKeys(this.#db, offerId, page);
   }
 
-  addKeys(offerId: number, keys: string[]): Promise<{ added: number; duplicates: number }> {
-    return addKeys(this.#db, this.#vault, offerId, keys);
+  addKeys(offerId: number, keys: string[], actor: Actor): Promise<{ added: number; duplicates: number }> {
+    return addKeys(this.#db, this.#vault, offerId, keys, actor);
   }
 }
 
@@ -45,7 +47,8 @@ export class Inventory {
 export const MAX_KEYS_PER_UPLOAD = 5000;
 export const MAX_KEY_LENGTH = 1000;
 
-export async function addKeys(db: Db, vault: KeyVault, offerId: number, keys: string[]): Promise<{ added: number; duplicates: number }> {
+/** Seals and stores the keys; the trail records how many, never which. */
+export async function addKeys(pool: pg.Pool, vault: KeyVault, offerId: number, keys: string[], actor: Actor): Promise<{ added: number; duplicates: number }> {
   if (keys.length > MAX_KEYS_PER_UPLOAD) throw invalidField('keys', `at most ${MAX_KEYS_PER_UPLOAD} keys per call`);
   const byFingerprint = new Map<string, { key: string; fingerprint: Buffer }>();
   let submitted = 0;
@@ -58,11 +61,14 @@ export async function addKeys(db: Db, vault: KeyVault, offerId: number, keys: st
     byFingerprint.set(fingerprint.toString('hex'), { key, fingerprint });
   }
   const batch = [...byFingerprint.values()];
-  const added = batch.length === 0 ? 0 : await repo.insertKeys(
-    db,
-    offerId,
-    batch.map((k) => vault.seal(k.key)),
-    batch.map((k) => k.fingerprint),
-  );
-  return { added, duplicates: submitted - added };
+  return inTransaction(pool, async (tx) => {
+    const added = batch.length === 0 ? 0 : await repo.insertKeys(
+      tx,
+      offerId,
+      batch.map((k) => vault.seal(k.key)),
+      batch.map((k) => k.fingerprint),
+    );
+    await recordAudit(tx, actor, { action: 'stock.add', target: { type: 'offer', id: offerId }, after: { added, duplicates: submitted - added } });
+    return { added, duplicates: submitted - added };
+  });
 }

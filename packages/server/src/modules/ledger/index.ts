@@ -4,7 +4,8 @@
  */
 import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import { AppError, assert } from '../../platform/errors.ts';
-import type { Minor } from '../../platform/money.ts';
+import { formatMoney, type Minor } from '../../platform/money.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
 import type pg from 'pg';
 import * as repo from './repository.ts';
 
@@ -34,8 +35,8 @@ export class Ledger {
   }
 
   /** Operator: money in. */
-  deposit(merchantId: number, amount: Minor, description?: string): Promise<repo.LedgerEntry> {
-    return deposit(this.#db, merchantId, amount, description);
+  deposit(merchantId: number, amount: Minor, description: string | undefined, actor: Actor): Promise<repo.LedgerEntry> {
+    return deposit(this.#db, merchantId, amount, description, actor);
   }
 
   /** A page of one merchant's entries, newest first, by keyset (the cabinet). */
@@ -55,12 +56,18 @@ export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {
   return balance;
 }
 
-export async function deposit(pool: pg.Pool, merchantId: number, amount: Minor, description = 'Deposit'): Promise<repo.LedgerEntry> {
-  const entry = await inTransaction(pool, (tx) =>
-    repo.appendEntry(tx, { merchantId, type: 'DEPOSIT', amount, orderId: null, description }),
-  );
-  if (!entry) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
-  return entry;
+export async function deposit(pool: pg.Pool, merchantId: number, amount: Minor, description: string | undefined, actor: Actor): Promise<repo.LedgerEntry> {
+  return inTransaction(pool, async (tx) => {
+    const entry = await repo.appendEntry(tx, { merchantId, type: 'DEPOSIT', amount, orderId: null, description: description ?? 'Deposit' });
+    if (!entry) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+    await recordAudit(tx, actor, {
+      action: 'merchant.deposit',
+      target: { type: 'merchant', id: merchantId },
+      before: { balance: formatMoney(entry.balanceAfter - amount) },
+      after: { balance: formatMoney(entry.balanceAfter), amount: formatMoney(amount), entryId: entry.id, description: entry.description },
+    });
+    return entry;
+  });
 }
 
 /** Returns an order's debit to the merchant; the unique index allows one refund per order. */

@@ -7,6 +7,7 @@ import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../p
 import { TtlCache } from '../../platform/cache.ts';
 import { generateToken, hashToken } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
+import { recordAudit, SECRET_CHANGED, type Actor } from '../audit-log/index.ts';
 import { openAccount } from '../ledger/index.ts';
 import * as repo from './repository.ts';
 
@@ -24,8 +25,8 @@ export class Merchants {
     this.#tokens = tokens;
   }
 
-  create(name: string): Promise<repo.Merchant> {
-    return createMerchant(this.#pool, name);
+  create(name: string, actor: Actor): Promise<repo.Merchant> {
+    return createMerchant(this.#pool, name, actor);
   }
 
   /** The merchant, or MERCHANT_NOT_FOUND. */
@@ -42,20 +43,21 @@ export class Merchants {
   }
 
   /** A new shop and its token, shown this once. */
-  createShop(merchantId: number, name: string): Promise<{ shop: repo.Shop; token: string }> {
-    return createShop(this.#pool, merchantId, name);
+  createShop(merchantId: number, name: string, actor: Actor): Promise<{ shop: repo.Shop; token: string }> {
+    return createShop(this.#pool, merchantId, name, actor);
   }
 
   /** See ShopTokens.rotate. */
-  rotateToken(shopId: number, ownerId?: number): Promise<string> {
-    return this.#tokens.rotate(shopId, ownerId);
+  rotateToken(shopId: number, actor: Actor, ownerId?: number): Promise<string> {
+    return this.#tokens.rotate(shopId, actor, ownerId);
   }
 }
 
-export async function createMerchant(pool: pg.Pool, name: string): Promise<repo.Merchant> {
+export async function createMerchant(pool: pg.Pool, name: string, actor: Actor): Promise<repo.Merchant> {
   return inTransaction(pool, async (tx) => {
     const merchant = await repo.insertMerchant(tx, name);
     await openAccount(tx, merchant.id);
+    await recordAudit(tx, actor, { action: 'merchant.create', target: { type: 'merchant', id: merchant.id }, after: { name: merchant.name } });
     return merchant;
   });
 }
@@ -66,10 +68,14 @@ export async function getMerchant(db: Db, id: number): Promise<repo.Merchant> {
   return merchant;
 }
 
-export async function createShop(db: Db, merchantId: number, name: string): Promise<{ shop: repo.Shop; token: string }> {
-  await getMerchant(db, merchantId);
+export async function createShop(pool: pg.Pool, merchantId: number, name: string, actor: Actor): Promise<{ shop: repo.Shop; token: string }> {
+  await getMerchant(pool, merchantId);
   const token = generateToken();
-  const shop = await repo.insertShop(db, merchantId, name, hashToken(token));
+  const shop = await inTransaction(pool, async (tx) => {
+    const made = await repo.insertShop(tx, merchantId, name, hashToken(token));
+    await recordAudit(tx, actor, { action: 'shop.create', target: { type: 'shop', id: made.id }, after: { merchantId, name: made.name, token: SECRET_CHANGED } });
+    return made;
+  });
   return { shop, token };
 }
 
@@ -107,11 +113,14 @@ export class ShopTokens {
    * A new token for the shop; the old one stops working as soon as this returns. With `ownerId`
    * (the cabinet), another merchant's shop is SHOP_NOT_FOUND, as if it did not exist.
    */
-  async rotate(shopId: number, ownerId?: number): Promise<string> {
+  async rotate(shopId: number, actor: Actor, ownerId?: number): Promise<string> {
     const token = generateToken();
     const replaced = await inTransaction(this.#pool, async (tx) => {
       const done = await repo.replaceShopToken(tx, shopId, hashToken(token), ownerId);
-      if (done) await announceChange(tx, 'shop', shopId);
+      if (done) {
+        await announceChange(tx, 'shop', shopId);
+        await recordAudit(tx, actor, { action: 'shop.rotate-token', target: { type: 'shop', id: shopId }, after: { token: SECRET_CHANGED } });
+      }
       return done;
     });
     if (!replaced) throw new AppError('SHOP_NOT_FOUND', `shop ${shopId} does not exist`);

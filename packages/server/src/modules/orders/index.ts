@@ -8,6 +8,7 @@ import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, assert, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
 import { balanceOf, refundOrder } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
@@ -101,8 +102,8 @@ export class Orders {
     return repo.waitingCounts(this.#pool);
   }
 
-  /** Operator: a completed order is refunded; the merchant gets a REFUND entry. */
-  refundCompleted(orderId: number, actor: string, reason: string): Promise<repo.Order> {
+  /** Operator: a completed order is refunded; the merchant gets a REFUND entry, the trail its row. */
+  refundCompleted(orderId: number, actor: Actor, reason: string): Promise<repo.Order> {
     return transitionGuarded(this.#pool, orderId, requireCompleted, 'REFUND', actor, reason);
   }
 
@@ -283,23 +284,39 @@ export function requireInFlight(order: repo.Order): void {
   throw new AppError('ORDER_NOT_PROCESSING', `Order ${order.id} is COMPLETED, not processing: ask for a refund instead`);
 }
 
-/** Runs a guarded transition; when the order moved between the read and the update, re-checks it. */
+/**
+ * Runs a guarded transition a person or key asked for; when the order moved between the read and
+ * the update, re-checks it. The event names the actor, and the trail records the change.
+ */
 async function transitionGuarded(
   pool: pg.Pool,
   orderId: number,
   guard: (order: repo.Order) => void,
   to: OrderStatus,
-  actor: string,
-  reason: string | null,
+  actor: Actor,
+  reason: string,
 ): Promise<repo.Order> {
   return inTransaction(pool, async (tx) => {
     for (;;) {
       const order = await repo.findOrder(tx, orderId);
       if (!order) throw new AppError('ORDER_NOT_FOUND', `Order ${orderId} not found`);
       guard(order);
-      const moved = await applyTransition(tx, order, to, actor, reason);
-      if (moved) return moved;
+      const moved = await applyTransition(tx, order, to, actor.label, reason);
+      if (!moved) continue;
+      await recordOrderChange(tx, actor, `order.${to === 'REFUND' ? 'refund' : to.toLowerCase()}`, order, moved, reason);
+      return moved;
     }
+  });
+}
+
+/** The trail's row of a transition a person or key asked for: the status, and the money it moved. */
+export async function recordOrderChange(tx: Tx, actor: Actor, action: string, before: repo.Order, after: repo.Order, reason: string): Promise<void> {
+  const refunded = findTransition(before.status, after.status)?.money === 'refund' && before.amountUsd > 0;
+  await recordAudit(tx, actor, {
+    action,
+    target: { type: 'order', id: before.id },
+    before: { status: before.status, merchantId: before.merchantId },
+    after: { status: after.status, reason, ...(refunded && { refundUsd: formatMoney(before.amountUsd) }) },
   });
 }
 

@@ -4,10 +4,12 @@
  * build an adapter.
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
-import type { Db } from '../../platform/db/index.ts';
+import type pg from 'pg';
+import { inTransaction, type Db } from '../../platform/db/index.ts';
+import { recordAudit, type Actor } from '../audit-log/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
-import type { Minor } from '../../platform/money.ts';
+import { formatMoney, type Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
 import * as repo from './repository.ts';
 
@@ -17,20 +19,20 @@ export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
 export class Suppliers {
-  readonly #db: Db;
+  readonly #db: pg.Pool;
   readonly #vault: KeyVault;
 
-  constructor(db: Db, vault: KeyVault) {
+  constructor(db: pg.Pool, vault: KeyVault) {
     this.#db = db;
     this.#vault = vault;
   }
 
-  add(input: SupplierInput): Promise<SupplierView> {
-    return addSupplier(this.#db, this.#vault, input);
+  add(input: SupplierInput, actor: Actor): Promise<SupplierView> {
+    return addSupplier(this.#db, this.#vault, input, actor);
   }
 
-  update(id: number, input: SupplierInput): Promise<SupplierView> {
-    return updateSupplier(this.#db, this.#vault, id, input);
+  update(id: number, input: SupplierInput, actor: Actor): Promise<SupplierView> {
+    return updateSupplier(this.#db, this.#vault, id, input, actor);
   }
 
   list(): Promise<SupplierView[]> {
@@ -38,8 +40,8 @@ export class Suppliers {
   }
 
   /** Appends a source to an offer's ordered list. */
-  addSource(source: { offerId: number; supplierId: number; supplierProductId: string; cost: Minor; costCurrency: string }): Promise<repo.OfferSource> {
-    return addOfferSource(this.#db, source);
+  addSource(source: { offerId: number; supplierId: number; supplierProductId: string; cost: Minor; costCurrency: string }, actor: Actor): Promise<repo.OfferSource> {
+    return addOfferSource(this.#db, source, actor);
   }
 
   sources(offerId: number): Promise<repo.OfferSource[]> {
@@ -90,37 +92,49 @@ function checkUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export async function addSupplier(db: Db, vault: KeyVault, input: SupplierInput): Promise<SupplierView> {
+export async function addSupplier(pool: pg.Pool, vault: KeyVault, input: SupplierInput, actor: Actor): Promise<SupplierView> {
   if (!SUPPLIER_KINDS.includes(input.kind as SupplierKind)) throw invalidField('kind', `must be one of ${SUPPLIER_KINDS.join(', ')}`);
   if (!input.name) throw invalidField('name', 'is required');
   if (!input.baseUrl) throw invalidField('url', 'is required');
+  const fields = {
+    kind: input.kind as SupplierKind,
+    name: input.name,
+    baseUrl: checkUrl(input.baseUrl),
+    tokenSealed: input.token ? vault.seal(input.token) : null,
+    timeoutMs: input.timeoutMs ?? 10_000,
+    statusIntervalS: input.statusIntervalS ?? 120,
+    statusAttempts: input.statusAttempts ?? 100,
+  };
   try {
-    return view(await repo.insertSupplier(db, {
-      kind: input.kind as SupplierKind,
-      name: input.name,
-      baseUrl: checkUrl(input.baseUrl),
-      tokenSealed: input.token ? vault.seal(input.token) : null,
-      timeoutMs: input.timeoutMs ?? 10_000,
-      statusIntervalS: input.statusIntervalS ?? 120,
-      statusAttempts: input.statusAttempts ?? 100,
-    }));
+    return await inTransaction(pool, async (tx) => {
+      const added = view(await repo.insertSupplier(tx, fields));
+      await recordAudit(tx, actor, { action: 'supplier.add', target: { type: 'supplier', id: added.id }, after: { ...added } });
+      return added;
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw invalidField('name', `a supplier named "${input.name}" exists`);
     throw error;
   }
 }
 
-export async function updateSupplier(db: Db, vault: KeyVault, id: number, input: SupplierInput): Promise<SupplierView> {
-  const row = await repo.updateSupplier(db, id, {
+/** Changes a supplier; the trail records whether it has a token, never the token. */
+export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number, input: SupplierInput, actor: Actor): Promise<SupplierView> {
+  const change = {
     ...(input.name !== undefined && { name: input.name }),
     ...(input.baseUrl !== undefined && { baseUrl: checkUrl(input.baseUrl) }),
     ...(input.token !== undefined && { tokenSealed: input.token ? vault.seal(input.token) : null }),
     ...(input.timeoutMs !== undefined && { timeoutMs: input.timeoutMs }),
     ...(input.statusIntervalS !== undefined && { statusIntervalS: input.statusIntervalS }),
     ...(input.statusAttempts !== undefined && { statusAttempts: input.statusAttempts }),
+  };
+  return inTransaction(pool, async (tx) => {
+    const before = await repo.findSupplier(tx, id);
+    const row = before && await repo.updateSupplier(tx, id, change);
+    if (!before || !row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
+    const after = view(row);
+    await recordAudit(tx, actor, { action: 'supplier.update', target: { type: 'supplier', id }, before: { ...view(before) }, after: { ...after } });
+    return after;
   });
-  if (!row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
-  return view(row);
 }
 
 export async function listSuppliers(db: Db): Promise<SupplierView[]> {
@@ -161,13 +175,21 @@ export async function configureStarsProvider(
 }
 
 export async function addOfferSource(
-  db: Db,
+  pool: pg.Pool,
   source: { offerId: number; supplierId: number; supplierProductId: string; cost: Minor; costCurrency: string },
+  actor: Actor,
 ): Promise<repo.OfferSource> {
   if (!CURRENCIES.includes(source.costCurrency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
-  if (!(await repo.findSupplier(db, source.supplierId))) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${source.supplierId} does not exist`);
+  if (!(await repo.findSupplier(pool, source.supplierId))) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${source.supplierId} does not exist`);
   try {
-    return await repo.appendSource(db, { ...source, costCurrency: source.costCurrency as Currency });
+    return await inTransaction(pool, async (tx) => {
+      const added = await repo.appendSource(tx, { ...source, costCurrency: source.costCurrency as Currency });
+      await recordAudit(tx, actor, {
+        action: 'offer-source.add', target: { type: 'offer', id: source.offerId },
+        after: { position: added.position, supplierId: added.supplierId, supplierProductId: added.supplierProductId, cost: formatMoney(added.cost), costCurrency: added.costCurrency },
+      });
+      return added;
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23503') throw new AppError('OFFER_NOT_FOUND', `offer ${source.offerId} does not exist`);
     throw error;

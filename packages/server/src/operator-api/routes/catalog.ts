@@ -2,7 +2,9 @@ import {
   AddStock, CurrencyParams, ErrorResponses, FxRate, FxRates, IdParams, MerchantCommission, MerchantCommissionSet, OfferMerchantParams, OperatorOffer,
   OperatorOfferWithStock, OperatorOffers, SetRate, StockAdded, UpsertOffer,
 } from '@dropgate/contract';
+import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
+import type { Actor } from '../../modules/audit-log/index.ts';
 import type { Offer } from '../../modules/catalog/index.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
@@ -10,7 +12,7 @@ import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
 
 /** PUT /offers/:id and the CSV import (one row at a time) create offers the same way. */
-export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer): Promise<Offer> {
+export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer, actor: Actor): Promise<Offer> {
   return hub.catalog.upsert({
     id,
     productName: b.productName,
@@ -23,32 +25,35 @@ export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer):
     gameUserIdPattern: b.gameUserIdPattern ?? null,
     gameServerIdPattern: b.gameServerIdPattern ?? null,
     ...(b.commission !== undefined && { commissionPercent: b.commission }),
-  }, b.merchants);
+  }, b.merchants, actor);
 }
 
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id', {
+    config: { access: 'catalog' },
     schema: { params: IdParams, body: UpsertOffer, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Creates or replaces an offer' },
   }, async (request) =>
-    offerOut(await upsertOfferFromWire(hub, request.params.id, request.body)));
+    offerOut(await upsertOfferFromWire(hub, request.params.id, request.body, actorOf(request))));
 
   app.put('/offers/:id/commissions/:merchantId', {
+    config: { access: 'catalog' },
     schema: {
       params: OfferMerchantParams, body: MerchantCommission, response: { 200: MerchantCommissionSet, ...ErrorResponses },
       summary: "Sets one merchant's commission on the offer (CodeGames partner_price)",
     },
   }, async (request) => {
-    await hub.catalog.setMerchantCommission(request.params.id, request.params.merchantId, request.body.percent);
+    await hub.catalog.setMerchantCommission(request.params.id, request.params.merchantId, request.body.percent, actorOf(request));
     return { offerId: request.params.id, merchantId: request.params.merchantId, percent: request.body.percent };
   });
 
-  app.get('/offers', { schema: { response: { 200: OperatorOffers, ...ErrorResponses }, summary: 'All offers with stock levels' } }, async () => {
+  app.get('/offers', { config: { access: 'read' }, schema: { response: { 200: OperatorOffers, ...ErrorResponses }, summary: 'All offers with stock levels' } }, async () => {
     const [offers, levels] = await Promise.all([hub.catalog.list(), hub.inventory.levels()]);
     const byOffer = new Map(levels.map((l) => [l.offerId, l]));
     return { offers: offers.map((o) => offerOut(o, byOffer.get(o.id) ?? { available: 0, sold: 0 })) };
   });
 
   app.get('/offers/:id', {
+    config: { access: 'read' },
     schema: { params: IdParams, response: { 200: OperatorOfferWithStock, ...ErrorResponses }, summary: 'One offer with its stock level' },
   }, async (request) => {
     const offer = await hub.catalog.get(request.params.id);
@@ -57,18 +62,20 @@ export function catalogRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.post('/offers/:id/stock', {
+    config: { access: 'catalog' },
     schema: { params: IdParams, body: AddStock, response: { 200: StockAdded, ...ErrorResponses }, summary: 'Adds keys (sealed at rest); re-sent keys count as duplicates' },
   }, async (request) => {
     const offer = await hub.catalog.get(request.params.id);
     if (offer.sandbox) throw invalidField('id', 'the sandbox offer generates its keys and takes no stock');
-    return hub.inventory.addKeys(offer.id, request.body.keys);
+    return hub.inventory.addKeys(offer.id, request.body.keys, actorOf(request));
   });
 
   app.put('/fx/:currency', {
+    config: { access: 'fx' },
     schema: { params: CurrencyParams, body: SetRate, response: { 200: FxRate, ...ErrorResponses }, summary: 'Sets USD per one unit of a currency' },
   }, async (request) => {
-    return rateOut(await hub.catalog.setRate(request.params.currency, request.body.usdPerUnit));
+    return rateOut(await hub.catalog.setRate(request.params.currency, request.body.usdPerUnit, actorOf(request)));
   });
 
-  app.get('/fx', { schema: { response: { 200: FxRates, ...ErrorResponses }, summary: 'All FX rates' } }, async () => ({ rates: (await hub.catalog.rates()).map(rateOut) }));
+  app.get('/fx', { config: { access: 'read' }, schema: { response: { 200: FxRates, ...ErrorResponses }, summary: 'All FX rates' } }, async () => ({ rates: (await hub.catalog.rates()).map(rateOut) }));
 }

@@ -11,6 +11,7 @@ export const LOW_BALANCE_MINOR = 100_00;
 /** What the operator checks first: the last 24 hours, what waits on them, what runs out. */
 export function dashboardRoutes(app: TypedApp, hub: Hub): void {
   app.get('/dashboard', {
+    config: { access: 'read' },
     schema: { response: { 200: Dashboard, ...ErrorResponses }, summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' },
   }, async () => {
     const [hours, waiting, offers, available, sourced, low, merchants] = await Promise.all([

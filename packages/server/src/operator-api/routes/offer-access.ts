@@ -1,4 +1,5 @@
 import { ErrorResponses, IdParams, OfferAccess, OfferAccessList, OfferMerchantParams, OperatorOffer } from '@dropgate/contract';
+import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut } from '../present.ts';
@@ -6,6 +7,7 @@ import { offerOut } from '../present.ts';
 /** One merchant's view of the catalog: which offers it may buy, and its commission on each. */
 export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
   app.get('/merchants/:id/offer-access', {
+    config: { access: 'read' },
     schema: { params: IdParams, response: { 200: OfferAccessList, ...ErrorResponses }, summary: 'Every offer: may this merchant buy it, and its commission override' },
   }, async (request) => {
     const merchant = await hub.merchants.get(request.params.id);
@@ -26,7 +28,8 @@ export function offerAccessRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.put('/offers/:id/access/:merchantId', {
+    config: { access: 'catalog' },
     schema: { params: OfferMerchantParams, body: OfferAccess, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Lets one merchant buy the offer, or stops it' },
   }, async (request) =>
-    offerOut(await hub.catalog.setMerchantAccess(request.params.id, request.params.merchantId, request.body.allowed)));
+    offerOut(await hub.catalog.setMerchantAccess(request.params.id, request.params.merchantId, request.body.allowed, actorOf(request))));
 }

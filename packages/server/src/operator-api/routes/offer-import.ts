@@ -5,7 +5,9 @@
  */
 import { ErrorResponses, ImportOffers, OffersImported, UpsertOffer } from '@dropgate/contract';
 import { Value } from '@sinclair/typebox/value';
+import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
+import type { Actor } from '../../modules/audit-log/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { upsertOfferFromWire } from './catalog.ts';
@@ -21,12 +23,13 @@ interface Rejected {
 
 export function offerImportRoutes(app: TypedApp, hub: Hub): void {
   app.post('/offers/import', {
+    config: { access: 'catalog' },
     schema: { body: ImportOffers, response: { 200: OffersImported, ...ErrorResponses }, summary: 'Creates or replaces offers from CSV rows; answers the rows it rejected' },
   }, async (request) => {
     let imported = 0;
     const rejected: Rejected[] = [];
     for (const row of request.body.rows) {
-      const problem = await importRow(hub, row.fields);
+      const problem = await importRow(hub, row.fields, actorOf(request));
       if (problem) rejected.push({ line: row.line, ...problem });
       else imported += 1;
     }
@@ -34,7 +37,7 @@ export function offerImportRoutes(app: TypedApp, hub: Hub): void {
   });
 }
 
-async function importRow(hub: Hub, fields: Record<string, string>): Promise<{ field: string; message: string } | undefined> {
+async function importRow(hub: Hub, fields: Record<string, string>, actor: Actor): Promise<{ field: string; message: string } | undefined> {
   const unknown = Object.keys(fields).find((name) => !(OFFER_CSV_COLUMNS as readonly string[]).includes(name));
   if (unknown) return { field: unknown, message: `is not a column (${OFFER_CSV_COLUMNS.join(', ')})` };
   const id = Number(fields.id);
@@ -48,7 +51,7 @@ async function importRow(hub: Hub, fields: Record<string, string>): Promise<{ fi
     return { field, message: error.message };
   }
   try {
-    await upsertOfferFromWire(hub, id, body as never);
+    await upsertOfferFromWire(hub, id, body as never, actor);
     return undefined;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -1,26 +1,30 @@
 import { AddSource, AddSupplier, ErrorResponses, IdParams, OfferSource, OfferSources, Supplier, Suppliers, UpdateSupplier } from '@dropgate/contract';
+import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
 
 export function supplierRoutes(app: TypedApp, hub: Hub): void {
   app.post('/suppliers', {
+    config: { access: 'suppliers' },
     schema: { body: AddSupplier, response: { 201: Supplier, ...ErrorResponses }, summary: 'Adds an upstream supplier; its token is stored sealed and never shown' },
   }, async (request, reply) => {
     const { url, ...rest } = request.body;
-    return reply.status(201).send(await hub.suppliers.add({ ...rest, baseUrl: url }));
+    return reply.status(201).send(await hub.suppliers.add({ ...rest, baseUrl: url }, actorOf(request)));
   });
 
   app.patch('/suppliers/:id', {
+    config: { access: 'suppliers' },
     schema: { params: IdParams, body: UpdateSupplier, response: { 200: Supplier, ...ErrorResponses }, summary: 'Changes a supplier (token: null removes it)' },
   }, async (request) => {
     const { url, ...rest } = request.body;
-    return hub.suppliers.update(request.params.id, { ...rest, ...(url !== undefined && { baseUrl: url }) });
+    return hub.suppliers.update(request.params.id, { ...rest, ...(url !== undefined && { baseUrl: url }) }, actorOf(request));
   });
 
-  app.get('/suppliers', { schema: { response: { 200: Suppliers, ...ErrorResponses }, summary: 'All suppliers (never their tokens)' } }, async () => ({ suppliers: await hub.suppliers.list() }));
+  app.get('/suppliers', { config: { access: 'read' }, schema: { response: { 200: Suppliers, ...ErrorResponses }, summary: 'All suppliers (never their tokens)' } }, async () => ({ suppliers: await hub.suppliers.list() }));
 
   app.post('/offers/:id/sources', {
+    config: { access: 'catalog' },
     schema: {
       params: IdParams, body: AddSource, response: { 201: OfferSource, ...ErrorResponses },
       summary: 'Appends an upstream source to the offer (tried in order, after own stock)',
@@ -31,11 +35,11 @@ export function supplierRoutes(app: TypedApp, hub: Hub): void {
     const currency = b.currency ?? offer.currency;
     const source = await hub.suppliers.addSource({
       offerId: offer.id, supplierId: b.supplierId, supplierProductId: b.product, cost: moneyFromDecimal(b.cost, 'cost'), costCurrency: currency,
-    });
+    }, actorOf(request));
     return reply.status(201).send({ ...source, cost: formatMoney(source.cost) });
   });
 
-  app.get('/offers/:id/sources', { schema: { params: IdParams, response: { 200: OfferSources, ...ErrorResponses }, summary: "The offer's upstream sources, in order" } }, async (request) => {
+  app.get('/offers/:id/sources', { config: { access: 'read' }, schema: { params: IdParams, response: { 200: OfferSources, ...ErrorResponses }, summary: "The offer's upstream sources, in order" } }, async (request) => {
     const sources = await hub.suppliers.sources(request.params.id);
     return { sources: sources.map((s) => ({ ...s, cost: formatMoney(s.cost) })) };
   });

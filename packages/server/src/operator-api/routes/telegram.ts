@@ -6,6 +6,7 @@ import { formatMoney } from '../../platform/money.ts';
 
 export function telegramRoutes(app: TypedApp, hub: Hub): void {
   app.get('/telegram/stars', {
+    config: { access: 'read' },
     schema: {
       response: { 200: TelegramStarsStatus, ...ErrorResponses },
       summary: 'Telegram Stars: whether they are sold, the TON/USD rate in use, and the listed offers at their current price',

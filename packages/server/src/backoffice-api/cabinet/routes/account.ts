@@ -1,12 +1,16 @@
-import { CabinetOverview, ChangePassword, ErrorResponses, IdParams, NoContent, ShopToken } from '@dropgate/contract';
+import { CabinetCreateShop, CabinetOverview, CreatedShop, ErrorResponses, IdParams, ShopToken } from '@dropgate/contract';
+import { actorOf } from '../../../access-control/index.ts';
 import type { Hub } from '../../../hub.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
 
-/** The merchant's account: balances, shops and their tokens, the user's password. */
+/** The merchant's account: balances, shops and their tokens. */
 export function accountRoutes(app: TypedApp, hub: Hub): void {
-  app.get('/overview', { schema: { response: { 200: CabinetOverview, ...ErrorResponses }, summary: 'Balance, draft balance and shops' } }, async (request) => {
+  app.get('/overview', {
+    config: { access: 'merchant.read' },
+    schema: { response: { 200: CabinetOverview, ...ErrorResponses }, summary: 'Balance, draft balance and shops' },
+  }, async (request) => {
     const { merchantId } = merchantOf(request);
     const [merchant, { balance, held }, shops] = await Promise.all([
       hub.merchants.get(merchantId), hub.orders.funds(merchantId), hub.merchants.shops(merchantId),
@@ -20,18 +24,20 @@ export function accountRoutes(app: TypedApp, hub: Hub): void {
     };
   });
 
+  app.post('/shops', {
+    config: { access: 'merchant.shops' },
+    schema: { body: CabinetCreateShop, response: { 201: CreatedShop, ...ErrorResponses }, summary: 'A new shop of yours; its token is in this answer only' },
+  }, async (request, reply) => {
+    const { merchantId } = merchantOf(request);
+    const { shop, token } = await hub.merchants.createShop(merchantId, request.body.name, actorOf(request));
+    return reply.status(201).send({ id: shop.id, merchantId: shop.merchantId, name: shop.name, token });
+  });
+
   app.post('/shops/:id/rotate-token', {
+    config: { access: 'merchant.integration' },
     schema: { params: IdParams, response: { 200: ShopToken, ...ErrorResponses }, summary: 'A new token for one of your shops (shown only here); the old one stops at once' },
   }, async (request) => {
     const { merchantId } = merchantOf(request);
-    return { id: request.params.id, token: await hub.merchants.rotateToken(request.params.id, merchantId) };
-  });
-
-  app.put('/password', {
-    schema: { body: ChangePassword, response: { 204: NoContent, ...ErrorResponses }, summary: 'Changes your password; your other sessions end' },
-  }, async (request, reply) => {
-    const { userId } = merchantOf(request);
-    await hub.access.changePassword(userId, request.body.currentPassword, request.body.newPassword);
-    return reply.status(204).send();
+    return { id: request.params.id, token: await hub.merchants.rotateToken(request.params.id, actorOf(request), merchantId) };
   });
 }

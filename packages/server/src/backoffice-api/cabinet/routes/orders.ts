@@ -2,6 +2,7 @@ import {
   CabinetOrdersQuery, ErrorResponses, IdParams, MerchantOrderDetail, MerchantOrdersPage, RevealedOrderKey,
   type MerchantOrder, type OrderStatus,
 } from '@dropgate/contract';
+import { actorOf } from '../../../access-control/index.ts';
 import type { Hub } from '../../../hub.ts';
 import type { Order, OrderEvent } from '../../../modules/orders/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
@@ -37,6 +38,7 @@ function merchantOrderOut(order: Order, events?: OrderEvent[]): MerchantOrder | 
 
 export function orderRoutes(app: TypedApp, hub: Hub): void {
   app.get('/orders', {
+    config: { access: 'merchant.read' },
     schema: { querystring: CabinetOrdersQuery, response: { 200: MerchantOrdersPage, ...ErrorResponses }, summary: 'Your orders, newest first, a keyset page at a time' },
   }, async (request) => {
     const { merchantId } = merchantOf(request);
@@ -47,6 +49,7 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.get('/orders/:id', {
+    config: { access: 'merchant.read' },
     schema: { params: IdParams, response: { 200: MerchantOrderDetail, ...ErrorResponses }, summary: 'One of your orders with its history (the key: reveal-key)' },
   }, async (request) => {
     const { merchantId } = merchantOf(request);
@@ -55,9 +58,10 @@ export function orderRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.post('/orders/:id/reveal-key', {
+    config: { access: 'merchant.integration' },
     schema: { params: IdParams, response: { 200: RevealedOrderKey, ...ErrorResponses }, summary: "Shows your order's key (recorded in the key-reveal audit)" },
   }, async (request) => {
-    const { merchantId, userId } = merchantOf(request);
-    return hub.keyReveals.revealOrderKey(request.params.id, { actor: `merchant-user:${userId}`, ip: request.ip, merchantId });
+    // A merchant user's actor carries their merchant: the module shows that merchant's orders only.
+    return hub.keyReveals.revealOrderKey(request.params.id, actorOf(request));
   });
 }

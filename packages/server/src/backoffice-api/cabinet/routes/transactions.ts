@@ -7,35 +7,24 @@ import type { Hub } from '../../../hub.ts';
 import type { EntryFilter, LedgerEntry } from '../../../modules/ledger/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { entryOut } from '../../../operator-api/index.ts';
+import { csvStream } from '../../../platform/http/csv.ts';
+import { dayRange } from '../../../platform/http/days.ts';
 import { merchantOf } from '../merchant-of.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const FilterSchema = Type.Object(TransactionFilter);
 /** The CSV is streamed: typed as the stream the handler sends, documented as the contract's text. */
 const CsvStream = Type.Unsafe<Readable>(CabinetTransactionsCsv);
 
 function entryFilter(query: Static<typeof FilterSchema>): EntryFilter {
-  return {
-    type: query.type as EntryFilter['type'],
-    orderId: query.orderId,
-    from: query.from === undefined ? undefined : new Date(`${query.from}T00:00:00.000Z`),
-    // "to" names a day that is included: entries before the next midnight.
-    to: query.to === undefined ? undefined : new Date(Date.parse(`${query.to}T00:00:00.000Z`) + DAY_MS),
-  };
+  return { type: query.type as EntryFilter['type'], orderId: query.orderId, ...dayRange(query.from, query.to) };
 }
 
 const CSV_COLUMNS = ['id', 'createdAt', 'type', 'amount', 'balanceAfter', 'orderId', 'description'] as const;
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Quote what needs it; a leading =, +, - or @ would run as a formula in a spreadsheet.
-  const safe = /^[=+@\t\r-]/.test(text) && !/^-\d/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** The ledger, for reconciliation: pages to read, and the whole filtered list as CSV. */
 export function transactionRoutes(app: TypedApp, hub: Hub): void {
   app.get('/transactions', {
+    config: { access: 'merchant.money' },
     schema: {
       querystring: CabinetTransactionsQuery, response: { 200: CabinetTransactionsPage, ...ErrorResponses },
       summary: 'Your ledger entries, newest first, a keyset page at a time',
@@ -48,6 +37,7 @@ export function transactionRoutes(app: TypedApp, hub: Hub): void {
   });
 
   app.get('/transactions.csv', {
+    config: { access: 'merchant.money' },
     schema: {
       querystring: CabinetTransactionsCsvQuery,
       // Streamed as text, so never serialised: the schema documents the answer.
@@ -57,18 +47,13 @@ export function transactionRoutes(app: TypedApp, hub: Hub): void {
   }, async (request, reply) => {
     const { merchantId } = merchantOf(request);
     const filter = entryFilter(request.query);
-    async function* rows(): AsyncGenerator<string> {
-      yield `${CSV_COLUMNS.join(',')}\r\n`;
-      let before: number | undefined;
-      do {
-        const page = await hub.ledger.entriesPage(merchantId, { ...filter, before }, 1000);
-        yield page.entries.map((e: LedgerEntry) => `${CSV_COLUMNS.map((c) => csvCell(entryOut(e)[c])).join(',')}\r\n`).join('');
-        before = page.nextBefore ?? undefined;
-      } while (before !== undefined);
-    }
+    const csv = csvStream(CSV_COLUMNS, async (before) => {
+      const page = await hub.ledger.entriesPage(merchantId, { ...filter, before }, 1000);
+      return { rows: page.entries, nextBefore: page.nextBefore };
+    }, (entry: LedgerEntry) => entryOut(entry));
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="dropgate-transactions-${merchantId}.csv"`)
-      .send(Readable.from(rows()));
+      .send(csv);
   });
 }
