@@ -1,4 +1,4 @@
-/** The operator API, as the CLI calls it: JSON over the SDK's HTTP client with the operator's bearer token. */
+/** The operator API, as the CLI calls it: JSON over the SDK's HTTP client with an API key or the bootstrap key. */
 import { STATUS_CODES } from 'node:http';
 import { HttpClient, TransportError, type HttpAnswer } from '@dropgate/sdk';
 
@@ -38,13 +38,7 @@ export class AdminClient {
   patch = (path: string, body: unknown) => this.request('PATCH', path, body);
 
   async request(method: string, path: string, body?: unknown): Promise<any> {
-    let answer: HttpAnswer;
-    try {
-      answer = await this.#http.send({ method, path, body });
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-      throw new ApiError(0, 'UNREACHABLE', `cannot reach the hub at ${this.#base}: ${error.message}`, null);
-    }
+    const answer = await this.#send(method, path, body);
     if (answer.text !== '' && answer.body === undefined) {
       throw new ApiError(answer.status, 'BAD_RESPONSE', `the hub answered ${answer.status} with a body that is not JSON`, answer.text);
     }
@@ -54,5 +48,22 @@ export class AdminClient {
       throw new ApiError(answer.status, parsed?.error?.code ?? `HTTP_${answer.status}`, message, parsed);
     }
     return parsed;
+  }
+
+  /** A GET whose answer is text (a CSV export); an error answer is the hub's JSON error. */
+  async text(path: string): Promise<string> {
+    const answer = await this.#send('GET', path);
+    if (answer.status >= 200 && answer.status < 300) return answer.text;
+    const parsed: any = answer.body;
+    throw new ApiError(answer.status, parsed?.error?.code ?? `HTTP_${answer.status}`, parsed?.error?.message ?? STATUS_CODES[answer.status] ?? '', parsed);
+  }
+
+  async #send(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    try {
+      return await this.#http.send({ method, path, body });
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      throw new ApiError(0, 'UNREACHABLE', `cannot reach the hub at ${this.#base}: ${error.message}`, null);
+    }
   }
 }

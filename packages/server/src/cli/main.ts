@@ -1,6 +1,6 @@
 /**
- * `dropgate`: the operator's command line, an HTTP client of the operator API (DROPGATE_URL,
- * DROPGATE_ADMIN_TOKEN), plus `dropgate serve`, the hub itself. Every command takes --json and then
+ * `dropgate`: the operator's command line, an HTTP client of the operator API (DROPGATE_URL, and
+ * DROPGATE_API_KEY or the bootstrap key DROPGATE_ADMIN_TOKEN), plus `dropgate serve`, the hub itself. Every command takes --json and then
  * prints exactly one JSON object on stdout (errors too: {"error": {...}}). Exit status: 0 done,
  * 1 the hub refused or failed (or `audit` found a violation), 2 the command was mistyped.
  */
@@ -11,11 +11,20 @@ import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
 import { stockCommands } from './commands/stock.ts';
 import { supplierCommands } from './commands/suppliers.ts';
+import { teamCommands } from './commands/team.ts';
 import { userCommands } from './commands/users.ts';
+import { auditLogCommands } from './commands/audit-log.ts';
 import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
-const COMMANDS: Command[] = [...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands];
+const COMMANDS: Command[] = [
+  ...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
+];
+
+/** An API key when one is given; else the bootstrap key (the operator token). */
+function credential(): string {
+  return process.env.DROPGATE_API_KEY || process.env.DROPGATE_ADMIN_TOKEN || '';
+}
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') {
@@ -45,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (positionals.length !== (command.args ?? []).length) throw new UsageError(`expected ${(command.args ?? []).join(' ') || 'no arguments'}`);
-    const api = new AdminClient(process.env.DROPGATE_URL || 'http://127.0.0.1:8080', process.env.DROPGATE_ADMIN_TOKEN ?? '');
+    const api = new AdminClient(process.env.DROPGATE_URL || 'http://127.0.0.1:8080', credential());
     const progress = process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : () => {};
     const result = await command.run({ values: values as Record<string, string | boolean | undefined>, args: positionals, api, progress });
     if (process.stderr.isTTY && !json && command.name === 'stock add') process.stderr.write('\n');
@@ -84,7 +93,7 @@ function help(command: Command): string {
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 5);
   return [
-    'dropgate: the Dropgate operator CLI (DROPGATE_URL, DROPGATE_ADMIN_TOKEN)',
+    'dropgate: the Dropgate operator CLI (DROPGATE_URL; DROPGATE_API_KEY, or the bootstrap key DROPGATE_ADMIN_TOKEN)',
     '',
     `  ${'serve'.padEnd(width)}  Runs the hub (same environment as npm start)`,
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
