@@ -1,14 +1,13 @@
 /** Which surface a path belongs to: sign-in at /, the operator console under /console, the merchant cabinet under /cabinet. */
-import type { BackofficeSession } from '@dropgate/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, SESSION_LOST } from './api.ts';
 import { CabinetApp } from './cabinet/cabinet-app.tsx';
 import { ConsoleApp } from './console/console-app.tsx';
 import { navigate, usePath } from './router.ts';
+import { SESSION_CHANGED, SessionContext, type Who } from './session.tsx';
 import { SignIn } from './sign-in.tsx';
 
-/** Who is signed in, as GET /…/v1/session answers. */
-export type Who = BackofficeSession;
+export type { Who } from './session.tsx';
 
 export function App() {
   const path = usePath();
@@ -18,7 +17,11 @@ export function App() {
   useEffect(() => {
     if (surface === 'sign-in') return;
     setWho(undefined);
-    get<Who>(`/${surface}/v1/session`).then(setWho, () => navigate('/', true));
+    const load = () => get<Who>(`/${surface}/v1/session`).then(setWho, () => navigate('/', true));
+    void load();
+    // Turning on two-factor (or anything else that changes what the session may do) reloads it.
+    window.addEventListener(SESSION_CHANGED, load);
+    return () => window.removeEventListener(SESSION_CHANGED, load);
   }, [surface]);
   useEffect(() => {
     const lost = () => navigate('/', true);
@@ -33,5 +36,9 @@ export function App() {
 
   if (surface === 'sign-in') return <SignIn />;
   if (!who) return <p class="loading">Loading…</p>;
-  return surface === 'console' ? <ConsoleApp path={path} onSignOut={signOut} /> : <CabinetApp path={path} who={who} onSignOut={signOut} />;
+  return (
+    <SessionContext.Provider value={who}>
+      {surface === 'console' ? <ConsoleApp path={path} who={who} onSignOut={signOut} /> : <CabinetApp path={path} who={who} onSignOut={signOut} />}
+    </SessionContext.Provider>
+  );
 }

@@ -1,13 +1,15 @@
-import type { CabinetOverview, ShopToken } from '@dropgate/contract';
+import type { CabinetOverview, CreatedShop, ShopToken } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
-import { get, post, put } from '../api.ts';
+import { get, post } from '../api.ts';
 import { navigate } from '../router.ts';
+import { Can, useCan } from '../session.tsx';
 import { Field, Form, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
 
 export function Overview(props: { onToken: (t: { shopId: number; token: string }) => void }) {
   const { data, error, reload } = useLoad(() => get<CabinetOverview>('/cabinet/v1/overview'), []);
   const [shown, setShown] = useState<{ shop: string; token: string } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
+  const mayRotate = useCan('merchant.integration');
   if (!data) return <Notice error={error} />;
   return (
     <section>
@@ -25,7 +27,7 @@ export function Overview(props: { onToken: (t: { shopId: number; token: string }
         <tbody>
           {data.shops.map((s) => (
             <tr><td>{s.name}</td><td>{s.id}</td><td>{when(s.tokenRotatedAt)}</td><td>
-              <button onClick={async () => {
+              {mayRotate && <button onClick={async () => {
                 if (!confirm(`Make a new token for ${s.name}? The current token stops working at once.`)) return;
                 try {
                   const r = await post<ShopToken>(`/cabinet/v1/shops/${s.id}/rotate-token`);
@@ -35,31 +37,22 @@ export function Overview(props: { onToken: (t: { shopId: number; token: string }
                 } catch (e) {
                   setFailure(e);
                 }
-              }}>Rotate token</button>
+              }}>Rotate token</button>}
             </td></tr>
           ))}
         </tbody>
       </table>
-      {shown && <p><button class="link" onClick={() => navigate('/cabinet/api')}>Try it: API quick-start with this token →</button></p>}
-    </section>
-  );
-}
-
-export function Account() {
-  return (
-    <section>
-      <h1>Account</h1>
-      <h2>Change password</h2>
-      <Form class="stacked" submit="Change password" onSubmit={async (d) => {
-        if (d.newPassword !== d.repeat) throw new Error('the new passwords differ');
-        await put('/cabinet/v1/password', { currentPassword: d.currentPassword, newPassword: d.newPassword });
-        navigate('/');
-      }}>
-        <Field label="Current password" name="currentPassword" type="password" required />
-        <Field label="New password (10+ characters)" name="newPassword" type="password" required />
-        <Field label="Repeat the new password" name="repeat" type="password" required />
-        <small>You will sign in again with the new password; your other sessions end too.</small>
-      </Form>
+      {shown && mayRotate && <p><button class="link" onClick={() => navigate('/cabinet/api')}>Try it: API quick-start with this token →</button></p>}
+      <Can permission="merchant.shops">
+        <Form submit="Create shop" onSubmit={async (d) => {
+          const shop = await post<CreatedShop>('/cabinet/v1/shops', { name: d.name });
+          setShown({ shop: shop.name, token: shop.token });
+          props.onToken({ shopId: shop.id, token: shop.token });
+          reload();
+        }}>
+          <Field label="New shop name" name="name" required />
+        </Form>
+      </Can>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type {
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
 import { navigate } from '../router.ts';
+import { Can, useCan } from '../session.tsx';
 import { Field, Form, Link, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
 
 export function Merchants() {
@@ -13,12 +14,14 @@ export function Merchants() {
   return (
     <section>
       <h1>Merchants</h1>
-      <Form submit="Create merchant" onSubmit={async (d) => {
-        const merchant = await post<Merchant>('/console/v1/merchants', { name: d.name });
-        navigate(`/console/merchants/${merchant.id}`);
-      }}>
-        <Field label="Name" name="name" required />
-      </Form>
+      <Can permission="merchants">
+        <Form submit="Create merchant" onSubmit={async (d) => {
+          const merchant = await post<Merchant>('/console/v1/merchants', { name: d.name });
+          navigate(`/console/merchants/${merchant.id}`);
+        }}>
+          <Field label="Name" name="name" required />
+        </Form>
+      </Can>
       <Notice error={error} />
       <table aria-label="Merchants">
         <thead><tr><th>Id</th><th>Name</th><th>Balance</th><th>Since</th></tr></thead>
@@ -36,6 +39,7 @@ export function MerchantDetail(props: { id: number }) {
   const base = `/console/v1/merchants/${props.id}`;
   const { data, error, reload } = useLoad(() => Promise.all([get<MerchantAnswer>(base), get<MerchantUsers>(`${base}/users`)]), [props.id]);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
+  const manage = useCan('merchants');
   if (!data) return <Notice error={error} />;
   const [merchant, users] = data;
   return (
@@ -47,15 +51,17 @@ export function MerchantDetail(props: { id: number }) {
       </div>
       {secret && <Secret label={secret.label} value={secret.value} />}
 
-      <h2>Deposit</h2>
-      <Form submit="Deposit" onSubmit={async (d) => {
-        const done = await post<Deposited>(`${base}/deposits`, { amount: d.amount, ...(d.description && { description: d.description }) });
-        reload();
-        return `Deposited; balance ${usd(done.balance)}`;
-      }}>
-        <Field label="Amount (USD)" name="amount" placeholder="100.00" required size={10} />
-        <Field label="Description" name="description" placeholder="Wire 42" />
-      </Form>
+      <Can permission="deposits">
+        <h2>Deposit</h2>
+        <Form submit="Deposit" onSubmit={async (d) => {
+          const done = await post<Deposited>(`${base}/deposits`, { amount: d.amount, ...(d.description && { description: d.description }) });
+          reload();
+          return `Deposited; balance ${usd(done.balance)}`;
+        }}>
+          <Field label="Amount (USD)" name="amount" placeholder="100.00" required size={10} />
+          <Field label="Description" name="description" placeholder="Wire 42" />
+        </Form>
+      </Can>
 
       <h2>Shops</h2>
       <table aria-label="Shops">
@@ -63,47 +69,52 @@ export function MerchantDetail(props: { id: number }) {
         <tbody>
           {merchant.shops.map((s) => (
             <tr><td>{s.id}</td><td>{s.name}</td><td>{when(s.tokenRotatedAt)}</td><td>
-              <button onClick={async () => {
+              {manage && <button onClick={async () => {
                 if (!confirm(`Rotate the token of ${s.name}? The old token stops working at once.`)) return;
                 const r = await post<ShopToken>(`/console/v1/shops/${s.id}/rotate-token`);
                 setSecret({ label: `New token of ${s.name}`, value: r.token });
                 reload();
-              }}>Rotate token</button>
+              }}>Rotate token</button>}
             </td></tr>
           ))}
         </tbody>
       </table>
-      <Form submit="Create shop" onSubmit={async (d) => {
-        const shop = await post<CreatedShop>('/console/v1/shops', { merchantId: props.id, name: d.name });
-        setSecret({ label: `Token of ${shop.name}`, value: shop.token });
-        reload();
-      }}>
-        <Field label="Shop name" name="name" required />
-      </Form>
+      {manage && (
+        <Form submit="Create shop" onSubmit={async (d) => {
+          const shop = await post<CreatedShop>('/console/v1/shops', { merchantId: props.id, name: d.name });
+          setSecret({ label: `Token of ${shop.name}`, value: shop.token });
+          reload();
+        }}>
+          <Field label="Shop name" name="name" required />
+        </Form>
+      )}
 
       <h2>Cabinet users</h2>
       <table aria-label="Users">
-        <thead><tr><th>Email</th><th>Password set</th><th /></tr></thead>
+        <thead><tr><th>Email</th><th>Role</th><th>Two-factor</th><th>Password set</th><th /></tr></thead>
         <tbody>
           {users.users.map((u) => (
-            <tr><td>{u.email}</td><td>{when(u.passwordSetAt)}</td><td>
-              <button onClick={async () => {
+            <tr><td>{u.email}</td><td>{u.role}</td><td>{u.twoFactor ? 'on' : 'off'}</td><td>{when(u.passwordSetAt)}</td><td>
+              {manage && <button onClick={async () => {
                 if (!confirm(`Reset the password of ${u.email}? They are signed out everywhere.`)) return;
                 const r = await post<MerchantUserWithPassword>(`/console/v1/users/${u.id}/reset-password`);
                 setSecret({ label: `New password for ${u.email}`, value: r.password });
                 reload();
-              }}>Reset password</button>
+              }}>Reset password</button>}
             </td></tr>
           ))}
         </tbody>
       </table>
-      <Form submit="Create user" onSubmit={async (d) => {
-        const user = await post<MerchantUserWithPassword>(`${base}/users`, { email: d.email });
-        setSecret({ label: `First password for ${user.email}`, value: user.password });
-        reload();
-      }}>
-        <Field label="Email" name="email" type="email" required />
-      </Form>
+      {manage && (
+        <Form submit="Create user" onSubmit={async (d) => {
+          const user = await post<MerchantUserWithPassword>(`${base}/users`, { email: d.email, role: d.role });
+          setSecret({ label: `First password for ${user.email}`, value: user.password });
+          reload();
+        }}>
+          <Field label="Email" name="email" type="email" required />
+          <label>Role<select name="role">{['owner', 'developer', 'accountant'].map((r) => <option>{r}</option>)}</select></label>
+        </Form>
+      )}
 
       <OfferAccess merchantId={props.id} />
     </section>
@@ -114,6 +125,7 @@ function OfferAccess(props: { merchantId: number }) {
   const { data, error, reload } = useLoad(() => get<OfferAccessList>(`/console/v1/merchants/${props.merchantId}/offer-access`), [props.merchantId]);
   const [failure, setFailure] = useState<unknown>(null);
   const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  const mayChange = useCan('catalog');
   return (
     <div>
       <h2>Offer access and commission</h2>
@@ -124,14 +136,14 @@ function OfferAccess(props: { merchantId: number }) {
           {data?.offers.map((o) => (
             <tr>
               <td>{o.offerId} {o.productName} {o.offerName}</td>
-              <td><label class="check"><input type="checkbox" checked={o.allowed} onChange={(e) => act(() => put(`/console/v1/offers/${o.offerId}/access/${props.merchantId}`, { allowed: e.currentTarget.checked }))} />
+              <td><label class="check"><input type="checkbox" checked={o.allowed} disabled={!mayChange} onChange={(e) => act(() => put(`/console/v1/offers/${o.offerId}/access/${props.merchantId}`, { allowed: e.currentTarget.checked }))} />
                 {o.visibleToAll ? 'all merchants' : 'listed'}</label></td>
               <td>{o.merchantCommission ?? o.commission}%{o.merchantCommission !== null && ' (override)'}</td>
-              <td><button onClick={() => {
+              <td>{mayChange && <button onClick={() => {
                 const percent = prompt(`Commission for this merchant on offer ${o.offerId} in percent (empty: the offer's ${o.commission}%)`, o.merchantCommission ?? '');
                 if (percent === null) return;
                 act(() => put(`/console/v1/offers/${o.offerId}/commissions/${props.merchantId}`, { percent: percent.trim() === '' ? null : percent.trim() }));
-              }}>Set commission</button></td>
+              }}>Set commission</button>}</td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import type {
 } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
+import { Can, useCan } from '../session.tsx';
 import { Field, Form, Link, Notice, PagedTable, Secret, useLoad, when } from '../ui.tsx';
 import { parseCsv } from './csv.ts';
 
@@ -21,19 +22,21 @@ export function Offers() {
           ))}
         </tbody>
       </table>
-      <h2>Create or change an offer</h2>
-      <Form submit="Save offer" onSubmit={async (d) => {
-        const offer = await put<OperatorOffer>(`/console/v1/offers/${d.id}`, { productName: d.productName, offerName: d.offerName, price: d.price, currency: d.currency });
-        reload();
-        return `Saved offer ${offer.id}`;
-      }}>
-        <Field label="Offer id" name="id" required size={8} />
-        <Field label="Product" name="productName" required />
-        <Field label="Offer name" name="offerName" required />
-        <Field label="Price" name="price" required size={8} />
-        <label>Currency<select name="currency">{['USD', 'RUB', 'KZT', 'EUR'].map((c) => <option>{c}</option>)}</select></label>
-      </Form>
-      <CsvImport onDone={reload} />
+      <Can permission="catalog">
+        <h2>Create or change an offer</h2>
+        <Form submit="Save offer" onSubmit={async (d) => {
+          const offer = await put<OperatorOffer>(`/console/v1/offers/${d.id}`, { productName: d.productName, offerName: d.offerName, price: d.price, currency: d.currency });
+          reload();
+          return `Saved offer ${offer.id}`;
+        }}>
+          <Field label="Offer id" name="id" required size={8} />
+          <Field label="Product" name="productName" required />
+          <Field label="Offer name" name="offerName" required />
+          <Field label="Price" name="price" required size={8} />
+          <label>Currency<select name="currency">{['USD', 'RUB', 'KZT', 'EUR'].map((c) => <option>{c}</option>)}</select></label>
+        </Form>
+        <CsvImport onDone={reload} />
+      </Can>
     </section>
   );
 }
@@ -97,6 +100,7 @@ export function OfferDetail(props: { id: number }) {
   const [revealed, setRevealed] = useState<{ id: number; key: string } | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [keysVersion, setKeysVersion] = useState(0);
+  const [mayChange, mayReveal] = [useCan('catalog'), useCan('key-reveals')];
   if (!data) return <Notice error={error} />;
   const [offer, sources, suppliers] = data;
   return (
@@ -108,7 +112,7 @@ export function OfferDetail(props: { id: number }) {
         <dt>Access</dt><dd>{offer.merchants === 'all' ? 'all merchants' : `merchants ${offer.merchants.join(', ')}`}</dd>
         <dt>Commission</dt><dd>{offer.commission}%</dd>
       </dl>
-      {!offer.sandbox && <KeyUpload offerId={offer.id} onDone={() => { reload(); setKeysVersion((v) => v + 1); }} />}
+      {!offer.sandbox && mayChange && <KeyUpload offerId={offer.id} onDone={() => { reload(); setKeysVersion((v) => v + 1); }} />}
       <h2>Keys</h2>
       <p class="muted">Keys are sealed at rest and never listed; each reveal is recorded in the audit.</p>
       {revealed && <Secret label={`Key ${revealed.id}`} value={revealed.key} note="This reveal is recorded in the audit." />}
@@ -124,7 +128,7 @@ export function OfferDetail(props: { id: number }) {
         columns={[
           ['Key id', (k) => k.id], ['Added', (k) => when(k.createdAt)],
           ['Order', (k) => (k.orderId ? <Link href={`/console/orders/${k.orderId}`}>{k.orderId}</Link> : 'available')],
-          ['', (k) => <button onClick={() => post<RevealedStockKey>(`/console/v1/stock-keys/${k.id}/reveal`).then((r) => setRevealed({ id: k.id, key: r.key }), setFailure)}>Reveal</button>],
+          ['', (k) => mayReveal && <button onClick={() => post<RevealedStockKey>(`/console/v1/stock-keys/${k.id}/reveal`).then((r) => setRevealed({ id: k.id, key: r.key }), setFailure)}>Reveal</button>],
         ]}
       />
       <h2>Upstream sources (tried in order, after own stock)</h2>
@@ -132,15 +136,17 @@ export function OfferDetail(props: { id: number }) {
         <thead><tr><th>#</th><th>Supplier</th><th>Product</th><th>Cost</th></tr></thead>
         <tbody>{sources.sources.map((s) => <tr><td>{s.position}</td><td>{s.supplierId}</td><td>{s.supplierProductId}</td><td>{s.cost} {s.costCurrency}</td></tr>)}</tbody>
       </table>
-      <Form submit="Add source" onSubmit={async (d) => {
-        await post(`${base}/sources`, { supplierId: Number(d.supplierId), product: d.product, cost: d.cost });
-        reload();
-        return 'Added';
-      }}>
-        <label>Supplier<select name="supplierId">{suppliers.suppliers.map((s) => <option value={s.id}>{s.name}</option>)}</select></label>
-        <Field label="Supplier product id" name="product" required />
-        <Field label={`Cost (${offer.currency})`} name="cost" required size={8} />
-      </Form>
+      {mayChange && (
+        <Form submit="Add source" onSubmit={async (d) => {
+          await post(`${base}/sources`, { supplierId: Number(d.supplierId), product: d.product, cost: d.cost });
+          reload();
+          return 'Added';
+        }}>
+          <label>Supplier<select name="supplierId">{suppliers.suppliers.map((s) => <option value={s.id}>{s.name}</option>)}</select></label>
+          <Field label="Supplier product id" name="product" required />
+          <Field label={`Cost (${offer.currency})`} name="cost" required size={8} />
+        </Form>
+      )}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { OperatorOrder, OperatorOrdersPage, RevealedOrderKey } from '@dropg
 import { useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { navigate } from '../router.ts';
+import { useCan } from '../session.tsx';
 import { Field, Form, Link, Notice, PagedTable, Secret, Status, useLoad, usd, when } from '../ui.tsx';
 
 const STATUSES = ['', 'SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'];
@@ -56,6 +57,7 @@ export function OrderDetail(props: { id: number }) {
   const { data: o, error, reload } = useLoad(() => get<OperatorOrder>(base), [props.id]);
   const [key, setKey] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
+  const [mayReveal, mayRefund, mayReview] = [useCan('key-reveals'), useCan('refunds'), useCan('review')];
   if (!o) return <Notice error={error} />;
   return (
     <section>
@@ -73,16 +75,16 @@ export function OrderDetail(props: { id: number }) {
         {o.refundRequestedAt && <><dt>Refund requested</dt><dd>{when(o.refundRequestedAt)}: {o.refundRequestReason}</dd></>}
         <dt>Created</dt><dd>{when(o.createdAt)}</dd>
       </dl>
-      {o.hasKey && (key ? <Secret label="Key" value={key} note="This reveal is recorded in the audit." /> : (
+      {o.hasKey && mayReveal && (key ? <Secret label="Key" value={key} note="This reveal is recorded in the audit." /> : (
         <button onClick={() => post<RevealedOrderKey>(`${base}/reveal-key`).then((r) => setKey(r.key), setFailure)}>Reveal key (audited)</button>
       ))}
       <Notice error={failure} />
-      {o.status === 'COMPLETED' && (
+      {o.status === 'COMPLETED' && mayRefund && (
         <Form submit="Refund" onSubmit={async (d) => { await post(`${base}/refund`, { reason: d.reason }); reload(); return 'Refunded'; }}>
           <Field label="Refund reason" name="reason" required size={40} />
         </Form>
       )}
-      {o.status === 'PROCESSING' && (
+      {o.status === 'PROCESSING' && mayReview && (
         <div class="columns">
           <Form submit="Complete" onSubmit={async (d) => { await post(`${base}/complete`, { ...(d.key && { key: d.key }), ...(d.reason && { reason: d.reason }) }); reload(); return 'Completed'; }}>
             <Field label="Key from the supplier" name="key" size={30} />

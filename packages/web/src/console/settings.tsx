@@ -1,5 +1,6 @@
 import type { AuditReport, FxRates as FxRateList, KeyRevealsPage, Suppliers as SupplierList } from '@dropgate/contract';
 import { get, patch, post, put } from '../api.ts';
+import { Can, useCan } from '../session.tsx';
 import { Field, Form, Notice, PagedTable, useLoad, when } from '../ui.tsx';
 
 export function FxRates() {
@@ -13,16 +14,19 @@ export function FxRates() {
         <thead><tr><th>Currency</th><th>USD per unit</th><th>Updated</th></tr></thead>
         <tbody>{data?.rates.map((r) => <tr><td>{r.currency}</td><td>{r.usdPerUnit}</td><td>{when(r.updatedAt)}</td></tr>)}</tbody>
       </table>
-      <Form submit="Set rate" onSubmit={async (d) => { await put(`/console/v1/fx/${d.currency}`, { usdPerUnit: d.usdPerUnit }); reload(); return 'Saved'; }}>
-        <label>Currency<select name="currency">{['RUB', 'KZT', 'EUR'].map((c) => <option>{c}</option>)}</select></label>
-        <Field label="USD per unit" name="usdPerUnit" placeholder="0.0108" required />
-      </Form>
+      <Can permission="fx">
+        <Form submit="Set rate" onSubmit={async (d) => { await put(`/console/v1/fx/${d.currency}`, { usdPerUnit: d.usdPerUnit }); reload(); return 'Saved'; }}>
+          <label>Currency<select name="currency">{['RUB', 'KZT', 'EUR'].map((c) => <option>{c}</option>)}</select></label>
+          <Field label="USD per unit" name="usdPerUnit" placeholder="0.0108" required />
+        </Form>
+      </Can>
     </section>
   );
 }
 
 export function Suppliers() {
   const { data, error, reload } = useLoad(() => get<SupplierList>('/console/v1/suppliers'), []);
+  const mayChange = useCan('suppliers');
   return (
     <section>
       <h1>Suppliers</h1>
@@ -33,24 +37,26 @@ export function Suppliers() {
           {data?.suppliers.map((s) => (
             <tr><td>{s.id}</td><td>{s.kind}</td><td>{s.name}</td><td>{s.baseUrl}</td><td>{s.hasToken ? 'set' : '—'}</td><td>{s.timeoutMs} ms</td>
               <td>{s.statusAttempts} × {s.statusIntervalS} s</td>
-              <td><button onClick={() => {
+              <td>{mayChange && <button onClick={() => {
                 const url = prompt(`New URL for ${s.name}`, s.baseUrl);
                 if (url) patch(`/console/v1/suppliers/${s.id}`, { url }).then(reload, (e: Error) => alert(e.message));
-              }}>Change URL</button></td></tr>
+              }}>Change URL</button>}</td></tr>
           ))}
         </tbody>
       </table>
-      <h2>Add a supplier</h2>
-      <Form submit="Add supplier" onSubmit={async (d) => {
-        await post('/console/v1/suppliers', { kind: d.kind, name: d.name, url: d.url, ...(d.token && { token: d.token }) });
-        reload();
-        return 'Added';
-      }}>
-        <label>Kind<select name="kind"><option>codegames</option><option>gamesdrop</option></select></label>
-        <Field label="Name" name="name" required />
-        <Field label="Base URL" name="url" required size={30} />
-        <Field label="Token" name="token" type="password" />
-      </Form>
+      <Can permission="suppliers">
+        <h2>Add a supplier</h2>
+        <Form submit="Add supplier" onSubmit={async (d) => {
+          await post('/console/v1/suppliers', { kind: d.kind, name: d.name, url: d.url, ...(d.token && { token: d.token }) });
+          reload();
+          return 'Added';
+        }}>
+          <label>Kind<select name="kind"><option>codegames</option><option>gamesdrop</option></select></label>
+          <Field label="Name" name="name" required />
+          <Field label="Base URL" name="url" required size={30} />
+          <Field label="Token" name="token" type="password" />
+        </Form>
+      </Can>
     </section>
   );
 }
@@ -64,20 +70,22 @@ export function Audit() {
       <Notice error={error} />
       {data && data.violations.length > 0 && <ul>{data.violations.map((v) => <li>{v.invariant}: {v.detail}</li>)}</ul>}
       <button onClick={reload}>Check again</button>
-      <h2>Key reveals</h2>
-      <PagedTable
-        label="Key reveals"
-        deps={[]}
-        load={async (before) => {
-          const r = await get<KeyRevealsPage>(`/console/v1/key-reveals?limit=50${before ? `&before=${before}` : ''}`);
-          return { rows: r.reveals, nextBefore: r.nextBefore };
-        }}
-        empty="No key was ever revealed."
-        columns={[
-          ['When', (r) => when(r.createdAt)], ['Who', (r) => r.actor], ['From', (r) => r.ip],
-          ['Stock key', (r) => r.stockKeyId ?? ''], ['Order', (r) => r.orderId ?? ''],
-        ]}
-      />
+      <Can permission="audit-trail">
+        <h2>Key reveals</h2>
+        <PagedTable
+          label="Key reveals"
+          deps={[]}
+          load={async (before) => {
+            const r = await get<KeyRevealsPage>(`/console/v1/key-reveals?limit=50${before ? `&before=${before}` : ''}`);
+            return { rows: r.reveals, nextBefore: r.nextBefore };
+          }}
+          empty="No key was ever revealed."
+          columns={[
+            ['When', (r) => when(r.createdAt)], ['Who', (r) => r.actor], ['From', (r) => r.ip],
+            ['Stock key', (r) => r.stockKeyId ?? ''], ['Order', (r) => r.orderId ?? ''],
+          ]}
+        />
+      </Can>
     </section>
   );
 }

@@ -37,7 +37,7 @@ export function merchantRoutes(app: TypedApp, hub: Hub): void {
     };
   });
 
-  app.get('/balances', { config: { access: 'reports' }, schema: { response: { 200: Balances, ...ErrorResponses }, summary: "Every merchant's balance" } }, async () => ({
+  app.get('/balances', { config: { access: 'read' }, schema: { response: { 200: Balances, ...ErrorResponses }, summary: "Every merchant's balance" } }, async () => ({
     balances: (await hub.ledger.allBalances()).map((b) => ({ merchantId: b.merchantId, balance: formatMoney(b.balance) })),
   }));
 
