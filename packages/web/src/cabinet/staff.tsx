@@ -47,7 +47,7 @@ export function Staff() {
         reload();
       }}>
         <Field label="Email" name="email" type="email" required />
-        <label>Role<select name="role">{ROLES.map(([role]) => <option>{role}</option>)}</select></label>
+        <label>Role<select name="role" aria-label="Role">{ROLES.map(([role]) => <option>{role}</option>)}</select></label>
       </Form>
     </section>
   );

@@ -9,7 +9,7 @@ export const OPERATOR_ROLES = ['owner', 'admin', 'finance', 'support', 'viewer']
 
 function RoleSelect(props: { name?: string; value?: string; onChange?: (role: string) => void; label?: string }) {
   const select = (
-    <select name={props.name ?? 'role'} value={props.value} onChange={props.onChange && ((e) => props.onChange!(e.currentTarget.value))} aria-label={props.label}>
+    <select name={props.name ?? 'role'} value={props.value} onChange={props.onChange && ((e) => props.onChange!(e.currentTarget.value))} aria-label={props.label ?? 'Role'}>
       {OPERATOR_ROLES.map((r) => <option>{r}</option>)}
     </select>
   );
