@@ -55,6 +55,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
 }
 
 /**
+ * For buttons that change something and then show the list again: `act(work)` runs it, reloads,
+ * and keeps the failure (if any) for a Notice.
+ */
+export function useAct(reload: () => void): { failure: unknown; act: (work: () => Promise<unknown>) => void } {
+  const [failure, setFailure] = useState<unknown>(null);
+  const act = (work: () => Promise<unknown>) => void work().then(() => { setFailure(null); reload(); }, setFailure);
+  return { failure, act };
+}
+
+/**
  * A table over a keyset-paginated list: the hub answers a page and `nextBefore`; "Next" asks for
  * the page below it, "Newest" goes back to the top. No page numbers: they would cost a count.
  */

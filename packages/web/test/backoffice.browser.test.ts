@@ -6,33 +6,24 @@
  * the operator finds the order by its transactionId and refunds it; the merchant sees the refund.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, merchantClient, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
-import { browserMissing, launchChromium, screenshot } from './support/browser.ts';
+import { browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
 
 let hub: TestHub;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  // Generous: the machine is small and shared with other suites running at the same time.
-  page.setDefaultTimeout(20_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  return page;
-}
-
-const secret = (page: Page) => page.getByTestId('secret').last().innerText();
+let pages: Pages;
+const newPage = () => pages.open();
+const secret = secretOn;
 
 beforeAll(async () => {
   if (browserMissing) return;
   [hub, browser] = await Promise.all([startTestHub(), launchChromium()]);
+  pages = new Pages(browser);
 });
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages?.close();
   await browser?.close();
   await hub?.stop();
 });

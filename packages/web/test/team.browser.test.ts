@@ -7,28 +7,19 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type pg from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, insertInFlightOrder } from '../../server/test/support/db.ts';
 import { keysFor, merchantClient, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
 import { totpCode } from '../../server/test/support/team.ts';
-import { browserMissing, launchChromium, screenshot } from './support/browser.ts';
+import { browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
 
 let hub: TestHub;
 let browser: Browser;
 let db: pg.Client;
-const contexts: BrowserContext[] = [];
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  return page;
-}
-
-const secret = (page: Page) => page.getByTestId('secret').last().innerText();
+let pages: Pages;
+const newPage = () => pages.open();
+const secret = secretOn;
 
 async function signInOperator(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${hub.url}/`);
@@ -41,10 +32,11 @@ async function signInOperator(page: Page, email: string, password: string): Prom
 beforeAll(async () => {
   if (browserMissing) return;
   [hub, browser] = await Promise.all([startTestHub(), launchChromium()]);
+  pages = new Pages(browser);
   db = await connect();
 });
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages?.close();
   await browser?.close();
   await db?.end();
   await hub?.stop();

@@ -3,7 +3,7 @@ import type { MerchantUsers, MerchantUserWithPassword } from '@dropgate/contract
 import { useState } from 'preact/hooks';
 import { api, get, post, put } from '../api.ts';
 import { useWho } from '../session.tsx';
-import { Field, Form, Notice, Secret, useLoad, when } from '../ui.tsx';
+import { Field, Form, Notice, Secret, useAct, useLoad, when } from '../ui.tsx';
 
 const ROLES: Array<[string, string]> = [['owner', 'everything, staff included'], ['developer', 'tokens, webhooks, keys'], ['accountant', 'balance, transactions, exports']];
 
@@ -11,8 +11,7 @@ export function Staff() {
   const me = useWho();
   const { data, error, reload } = useLoad(() => get<MerchantUsers>('/cabinet/v1/users'), []);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  const { failure, act } = useAct(reload);
   return (
     <section>
       <h1>Staff</h1>

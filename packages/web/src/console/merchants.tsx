@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Can, useCan } from '../session.tsx';
-import { Field, Form, Link, Notice, Secret, Stat, useLoad, usd, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, Secret, Stat, useAct, useLoad, usd, when } from '../ui.tsx';
 
 export function Merchants() {
   const { data, error } = useLoad(() => Promise.all([get<MerchantList>('/console/v1/merchants'), get<Balances>('/console/v1/balances')]), []);
@@ -123,8 +123,7 @@ export function MerchantDetail(props: { id: number }) {
 
 function OfferAccess(props: { merchantId: number }) {
   const { data, error, reload } = useLoad(() => get<OfferAccessList>(`/console/v1/merchants/${props.merchantId}/offer-access`), [props.merchantId]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  const { failure, act } = useAct(reload);
   const mayChange = useCan('catalog');
   return (
     <div>

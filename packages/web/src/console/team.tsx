@@ -3,7 +3,7 @@ import type { ApiKeys, ApiKeyWithToken, OperatorUsers, OperatorUserWithPassword,
 import { useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api.ts';
 import { useWho } from '../session.tsx';
-import { Field, Form, Notice, Secret, useLoad, when } from '../ui.tsx';
+import { Field, Form, Notice, Secret, useAct, useLoad, when } from '../ui.tsx';
 
 export const OPERATOR_ROLES = ['owner', 'admin', 'finance', 'support', 'viewer'];
 
@@ -20,8 +20,7 @@ export function Team() {
   const me = useWho();
   const { data, error, reload } = useLoad(() => get<OperatorUsers>('/console/v1/operators'), []);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  const { failure, act } = useAct(reload);
   return (
     <section>
       <h1>Team</h1>
@@ -75,8 +74,7 @@ export function Team() {
 export function ApiKeysPage() {
   const { data, error, reload } = useLoad(() => get<ApiKeys>('/console/v1/api-keys'), []);
   const [shown, setShown] = useState<{ name: string; token: string } | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const act = (work: () => Promise<unknown>) => work().then(() => { setFailure(null); reload(); }, setFailure);
+  const { failure, act } = useAct(reload);
   return (
     <section>
       <h1>API keys</h1>

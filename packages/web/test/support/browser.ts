@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.DROPGATE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -36,3 +36,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Pages of a test, each in a browser context of its own (its own cookies), all closed at the end. */
+export class Pages {
+  readonly #browser: Browser;
+  readonly #contexts: BrowserContext[] = [];
+
+  constructor(browser: Browser) {
+    this.#browser = browser;
+  }
+
+  async open(): Promise<Page> {
+    const context = await this.#browser.newContext({ viewport: { width: 1280, height: 860 } });
+    this.#contexts.push(context);
+    const page = await context.newPage();
+    // Generous: the machine is small and shared with other suites running at the same time.
+    page.setDefaultTimeout(20_000);
+    page.on('dialog', (dialog) => void dialog.accept());
+    return page;
+  }
+
+  async close(): Promise<void> {
+    for (const context of this.#contexts) await context.close().catch(() => {});
+  }
+}
+
+/** The secret a page shows once (a token, a password, a two-factor secret): the latest one. */
+export const secretOn = (page: Page) => page.getByTestId('secret').last().innerText();

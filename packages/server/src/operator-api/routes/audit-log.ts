@@ -3,7 +3,7 @@ import { AuditLogCsv, AuditLogCsvQuery, AuditLogFilter, AuditLogPage, AuditLogQu
 import { Type, type Static } from '@sinclair/typebox';
 import type { Hub } from '../../hub.ts';
 import type { AuditEntry, AuditFilter } from '../../modules/audit-log/index.ts';
-import { csvStream } from '../../platform/http/csv.ts';
+import { csvStream, sendCsv } from '../../platform/http/csv.ts';
 import { dayRange } from '../../platform/http/days.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { auditEntryOut } from '../present-team.ts';
@@ -43,9 +43,6 @@ export function auditLogRoutes(app: TypedApp, hub: Hub): void {
       const page = await hub.auditLog.list(filter, { before, limit: 1000 });
       return { rows: page.entries, nextBefore: page.nextBefore };
     }, (entry: AuditEntry) => auditEntryOut(entry));
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="dropgate-audit-log.csv"')
-      .send(csv);
+    return sendCsv(reply, 'dropgate-audit-log.csv', csv);
   });
 }

@@ -1,5 +1,6 @@
 /** CSV for spreadsheets (the cabinet's transactions, the audit trail): RFC 4180 quoting, CRLF rows. */
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 
 /** One cell: quoted when it needs it; a leading =, +, - or @ would run as a formula in a spreadsheet. */
 export function csvCell(value: unknown): string {
@@ -32,4 +33,12 @@ export function csvStream<T>(
     } while (before !== undefined);
   }
   return Readable.from(lines());
+}
+
+/** Sends a CSV stream as a download named `filename`. */
+export function sendCsv(reply: FastifyReply, filename: string, csv: Readable): FastifyReply {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .send(csv);
 }

@@ -7,7 +7,7 @@ import type { Hub } from '../../../hub.ts';
 import type { EntryFilter, LedgerEntry } from '../../../modules/ledger/index.ts';
 import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { entryOut } from '../../../operator-api/index.ts';
-import { csvStream } from '../../../platform/http/csv.ts';
+import { csvStream, sendCsv } from '../../../platform/http/csv.ts';
 import { dayRange } from '../../../platform/http/days.ts';
 import { merchantOf } from '../merchant-of.ts';
 
@@ -51,9 +51,6 @@ export function transactionRoutes(app: TypedApp, hub: Hub): void {
       const page = await hub.ledger.entriesPage(merchantId, { ...filter, before }, 1000);
       return { rows: page.entries, nextBefore: page.nextBefore };
     }, (entry: LedgerEntry) => entryOut(entry));
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="dropgate-transactions-${merchantId}.csv"`)
-      .send(csv);
+    return sendCsv(reply, `dropgate-transactions-${merchantId}.csv`, csv);
   });
 }
