@@ -35,7 +35,8 @@ async function json(args: string[], env?: Record<string, string>) {
 }
 
 describe('dropgate for the operator team', () => {
-  it('invites an operator and makes a key; the key works as its role and the trail names it', async () => {
+  // A dozen CLI processes, one after another: each starts Node and loads the CLI.
+  it('invites an operator and makes a key; the key works as its role and the trail names it', { timeout: 180_000 }, async () => {
     const tag = randomBytes(3).toString('hex');
     const invited = await json(['operator', 'invite', '--email', `cli-${tag}@team.example`, '--role', 'support']);
     expect(invited).toMatchObject({ email: `cli-${tag}@team.example`, role: 'support', password: expect.any(String) });

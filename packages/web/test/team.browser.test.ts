@@ -58,7 +58,7 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     const console = await newPage();
     await signInOperator(console, owner.email, owner.password);
     await console.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await console.getByRole('link', { name: 'Team' }).click();
+    await console.getByRole('link', { name: 'Team', exact: true }).click();
     await console.getByLabel('Email').fill(supportEmail);
     await console.getByLabel('Role', { exact: true }).selectOption('support');
     await console.getByRole('button', { name: 'Invite' }).click();
@@ -72,8 +72,8 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     const support = await newPage();
     await signInOperator(support, supportEmail, firstPassword);
     await support.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    expect(await support.getByRole('link', { name: 'Team' }).count()).toBe(0); // not an owner's page
-    await support.getByRole('link', { name: 'Account' }).click();
+    expect(await support.getByRole('link', { name: 'Team', exact: true }).count()).toBe(0); // not an owner's page
+    await support.getByRole('link', { name: 'Account', exact: true }).click();
     await support.getByLabel('Your password').fill(firstPassword);
     await support.getByRole('button', { name: 'Set up two-factor' }).click();
     await support.getByText('Open in the authenticator app').waitFor();
@@ -119,7 +119,7 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     expect((await op.order(completed)).status).toBe('COMPLETED');
 
     // ---- the owner sees who did what ----
-    await console.getByRole('link', { name: 'Activity' }).click();
+    await console.getByRole('link', { name: 'Activity', exact: true }).click();
     await console.getByLabel('Who').fill(`operator:${supportEmail}`);
     await console.getByRole('button', { name: 'Filter' }).click();
     const trail = console.getByRole('table', { name: 'Audit log' });
@@ -155,7 +155,7 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     expect((await merchantClient(hub, token)('/balance')).body).toMatchObject({ balance: 25 });
 
     // ---- a developer, invited with their role ----
-    await cabinet.getByRole('link', { name: 'Staff' }).click();
+    await cabinet.getByRole('link', { name: 'Staff', exact: true }).click();
     await cabinet.getByLabel('Email').fill(developerEmail);
     await cabinet.getByLabel('Role', { exact: true }).selectOption('developer');
     await cabinet.getByRole('button', { name: 'Invite' }).click();
@@ -170,8 +170,8 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     await developer.getByLabel('Password').fill(password);
     await developer.getByRole('button', { name: 'Sign in' }).click();
     await developer.getByRole('heading', { name: merchantName }).waitFor();
-    await developer.getByRole('link', { name: 'API quick-start' }).waitFor();
-    for (const page of ['Transactions', 'Staff']) expect(await developer.getByRole('link', { name: page }).count(), page).toBe(0);
+    await developer.getByRole('link', { name: 'API quick-start', exact: true }).waitFor();
+    for (const page of ['Transactions', 'Staff']) expect(await developer.getByRole('link', { name: page, exact: true }).count(), page).toBe(0);
     expect(await developer.getByRole('button', { name: 'Create shop' }).count()).toBe(0);
     // The developer holds the tokens: a rotation of the new shop's.
     await developer.getByRole('row', { name: new RegExp(shopName) }).getByRole('button', { name: 'Rotate token' }).click();
