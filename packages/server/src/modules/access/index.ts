@@ -25,8 +25,6 @@ export type { ApiKey, OperatorUser } from './team.ts';
 export type { OpenedSession, SignInLimits } from './sign-in.ts';
 export type { TwoFactorStatus } from './two-factor.ts';
 export { SESSION_TTL_SECONDS } from './sign-in.ts';
-export { checkMerchantRole } from './merchant-users.ts';
-export { API_KEY_FORMAT, checkOperatorRole } from './team.ts';
 export { actorOf, personOf, type Person, type Principal } from './principal.ts';
 export * from './permissions.ts';
 

@@ -10,14 +10,9 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { isUniqueViolation, normalizeEmail, replacePassword } from './accounts.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
-import { MERCHANT_ROLES, type MerchantRole } from './permissions.ts';
+import type { MerchantRole } from './permissions.ts';
 import * as repo from './repository.ts';
 import { reset as resetTwoFactor } from './two-factor.ts';
-
-export function checkMerchantRole(role: string): MerchantRole {
-  if (!(MERCHANT_ROLES as readonly string[]).includes(role)) throw invalidField('role', `must be one of ${MERCHANT_ROLES.join(', ')}`);
-  return role as MerchantRole;
-}
 
 function userSnapshot(user: { merchantId: number; email: string; role: MerchantRole }) {
   return { merchantId: user.merchantId, email: user.email, role: user.role };

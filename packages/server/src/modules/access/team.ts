@@ -12,7 +12,7 @@ import { hashToken } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { isUniqueViolation, normalizeEmail, replacePassword } from './accounts.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
-import { OPERATOR_ROLES, type OperatorRole } from './permissions.ts';
+import type { OperatorRole } from './permissions.ts';
 import * as repo from './team-repository.ts';
 import { reset as resetTwoFactor } from './two-factor.ts';
 
@@ -20,11 +20,6 @@ export type { ApiKey, OperatorUser } from './team-repository.ts';
 
 /** An API key: "dgk_" and 160 random bits in hex, so a leaked one is recognisable in logs and scans. */
 export const API_KEY_FORMAT = /^dgk_[0-9a-f]{40}$/;
-
-export function checkOperatorRole(role: string): OperatorRole {
-  if (!(OPERATOR_ROLES as readonly string[]).includes(role)) throw invalidField('role', `must be one of ${OPERATOR_ROLES.join(', ')}`);
-  return role as OperatorRole;
-}
 
 function operatorSnapshot(user: { email: string; role: OperatorRole; disabled: boolean }) {
   return { email: user.email, role: user.role, disabled: user.disabled };
