@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from './hub.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
+import { installJsonBodies } from './platform/http/json-body.ts';
 import { installValidation } from './platform/http/validation.ts';
 import { withNamedSchemas } from './platform/http/openapi.ts';
 import { codeGamesApi } from './protocols/codegames/index.ts';
@@ -30,8 +31,11 @@ export async function buildApp(options: { logger?: FastifyServerOptions['logger'
     // connections and has a deadline); Fastify's own 503 would bypass the one error shape.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // "/api/v1/offers/find-one/" is "/api/v1/offers/find-one": clients build paths by joining.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   installValidation(app);
+  installJsonBodies(app);
   installErrorHandling(app);
   // Every body we take is JSON: without this, Fastify's built-in text/plain parser would hand a
   // string to validation (400) instead of refusing the media type (415), as docs/errors.md says.

@@ -102,10 +102,13 @@ describe('Telegram Stars: find-one and live pricing', () => {
     const answer = await api('/offers/find-one', { offerId: 'telegram_stars_100' });
     expect(answer.status).toBe(200);
     // 100/100 × 0.3 TON × 2.58 = 0.774 USD, + 1 % = 0.78174 → 0.78
-    expect(answer.body).toEqual({
+    expect(answer.body).toMatchObject({
       offerId: 'telegram_stars_100', productName: 'Telegram Stars', offerName: '100 Stars', count: 1,
       price: 0.78, currency: 'USD', isReturnDataForCustomer: true,
+      // The catalog fields: a numeric Telegram user id is required, the debit is the quote.
+      offerGroupId: 'telegram_stars_100', isRequiredGameUserId: true, inStock: true, priceBreakdown: { debitAmount: 0.78 },
     });
+    expect(Object.keys(answer.body).slice(0, 7)).toEqual(['offerId', 'productName', 'offerName', 'count', 'price', 'currency', 'isReturnDataForCustomer']);
   });
 
   it('the operator sees the rate in use and the listed offers (50, 100, 500, 1000) at their current price', async () => {

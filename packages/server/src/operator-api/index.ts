@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../hub.ts';
 import { operatorAuth } from './auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { productRoutes } from './routes/products.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
@@ -23,7 +24,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * mounted again by the operator console behind a browser session (src/backoffice-api/console).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
 ];
 
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */

@@ -9,11 +9,18 @@ declare module 'fastify' {
   }
 }
 
-/** The spec's auth: the shop token, raw, in Authorization (no "Bearer"). */
+/**
+ * The spec's auth: the shop token in Authorization, raw. `Bearer <token>` is the same token (the
+ * live service takes it, and HTTP clients add the scheme by habit); the scheme is any case.
+ */
 export function shopAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.shopPrincipal = await hub.shops.authenticate(request.headers.authorization);
+    request.shopPrincipal = await hub.shops.authenticate(tokenOf(request.headers.authorization));
   };
+}
+
+function tokenOf(authorization: string | undefined): string | undefined {
+  return authorization?.replace(/^bearer\s+/i, '').trim();
 }
 
 export function shopOf(request: FastifyRequest): ShopPrincipal {

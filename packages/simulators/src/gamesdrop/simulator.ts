@@ -110,7 +110,10 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
 
   function handleBalance(exchange: Exchange): void {
     answer(exchange, faults.for(undefined), () =>
-      ok<BalanceResponse>({ balance: options.balance ?? 10_000, draftBalance: 0, currency: { id: 3, code: 'USD' } }),
+      ok<BalanceResponse>({
+        balance: options.balance ?? 10_000, draftBalance: 0, currency: { id: 3, code: 'USD' },
+        shopId: 1, shopName: 'Simulated shop', partnerId: 1, isPostpaid: false, balanceProfile: 'FIAT',
+      }),
     );
   }
 
@@ -226,6 +229,21 @@ function offerToWire(offer: GamesDropOffer): OfferResponse {
     price: offer.price,
     currency: offer.currency,
     isReturnDataForCustomer: true,
+    offerGroupId: offer.offerId,
+    isRequiredGameUserId: false,
+    isRequiredGameServerId: false,
+    inStock: offer.stock.remaining > 0,
+    platformCode: null,
+    platformName: null,
+    regionCode: null,
+    regionName: null,
+    regionalLimitations: null,
+    excludedCountryCodes: [],
+    countryCompatibility: 'not_checked',
+    priceBreakdown: {
+      providerPrice: offer.price, providerCurrency: offer.currency, addedPercent: 0, fxRate: 1, price: offer.price, currency: offer.currency,
+      isPriceFresh: true, debitAmount: null, debitCurrency: 'USD', debitFxRate: null,
+    },
   };
 }
 

@@ -5,14 +5,20 @@
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
 import type pg from 'pg';
-import { announceChange, inTransaction, type ChangeFeed, type Db } from '../../platform/db/index.ts';
+import { announceChange, inTransaction, type ChangeFeed, type Db, type Tx } from '../../platform/db/index.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
 import { compilePattern } from '../../platform/patterns.ts';
+import { feedPage, type FeedFilter, type FeedRow } from './feed.ts';
 import * as repo from './repository.ts';
 
-export type { Offer, OfferDefinition, FxRate } from './repository.ts';
+export type { Offer, OfferDefinition, FxRate, Product, ProductFields } from './repository.ts';
+export type { FeedFilter, FeedRow } from './feed.ts';
+export { touchOffers } from './repository.ts';
+
+/** An offer as the operator writes it: under a product named by id, or by name (found, else created). */
+export type OfferInput = Omit<repo.OfferDefinition, 'productId'> & { product: { id: number } | { name: string } };
 
 /**
  * The catalog as request handlers use it. Offers as merchants read them (find-one,
@@ -28,6 +34,7 @@ export class Catalog {
     this.#pool = pool;
     this.#cache.reset(false); // until the feed listens, changes could be missed
     feed.on('offer', (offerId) => this.#evict(offerId));
+    feed.on('product', (productId) => this.#cache.deleteWhere((offer) => offer.productId === productId));
     feed.onConnection((up) => this.#cache.reset(up));
   }
 
@@ -55,10 +62,58 @@ export class Catalog {
     return repo.listOffers(this.#pool);
   }
 
-  async upsert(definition: repo.OfferDefinition, access?: number[] | 'all'): Promise<repo.Offer> {
-    const offer = await upsertOffer(this.#pool, definition, access);
+  async upsert(input: OfferInput, access?: number[] | 'all'): Promise<repo.Offer> {
+    const offer = await upsertOffer(this.#pool, input, access);
     this.#evict(offer.id);
     return offer;
+  }
+
+  /** Replaces an offer's game servers (id → name; {} for none). */
+  async setServers(offerId: number, servers: Record<string, string>): Promise<repo.Offer> {
+    const offer = await inTransaction(this.#pool, async (tx) => {
+      const current = await repo.findOffer(tx, offerId);
+      if (!current) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+      if (current.sandbox) throw invalidField('offerId', 'the sandbox offer accepts every player and lists no servers');
+      await repo.replaceServers(tx, offerId, servers);
+      await announceChange(tx, 'offer', offerId);
+      return (await repo.findOffer(tx, offerId))!;
+    });
+    this.#evict(offerId);
+    return offer;
+  }
+
+  /** One merchant's page of the catalog feed (sync). */
+  feed(filter: FeedFilter, page: { offset: number; limit: number }): Promise<{ total: number; rows: FeedRow[] }> {
+    return feedPage(this.#pool, filter, page);
+  }
+
+  // ---- products ----
+
+  async product(id: number): Promise<repo.Product> {
+    const product = await repo.findProduct(this.#pool, id);
+    if (!product) throw new AppError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+    return product;
+  }
+
+  products(filter: { search?: string | undefined; after?: number | undefined }, limit: number): Promise<{ products: repo.Product[]; nextAfter: number | null }> {
+    return repo.listProducts(this.#pool, filter, limit);
+  }
+
+  createProduct(fields: repo.ProductFields): Promise<repo.Product> {
+    return createProduct(this.#pool, fields);
+  }
+
+  /** Changes a product; its offers changed with it (caches, the catalog feed). */
+  async updateProduct(id: number, fields: repo.ProductFields): Promise<repo.Product> {
+    const product = await inTransaction(this.#pool, async (tx) => {
+      if (id === STARS_PRODUCT_ID) throw invalidField('id', 'the Telegram Stars product is configured by the hub');
+      const updated = await repo.updateProduct(tx, id, checkProduct(fields));
+      if (!updated) throw new AppError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+      await announceChange(tx, 'product', id);
+      return updated;
+    });
+    this.#cache.deleteWhere((offer) => offer.productId === id);
+    return product;
   }
 
   async setMerchantAccess(offerId: number, merchantId: number, allowed: boolean): Promise<repo.Offer> {
@@ -94,11 +149,19 @@ export class Catalog {
   }
 }
 
+export function createProduct(db: Db, fields: repo.ProductFields): Promise<repo.Product> {
+  return repo.insertProduct(db, checkProduct(fields));
+}
+
+/** The product behind every telegram_stars_<N> (migration 0008). */
+const STARS_PRODUCT_ID = 0;
+
 export async function upsertOffer(
   pool: pg.Pool,
-  definition: repo.OfferDefinition,
+  input: OfferInput,
   access?: number[] | 'all',
 ): Promise<repo.Offer> {
+  const { product, ...definition } = input;
   for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
     if (pattern !== null) compilePattern(pattern, field);
   }
@@ -106,7 +169,8 @@ export async function upsertOffer(
   return inTransaction(pool, async (tx) => {
     const existing = await repo.findOffer(tx, definition.id);
     if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
-    await repo.upsertOffer(tx, definition);
+    const productId = await productFor(tx, product);
+    await repo.upsertOffer(tx, { ...definition, productId });
     if (access !== undefined) {
       try {
         await repo.replaceAccess(tx, definition.id, access);
@@ -123,6 +187,34 @@ export async function upsertOffer(
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+
+/** The product an offer is written under: by id (it must exist), or by name (found, else created). */
+async function productFor(tx: Tx, product: OfferInput['product']): Promise<number> {
+  if ('id' in product) {
+    if (product.id === STARS_PRODUCT_ID || !(await repo.findProduct(tx, product.id))) {
+      throw new AppError('PRODUCT_NOT_FOUND', `product ${product.id} does not exist`);
+    }
+    return product.id;
+  }
+  const found = await repo.findProductByName(tx, product.name);
+  if (found && found.id !== STARS_PRODUCT_ID) return found.id;
+  return (await repo.insertProduct(tx, checkProduct({ ...NO_PRODUCT_DETAILS, name: product.name }))).id;
+}
+
+const NO_PRODUCT_DETAILS: Omit<repo.ProductFields, 'name'> = {
+  category: null, platformCode: null, platformName: null, regionCode: null, regionName: null, regionalLimitations: null, excludedCountryCodes: [],
+};
+
+const COUNTRY = /^[A-Za-z]{2}$/;
+
+/** Country codes upper case, once each; anything else than ISO alpha-2 is bad input. */
+function checkProduct(fields: repo.ProductFields): repo.ProductFields {
+  const codes = fields.excludedCountryCodes.map((code) => {
+    if (!COUNTRY.test(code)) throw invalidField('excludedCountryCodes', `"${code}" is not an ISO 3166-1 alpha-2 country code`);
+    return code.toUpperCase();
+  });
+  return { ...fields, excludedCountryCodes: [...new Set(codes)].sort() };
+}
 
 const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
 

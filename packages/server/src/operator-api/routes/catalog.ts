@@ -1,6 +1,6 @@
 import {
   AddStock, CurrencyParams, ErrorResponses, FxRate, FxRates, IdParams, MerchantCommission, MerchantCommissionSet, OfferMerchantParams, OperatorOffer,
-  OperatorOfferWithStock, OperatorOffers, SetRate, StockAdded, UpsertOffer,
+  OperatorOfferWithStock, OperatorOffers, SetRate, SetServers, StockAdded, UpsertOffer,
 } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
 import type { Offer } from '../../modules/catalog/index.ts';
@@ -13,7 +13,7 @@ import { offerOut, rateOut } from '../present.ts';
 export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer): Promise<Offer> {
   return hub.catalog.upsert({
     id,
-    productName: b.productName,
+    product: productOf(b),
     offerName: b.offerName,
     count: b.count ?? 1,
     price: moneyFromDecimal(b.price, 'price'),
@@ -26,11 +26,25 @@ export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer):
   }, b.merchants);
 }
 
+/** The product an offer is written under: productId, else productName (found, else created). */
+function productOf(b: UpsertOffer): { id: number } | { name: string } {
+  if (b.productId !== undefined) return { id: b.productId };
+  if (b.productName !== undefined) return { name: b.productName };
+  throw invalidField('productName', 'send productId, or productName (found, else created)');
+}
+
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id', {
     schema: { params: IdParams, body: UpsertOffer, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Creates or replaces an offer' },
   }, async (request) =>
     offerOut(await upsertOfferFromWire(hub, request.params.id, request.body)));
+
+  app.put('/offers/:id/servers', {
+    schema: {
+      params: IdParams, body: SetServers, response: { 200: OperatorOffer, ...ErrorResponses },
+      summary: "Replaces the offer's game servers (id to name; {} for none): a player must then name one of them",
+    },
+  }, async (request) => offerOut(await hub.catalog.setServers(request.params.id, request.body.servers)));
 
   app.put('/offers/:id/commissions/:merchantId', {
     schema: {
