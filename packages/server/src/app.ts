@@ -46,7 +46,7 @@ export async function buildApp(options: { logger?: FastifyServerOptions['logger'
       info: { title: 'Dropgate', version: '0.1.0', description: 'Partner API v1 (GamesDrop-compatible) and the operator API. Errors: docs/errors.md.' },
       components: {
         securitySchemes: {
-          shopToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The shop token, raw (no "Bearer")' },
+          shopToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The shop token, raw as the spec writes it, or as "Bearer <token>"' },
           operatorToken: { type: 'http', scheme: 'bearer' },
         },
       },
