@@ -191,7 +191,7 @@ describe('find-one and the catalog feed, as resellers import', () => {
     expect((await call(`${hub.url}/api/v1/offers/sync`, { token: lost.token, body: {} })).body.rows.map((r: { offerId: number }) => r.offerId)).not.toContain(REGIONAL);
   });
 
-  it('selling the last key shows in updatedSince as inStock: false', async () => {
+  it('selling the last key shows in updatedSince as inStock: false, and new keys as inStock: true', async () => {
     const id = 2005;
     await op.ok('PUT', `/offers/${id}`, { productName: 'Steam Wallet', offerName: '1 USD', price: '1.00', currency: 'USD' });
     await op.ok('POST', `/offers/${id}/stock`, { keys: keysFor('last', 1) });
@@ -199,6 +199,11 @@ describe('find-one and the catalog feed, as resellers import', () => {
     expect((await api('/api/v1/offers/create-order', { offerId: id, price: 1, transactionId: 'last-key' })).body.status).toBe('COMPLETED');
     const rows = (await api('/api/v1/offers/sync', { updatedSince: since })).body.rows;
     expect(rows.map((r: { offerId: number; inStock: boolean }) => [r.offerId, r.inStock])).toEqual([[id, false]]);
+    // And back: new keys show it in stock again.
+    const restocked = rows[0].updatedAt;
+    await op.ok('POST', `/offers/${id}/stock`, { keys: keysFor('again', 1) });
+    const back = (await api('/api/v1/offers/sync', { updatedSince: restocked })).body.rows;
+    expect(back.map((r: { offerId: number; inStock: boolean }) => [r.offerId, r.inStock])).toEqual([[id, true]]);
   });
 
   it('C1: servers of an offer as an id → name map ({} for none); C3 calls the same at /api/v1/offers/servers', async () => {

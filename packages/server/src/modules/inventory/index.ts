@@ -6,6 +6,7 @@
 import type { Db } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { invalidField } from '../../platform/errors.ts';
+import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 
 export type { StockLevel, StockKeyRow } from './repository.ts';
@@ -64,5 +65,7 @@ export async function addKeys(db: Db, vault: KeyVault, offerId: number, keys: st
     batch.map((k) => vault.seal(k.key)),
     batch.map((k) => k.fingerprint),
   );
+  // Stock came in: the catalog feed shows the offer changed (it may be back in stock).
+  if (added > 0) await touchOffers(db, [offerId]);
   return { added, duplicates: submitted - added };
 }

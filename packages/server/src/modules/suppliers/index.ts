@@ -9,6 +9,7 @@ import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
+import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
@@ -167,7 +168,9 @@ export async function addOfferSource(
   if (!CURRENCIES.includes(source.costCurrency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
   if (!(await repo.findSupplier(db, source.supplierId))) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${source.supplierId} does not exist`);
   try {
-    return await repo.appendSource(db, { ...source, costCurrency: source.costCurrency as Currency });
+    const added = await repo.appendSource(db, { ...source, costCurrency: source.costCurrency as Currency });
+    await touchOffers(db, [source.offerId]); // a supplier to try: the catalog feed shows it in stock
+    return added;
   } catch (error) {
     if ((error as { code?: string }).code === '23503') throw new AppError('OFFER_NOT_FOUND', `offer ${source.offerId} does not exist`);
     throw error;
