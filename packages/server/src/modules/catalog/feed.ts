@@ -53,8 +53,8 @@ export async function feedPage(db: Db, filter: FeedFilter, page: { offset: numbe
        ORDER BY o.id`,
     values: [...values, page.offset, page.limit],
   });
-  if (rows.length > 0 || page.offset === 0) return { total: rows[0]?.total ?? 0, rows };
-  // Past the end: no row carries the count.
+  if (rows.length > 0) return { total: rows[0]!.total, rows };
+  // Past the end, or a page the Telegram Stars rows filled: no row carries the count.
   const { rows: [count] } = await db.query<{ total: number }>({ name: 'catalog.feed-count', text: `SELECT count(*)::bigint AS total FROM (${MATCHING}) m`, values });
   return { total: count!.total, rows: [] };
 }
