@@ -175,6 +175,7 @@ describe('find-one and the catalog feed, as resellers import', () => {
   it('updatedSince (extension): what changed since, and an offer this merchant lost, marked unavailable', async () => {
     const before = new Date().toISOString();
     expect((await api('/api/v1/offers/sync', { updatedSince: before })).body).toEqual({ count: 0, rows: [] });
+    expectError(await api('/api/v1/offers/sync', { updatedSince: 'yesterday' }), 400, 'INVALID_REQUEST_BODY', 'updatedSince');
     await op.ok('PUT', `/offers/${EMPTY}`, { productName: 'Steam Wallet', offerName: '5 USD', price: '5.50', currency: 'USD' });
     const changed = (await api('/api/v1/offers/sync', { updatedSince: before })).body;
     expect(changed.rows.map((r: { offerId: number; price: number }) => [r.offerId, r.price])).toEqual([[EMPTY, 5.5]]);
