@@ -3,7 +3,7 @@
  * enough); stock keys are sealed with AES-256-GCM and fingerprinted with HMAC-SHA256 so that
  * duplicates are found without decrypting. Both subkeys derive from one master secret.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export function generateToken(): string {
   return randomBytes(16).toString('hex');
@@ -11,6 +11,13 @@ export function generateToken(): string {
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
+}
+
+/** Whether `Authorization: Bearer <token>` carries the token whose hash is `hash` (the scheme is case-insensitive). */
+export function bearerMatches(header: string | undefined, hash: Buffer): boolean {
+  const value = header ?? '';
+  const token = /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : '';
+  return token !== '' && timingSafeEqual(hashToken(token), hash);
 }
 
 const IV_BYTES = 12;
