@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Hub } from './hub.ts';
-import { frameworkErrorOptions, installErrorHandling, rememberRequestPath, type ErrorShape } from './platform/http/error-handler.ts';
+import { frameworkErrorOptions, installErrorHandling, trackConnections, type ErrorShape } from './platform/http/error-handler.ts';
 import { installInputGuard } from './platform/http/input-guard.ts';
 import { SECURITY_HEADERS } from './platform/http/security-headers.ts';
 import { installValidation } from './platform/http/validation.ts';
@@ -62,7 +62,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   installValidation(app);
   installErrorHandling(app, ERROR_SHAPES);
   installInputGuard(app);
-  app.addHook('onRequest', async (request) => rememberRequestPath(request));
+  trackConnections(app);
   if (options.metrics) installHttpMetrics(app, options.metrics);
   // Every body we take is JSON: without this, Fastify's built-in text/plain parser would hand a
   // string to validation (400) instead of refusing the media type (415), as docs/errors.md says.

@@ -111,7 +111,9 @@ export function frameworkErrorOptions(shapes: ErrorShape[]): Pick<FastifyServerO
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const failure = clientFailure(error.code);
       const { status, body } = renderFor(shapes, requestPath((error as { rawPacket?: unknown }).rawPacket, socket))(failure);
-      if (socket.writable) {
+      // A request answered before its body arrived (a bad token) cannot be answered twice: then
+      // the connection is only closed.
+      if (socket.writable && !connectionOf(socket).answeredEarly) {
         const text = JSON.stringify(body);
         const retry = status === 503 ? `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` : '';
         socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${retry}Connection: close\r\n\r\n${text}`);
@@ -138,15 +140,33 @@ function requestPath(rawPacket: unknown, socket: Socket): string {
   return /^[A-Z]+ (\/[^ ?\r\n]*)/.exec(line)?.[1] ?? lastPathOf(socket) ?? '/';
 }
 
-const LAST_PATH = Symbol('dropgate.lastPath');
+const CONNECTION = Symbol('dropgate.connection');
+interface ConnectionState {
+  lastPath?: string;
+  /** Its request was answered while its body was still arriving. */
+  answeredEarly?: boolean;
+}
 
-/** Remembers the path of the request a connection carries, for a timeout Node reports on its socket. */
-export function rememberRequestPath(request: FastifyRequest): void {
-  (request.raw.socket as Socket & { [LAST_PATH]?: string })[LAST_PATH] = request.url.split('?')[0];
+function connectionOf(socket: Socket): ConnectionState {
+  const holder = socket as Socket & { [CONNECTION]?: ConnectionState };
+  return (holder[CONNECTION] ??= {});
+}
+
+/**
+ * What Node's client errors need to know of the connection they hit: the path of its request (a
+ * timeout is reported on the socket alone), and whether that request was answered already.
+ */
+export function trackConnections(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    Object.assign(connectionOf(request.raw.socket), { lastPath: request.url.split('?')[0], answeredEarly: false });
+  });
+  app.addHook('onResponse', async (request) => {
+    if (!request.raw.complete) connectionOf(request.raw.socket).answeredEarly = true;
+  });
 }
 
 function lastPathOf(socket: Socket): string | undefined {
-  return (socket as Socket & { [LAST_PATH]?: string })[LAST_PATH];
+  return connectionOf(socket).lastPath;
 }
 
 /**
