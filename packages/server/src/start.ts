@@ -20,11 +20,12 @@ import { Ledger } from './modules/ledger/index.ts';
 import { ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
+import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { configureStarsProvider } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
-import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
+import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
 import { ChangeFeed, createPool, expectedSchema, migrate, SlotLimiter, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
 import { HubMetrics } from './observability/metrics.ts';
 import { ReadinessProbe } from './observability/readiness.ts';
@@ -62,7 +63,8 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   let telegramBot: TelegramBot | undefined;
   try {
     await migrateOnce(databaseUrl);
-    const vault = new KeyVault(await loadSecret(config));
+    const secret = await loadSecret(config);
+    const vault = new KeyVault(secret);
     const admin = await resolveAdminToken(pool, config.adminToken);
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
     const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
@@ -106,6 +108,10 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     await registerApis(app, hub);
     const readiness = new ReadinessProbe({ pool, expected: await expectedSchema(), worker, embeddedDown: embedded?.down });
     await app.register(observabilityRoutes, { readiness, metrics, metricsToken: config.metricsToken });
+    await app.register(operatorBackup, {
+      prefix: '/admin/v1', hub, secretFingerprint: secretFingerprint(secret),
+      embedded: embedded && { dataDir: path.resolve(config.dataDir), clusterDir: embedded.clusterDir },
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
     telegramBot?.start();

