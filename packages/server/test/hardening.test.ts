@@ -191,9 +191,9 @@ describe('player-id patterns', () => {
     })();
     const started = performance.now();
     const answers = [];
-    while (performance.now() - started < 1_000) { // a second of waves of 40 checks at once
-      answers.push(...await Promise.all(Array.from({ length: 40 }, (_, i) =>
-        api('/offers/check-game-data', { offerId: offer.id, gameUserId: `${'a'.repeat(40 + (i % 24))}!` }))));
+    while (performance.now() - started < 1_000) { // a second of waves of 10 checks at once
+      answers.push(...await Promise.all(Array.from({ length: 10 }, (_, i) =>
+        api('/offers/check-game-data', { offerId: offer.id, gameUserId: `${'a'.repeat(40 + ((answers.length + i) % 24))}!` }))));
     }
     const elapsed = performance.now() - started;
     stop = true;
