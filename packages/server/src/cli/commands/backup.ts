@@ -70,25 +70,15 @@ export const backupCommands: Command[] = [
       const size = (await stat(file).catch(() => undefined))?.size;
       if (size === undefined) throw new UsageError(`cannot read ${file}`);
       if ((await readdir(dataDir).catch(() => [])).length > 0) throw new UsageError(`${dataDir} is not empty: restore into a new folder`);
-      const secret = typeof values['secret-file'] === 'string' ? await readSecret(values['secret-file']) : undefined;
+      const secretFile = typeof values['secret-file'] === 'string' ? values['secret-file'] : undefined;
+      const secret = secretFile ? await readSecret(secretFile) : undefined;
       await mkdir(dataDir, { recursive: true, mode: 0o711 });
-      let read = 0;
-      await extractTar(createReadStream(file), dataDir, (bytes) => {
-        read += bytes;
-        progress(`restore: ${megabytes(read)} of ${megabytes(size)} unpacked (${Math.floor((read / size) * 100)} %)`);
-      });
-      const manifest = JSON.parse(await readFile(path.join(dataDir, MANIFEST), 'utf8').catch(() => {
-        throw new UsageError(`${file} is not a Dropgate backup (no ${MANIFEST})`);
-      })) as BackupManifest;
-      if (secret) {
-        if (secretFingerprint(secret) !== manifest.secretFingerprint) {
-          throw new UsageError(`the secret in ${values['secret-file']} is not the one this backup's keys were sealed with (fingerprint ${secretFingerprint(secret)}, the backup needs ${manifest.secretFingerprint})`);
-        }
-        await writeFile(path.join(dataDir, 'secret.key'), `${secret.toString('hex')}\n`, { mode: 0o600 });
-      }
-      await prepareCluster(path.join(dataDir, 'pg'));
-      progress('restore: replaying the WAL to the backup\'s end');
-      const counts = await openOnce(dataDir);
+      // A restore that fails half-way leaves the folder as empty as it found it.
+      const { manifest, counts } = await restoreInto({ file, size, dataDir, secret, secretFile }, progress)
+        .catch(async (error: unknown) => {
+          for (const entry of await readdir(dataDir)) await rm(path.join(dataDir, entry), { recursive: true, force: true });
+          throw error;
+        });
       return {
         dataDir, ...counts, postgresVersion: manifest.postgresVersion, backupTakenAt: manifest.createdAt,
         secretFingerprint: manifest.secretFingerprint, secret: secret ? 'checked, in DATA_DIR/secret.key' : 'not given: set DROPGATE_SECRET_KEY, or put secret.key in the DATA_DIR',
@@ -101,6 +91,30 @@ export const backupCommands: Command[] = [
     ].join('\n'),
   },
 ];
+
+interface RestoreInput { file: string; size: number; dataDir: string; secret: Buffer | undefined; secretFile: string | undefined }
+
+/** Unpacks, checks the manifest and the secret, makes the cluster PostgreSQL's, and opens it once. */
+async function restoreInto({ file, size, dataDir, secret, secretFile }: RestoreInput, progress: (line: string) => void) {
+  let read = 0;
+  await extractTar(createReadStream(file), dataDir, (bytes) => {
+    read += bytes;
+    progress(`restore: ${megabytes(read)} of ${megabytes(size)} unpacked (${Math.floor((read / size) * 100)} %)`);
+  });
+  const manifest = JSON.parse(await readFile(path.join(dataDir, MANIFEST), 'utf8').catch(() => {
+    throw new UsageError(`${file} is not a Dropgate backup (no ${MANIFEST})`);
+  })) as BackupManifest;
+  if (secret) {
+    if (secretFingerprint(secret) !== manifest.secretFingerprint) {
+      throw new UsageError(`the secret in ${secretFile} is not the one this backup's keys were sealed with (fingerprint ${secretFingerprint(secret)}, the backup needs ${manifest.secretFingerprint})`);
+    }
+    await writeFile(path.join(dataDir, 'secret.key'), `${secret.toString('hex')}\n`, { mode: 0o600 });
+  }
+  await prepareCluster(path.join(dataDir, 'pg'));
+  progress('restore: replaying the WAL to the backup\'s end');
+  const counts = await openOnce(dataDir);
+  return { manifest, counts };
+}
 
 async function readSecret(file: string): Promise<Buffer> {
   const hex = (await readFile(file, 'utf8').catch(() => {

@@ -132,14 +132,14 @@ export async function stopOrphan(clusterDir: string, hubPidFile: string): Promis
 
 /**
  * Processes of a server that died without them (a postmaster killed while its backends were
- * stopped): they hold its shared memory, and no new server starts until they are gone. They exit
- * by themselves once they run and see their postmaster gone; the stubborn ones are killed.
+ * stopped, or busy): they hold its shared memory, and no new server starts until they are gone.
  */
 export async function reapLeftovers(clusterDir: string): Promise<string | undefined> {
   const leftovers = clusterProcesses(clusterDir);
   if (leftovers.length === 0) return undefined;
-  continueAll(clusterDir);
-  for (const until = Date.now() + 2_000; Date.now() < until && clusterProcesses(clusterDir).length > 0;) await sleep(50);
+  // Their server crashed already: they quit at once (SIGQUIT), and recovery follows as after any crash.
+  for (const pid of leftovers) signal(pid, 'SIGCONT'), signal(pid, 'SIGQUIT');
+  for (const until = Date.now() + 500; Date.now() < until && clusterProcesses(clusterDir).length > 0;) await sleep(25);
   for (const pid of clusterProcesses(clusterDir)) signal(pid, 'SIGKILL');
   return `ended ${leftovers.length} process(es) left by an embedded PostgreSQL that had died`;
 }
