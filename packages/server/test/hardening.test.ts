@@ -149,8 +149,13 @@ describe('a database that does not answer in time', () => {
       await db.query('BEGIN');
       await db.query('SELECT 1 FROM accounts WHERE merchant_id = $1 FOR UPDATE', [merchantId]);
       const started = performance.now();
-      const [first, second, third] = await Promise.all([1, 2, 3].map(() =>
-        call(`${slow.url}/api/v1/offers/create-order`, { token, body: { offerId: offer.id, price: 1, transactionId: 'stalled-1' } })));
+      const [first, second, third] = await Promise.all([1, 2, 3].map(async () => {
+        const response = await fetch(`${slow.url}/api/v1/offers/create-order`, {
+          method: 'POST', headers: { authorization: token, 'content-type': 'application/json' },
+          body: JSON.stringify({ offerId: offer.id, price: 1, transactionId: 'stalled-1' }),
+        });
+        return { status: response.status, body: await response.json(), headers: response.headers };
+      }));
       const elapsed = performance.now() - started;
       console.log(`figures: create-order on a locked account answered 503 in ${Math.round(elapsed)} ms (statement timeout 1000 ms, acquire 500 ms)`);
       for (const answer of [first!, second!, third!]) {

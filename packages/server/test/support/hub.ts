@@ -112,12 +112,12 @@ export function useIsolatedHub(env: Env | (() => Env) = {}, options: StartOption
 export async function call(
   url: string,
   init: { method?: string; token?: string; bearer?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: any }> {
   const authorization = init.bearer !== undefined ? `Bearer ${init.bearer}` : init.token;
   // A test's own timeout bounds the call; redirects are followed as a browser would.
   const http = new HttpClient({ baseUrl: url, authorization, timeoutMs: 120_000, maxBodyBytes: Infinity, followRedirects: true });
   const answer = await http.send({ method: init.method, body: init.body, rawBody: init.rawBody, contentType: init.contentType, headers: init.headers });
-  return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body, headers: answer.headers };
+  return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body };
 }
 
 /** Operator API helper bound to a hub (in-process or a process: only its URL is read, at each call). */
