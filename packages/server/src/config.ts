@@ -135,7 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('DATA_DIR', './data', text, 'a folder path'),
     embeddedPgPort: read('DROPGATE_PG_PORT', 54329, port, 'a port number'),
     dbPoolSize: read('DROPGATE_DB_POOL', 16, positive(500), 'a pool size 1-500'),
-    dbAcquireTimeoutMs: read('DROPGATE_DB_ACQUIRE_TIMEOUT_MS', 2000, between(100, 60_000), 'milliseconds 100-60000'),
+    dbAcquireTimeoutMs: read('DROPGATE_DB_ACQUIRE_TIMEOUT_MS', 5000, between(100, 60_000), 'milliseconds 100-60000'),
     dbStatementTimeoutMs: read('DROPGATE_DB_STATEMENT_TIMEOUT_MS', 3000, between(100, 600_000), 'milliseconds 100-600000'),
     requestTimeoutMs: read('DROPGATE_REQUEST_TIMEOUT_MS', 30_000, between(1000, 30_000), 'milliseconds 1000-30000'),
     headersTimeoutMs: read('DROPGATE_HEADERS_TIMEOUT_MS', 10_000, between(1000, 30_000), 'milliseconds 1000-30000'),
