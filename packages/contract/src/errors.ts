@@ -39,6 +39,8 @@ export const ERROR_STATUS = {
   USER_NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   KEY_NOT_FOUND: 404,
+  /** Operator API: an online backup exists only for the embedded database. */
+  BACKUP_NOT_AVAILABLE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.ts';
+import { backupCommands } from './commands/backup.ts';
 import { catalogCommands } from './commands/catalog.ts';
 import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
@@ -15,7 +16,10 @@ import { userCommands } from './commands/users.ts';
 import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
-const COMMANDS: Command[] = [...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands];
+const COMMANDS: Command[] = [...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...backupCommands];
+
+/** Commands that draw a progress line on the terminal, ended before their answer. */
+const PROGRESS_COMMANDS = new Set(['stock add', 'backup', 'restore']);
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') {
@@ -48,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     const api = new AdminClient(process.env.DROPGATE_URL || 'http://127.0.0.1:8080', process.env.DROPGATE_ADMIN_TOKEN ?? '');
     const progress = process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : () => {};
     const result = await command.run({ values: values as Record<string, string | boolean | undefined>, args: positionals, api, progress });
-    if (process.stderr.isTTY && !json && command.name === 'stock add') process.stderr.write('\n');
+    if (process.stderr.isTTY && !json && PROGRESS_COMMANDS.has(command.name)) process.stderr.write('\n');
     printResult(result, json, command.human);
     return command.name === 'audit' && !(result as { ok: boolean }).ok ? 1 : 0;
   } catch (error) {

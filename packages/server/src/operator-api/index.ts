@@ -27,6 +27,9 @@ export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
 ];
 
+/** The embedded database's online backup (mounted by start-up, which knows the database). */
+export { operatorBackup, ESTIMATE_HEADER, FINGERPRINT_HEADER } from './backup.ts';
+
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
 export { entryOut } from './present.ts';
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.ts';
+import { bearerToken } from '../platform/crypto.ts';
 import type { ShopPrincipal } from '../modules/merchants/index.ts';
 
 declare module 'fastify' {
@@ -15,12 +16,9 @@ declare module 'fastify' {
  */
 export function shopAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.shopPrincipal = await hub.shops.authenticate(tokenOf(request.headers.authorization));
+    const authorization = request.headers.authorization;
+    request.shopPrincipal = await hub.shops.authenticate(bearerToken(authorization) ?? authorization);
   };
-}
-
-function tokenOf(authorization: string | undefined): string | undefined {
-  return authorization?.replace(/^bearer\s+/i, '').trim();
 }
 
 export function shopOf(request: FastifyRequest): ShopPrincipal {

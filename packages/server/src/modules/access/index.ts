@@ -6,7 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction, type Db } from '../../platform/db/index.ts';
-import { hashToken } from '../../platform/crypto.ts';
+import { bearerMatches, hashToken } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { getMerchant } from '../merchants/index.ts';
 import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyDecoy, verifyPassword } from './passwords.ts';
@@ -106,9 +106,9 @@ export class Access {
     return signOut(this.#pool, sessionToken);
   }
 
-  /** Whether a bearer token is the operator token (the operator API's authentication). */
-  isOperatorToken(token: string): boolean {
-    return token.length > 0 && timingSafeEqual(hashToken(token), this.#operatorTokenHash);
+  /** Whether an Authorization header carries the operator token as a bearer token (the operator API). */
+  isOperatorAuthorization(header: string | undefined): boolean {
+    return bearerMatches(header, this.#operatorTokenHash);
   }
 }
 

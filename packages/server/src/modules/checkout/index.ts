@@ -35,6 +35,8 @@ export interface CheckoutDeps {
   worker: FulfilmentWorker;
   /** How long create-order waits for a fast supplier before answering PROCESSING. */
   orderWaitMs: number;
+  /** Told of every accepted order: its protocol, the status answered, how long accepting took. */
+  onOrder?: (protocol: Protocol, status: string, placementSeconds: number) => void;
 }
 
 /** A create-order as every protocol asks for it, money already in minor units. */
@@ -126,9 +128,13 @@ export class Checkout {
    * fast supplier up to orderWaitMs to deliver so the merchant gets COMPLETED in one call.
    */
   async createOrder(shop: ShopPrincipal, request: PurchaseRequest, protocol: Protocol): Promise<OrderView> {
+    const started = performance.now();
     const order = await this.#newOrder(shop, request);
     const placed = await placeOrder(this.#deps.pool, this.#deps.vault, shop, order, protocol);
-    return this.#awaitFastSupplier(placed);
+    const placementSeconds = (performance.now() - started) / 1000;
+    const answered = await this.#awaitFastSupplier(placed);
+    this.#deps.onOrder?.(protocol, answered.status, placementSeconds);
+    return answered;
   }
 
   async #newOrder(shop: ShopPrincipal, request: PurchaseRequest): Promise<NewOrder> {
