@@ -39,9 +39,41 @@ export interface StatusRequest extends PlaceRequest {
   upstreamRef: string | null;
 }
 
+/** One offer of a supplier's own catalog, as its adapter reads it (what a catalog sync works from). */
+export interface UpstreamOffer {
+  /** The id an offer source names (`supplierProductId`) and the adapter places orders for. */
+  supplierProductId: string;
+  /** The supplier's product, which groups its offers (null: it does not say). */
+  upstreamProductId: string | null;
+  productName: string;
+  offerName: string;
+  category: string | null;
+  platformCode: string | null;
+  platformName: string | null;
+  regionCode: string | null;
+  regionName: string | null;
+  regionalLimitations: string | null;
+  /** ISO alpha-2, upper case: countries the supplier does not sell it to. */
+  excludedCountryCodes: string[];
+  /** What one order costs us now, in minor units of costCurrency. */
+  cost: Minor;
+  costCurrency: Currency;
+  inStock: boolean;
+  requiresGameUserId: boolean;
+  requiresGameServerId: boolean;
+  /** It delivers a key to hand to the customer (null: the supplier does not say). */
+  returnsKey: boolean | null;
+}
+
 export interface SupplierAdapter {
   place(request: PlaceRequest): Promise<SupplierOutcome>;
   checkStatus(request: StatusRequest): Promise<SupplierOutcome>;
+  /**
+   * Optional: the supplier's whole catalog, read page by page as it is iterated. It throws when
+   * the read fails or the catalog changed underneath it; the offers yielded until then are not
+   * the whole catalog.
+   */
+  catalog?(): AsyncIterable<UpstreamOffer>;
 }
 
 /** A supplier as the operator configured it, token decrypted, ready to build an adapter. */
