@@ -3,21 +3,12 @@
  * any size for benchmarks. A generated offer is computed from its index when it is read, so a
  * catalog of 100,000 costs nothing until its offers are bought: only those keep a key stock.
  */
-import type { Currency } from '@dropgate/contract';
+import type { Currency, Product } from '@dropgate/contract';
 import { KeyStock } from '../key-stock.ts';
 import { generatedOffer, GENERATED_FIRST_ID } from './generated.ts';
 
-/** What a product says of its offers: the live service's catalog fields. */
-export interface GamesDropProductFields {
-  category: string | null;
-  platformCode: string | null;
-  platformName: string | null;
-  regionCode: string | null;
-  regionName: string | null;
-  regionalLimitations: string | null;
-  /** ISO 3166-1 alpha-2: the countries the offer is not sold to. */
-  excludedCountryCodes: string[];
-}
+/** What a product says of its offers: the live service's catalog fields, as the contract names them. */
+export type GamesDropProductFields = Omit<Product, 'id' | 'name' | 'updatedAt'>;
 
 export interface GamesDropOfferOptions extends Partial<GamesDropProductFields> {
   offerId: number;

@@ -4,6 +4,7 @@
  */
 import type { Currency, StarsFulfillmentData } from '@dropgate/contract';
 import type { Minor } from '../../platform/money.ts';
+import type { ProductDetails } from '../catalog/index.ts';
 
 export type SupplierKind = 'codegames' | 'gamesdrop' | 'telegram_stars';
 
@@ -39,22 +40,17 @@ export interface StatusRequest extends PlaceRequest {
   upstreamRef: string | null;
 }
 
-/** One offer of a supplier's own catalog, as its adapter reads it (what a catalog sync works from). */
-export interface UpstreamOffer {
+/**
+ * One offer of a supplier's own catalog, as its adapter reads it (what a catalog sync works from),
+ * with the supplier's details of its product (excluded countries: ISO alpha-2, upper case).
+ */
+export interface UpstreamOffer extends ProductDetails {
   /** The id an offer source names (`supplierProductId`) and the adapter places orders for. */
   supplierProductId: string;
   /** The supplier's product, which groups its offers (null: it does not say). */
   upstreamProductId: string | null;
   productName: string;
   offerName: string;
-  category: string | null;
-  platformCode: string | null;
-  platformName: string | null;
-  regionCode: string | null;
-  regionName: string | null;
-  regionalLimitations: string | null;
-  /** ISO alpha-2, upper case: countries the supplier does not sell it to. */
-  excludedCountryCodes: string[];
   /** What one order costs us now, in minor units of costCurrency. */
   cost: Minor;
   costCurrency: Currency;
