@@ -11,16 +11,21 @@ import {
   OfferResponse,
   OrderResponse,
   RefundRequestResponse,
+  ServersResponse,
+  SYNC_MAX_LIMIT,
+  SyncResponse,
+  SyncRow,
   TransactionsResponse,
   type CreateOrderRequest,
   type CheckGameDataRequest,
   type ErrorCode,
   type FindOneRequest,
+  type SyncRequest,
   type TransactionsQuery,
 } from '@dropgate/contract';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { PartnerApiError } from './errors.ts';
+import { CatalogChangedError, PartnerApiError } from './errors.ts';
 import { expectBody, HttpClient, isSuccess, unexpectedStatus, type HttpAnswer } from './http.ts';
 
 export interface PartnerApiClientOptions {
@@ -46,6 +51,27 @@ export type Balance = BalanceResponse;
 export type Transactions = TransactionsResponse;
 export type PlayerCheck = CheckGameDataResponse;
 export type RefundRequested = Static<typeof RefundRequestResponse>;
+export type Servers = ServersResponse;
+
+/**
+ * The fields of a sync row that the live service's recorded answers carry: required. The rest of
+ * the contract's row (Dropgate's extensions among them: category, count, available, updatedAt)
+ * may be absent from a plain GamesDrop server, so the client reads both.
+ */
+const LIVE_SYNC_FIELDS = [
+  'offerId', 'offerGroupId', 'offerGroupName', 'productId', 'productName', 'price', 'currency', 'inStock', 'isRequiredGameUserId', 'isRequiredGameServerId',
+] as const;
+export const SyncRowAnswer = Type.Composite([Type.Pick(SyncRow, LIVE_SYNC_FIELDS), Type.Partial(Type.Omit(SyncRow, LIVE_SYNC_FIELDS))]);
+export const SyncAnswer = Type.Object({ count: SyncResponse.properties.count, rows: Type.Array(SyncRowAnswer) });
+/** One offer of the catalog feed, as answered. */
+export type SyncOffer = Static<typeof SyncRowAnswer>;
+/** One page of the catalog feed: its rows and how many match the filters in all. */
+export type SyncPage = Static<typeof SyncAnswer>;
+/** syncAll's filters: every page but `page` itself. */
+export type SyncAllQuery = Omit<SyncRequest, 'page'>;
+
+/** A page of 1,000 full rows is about 1 MB, past the transport's default limit. */
+const SYNC_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** Order-status looks an order up by `orderId`, or (Dropgate extension) by your `transactionId`. */
 export type OrderLookup = { orderId: number; transactionId?: never } | { transactionId: string; orderId?: never };
@@ -100,6 +126,46 @@ export class PartnerApiClient {
     return this.#call('POST', '/api/v1/offers/check-game-data', CheckGameDataResponse, check);
   }
 
+  /**
+   * POST /api/v1/offers/sync: one page of the catalog this shop may buy (`limit` rows, default and
+   * at most 1000), and `count`, how many match the filters on every page.
+   */
+  sync(request: SyncRequest = {}): Promise<SyncPage> {
+    return this.#call('POST', '/api/v1/offers/sync', SyncAnswer, request, SYNC_MAX_BODY_BYTES);
+  }
+
+  /**
+   * Every row of the catalog feed, page after page, until a short page (or the count is reached).
+   * The pages must add up: the same count on each, no offer twice, exactly `count` rows in all;
+   * otherwise the catalog changed while it was read (offset paging then skips or repeats rows) and
+   * the iteration ends in CatalogChangedError, after the rows already yielded: read it again.
+   */
+  async *syncAll(query: SyncAllQuery = {}): AsyncGenerator<SyncOffer, void, undefined> {
+    const limit = query.limit ?? SYNC_MAX_LIMIT;
+    const seen = new Set<SyncOffer['offerId']>();
+    let expected: number | undefined;
+    let page = 0;
+    while (seen.size !== expected) {
+      page += 1;
+      const { count, rows } = await this.sync({ ...query, limit, page });
+      expected ??= count;
+      if (count !== expected) throw new CatalogChangedError(page, `page ${page} counts ${count} offers, page 1 counted ${expected}`);
+      for (const row of rows) {
+        if (seen.has(row.offerId)) throw new CatalogChangedError(page, `offer ${row.offerId} is on two pages`);
+        seen.add(row.offerId);
+      }
+      if (seen.size > expected) throw new CatalogChangedError(page, `${seen.size} offers received, more than the ${expected} counted`);
+      yield* rows;
+      if (rows.length < limit) break;
+    }
+    if (seen.size !== expected) throw new CatalogChangedError(page, `${seen.size} offers received, ${expected} counted`);
+  }
+
+  /** POST /api/v1/partner/product-offer/servers: an offer's game servers, id to name (`{}`: none). */
+  servers(offerId: number): Promise<Servers> {
+    return this.#call('POST', '/api/v1/partner/product-offer/servers', ServersResponse, { offerId });
+  }
+
   /** POST /api/v1/offers/cancel-order (Dropgate extension): cancels an order in flight, refunded. */
   cancelOrder(orderId: number, reason?: string): Promise<Order> {
     return this.#call('POST', '/api/v1/offers/cancel-order', OrderAnswer, withReason(orderId, reason));
@@ -110,8 +176,8 @@ export class PartnerApiClient {
     return this.#call('POST', '/api/v1/offers/refund-request', RefundRequestResponse, withReason(orderId, reason));
   }
 
-  async #call<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, body?: unknown): Promise<Static<T>> {
-    const answer = await this.#http.send({ method, path, body });
+  async #call<T extends TSchema>(method: 'GET' | 'POST', path: string, schema: T, body?: unknown, maxBodyBytes?: number): Promise<Static<T>> {
+    const answer = await this.#http.send({ method, path, body, ...(maxBodyBytes !== undefined && { maxBodyBytes }) });
     if (isSuccess(answer)) return expectBody(schema, answer);
     throw errorAnswer(answer) ?? unexpectedStatus(answer, 'no error in the Partner API shape with a known code');
   }

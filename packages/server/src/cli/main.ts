@@ -5,18 +5,21 @@
  * 1 the hub refused or failed (or `audit` found a violation), 2 the command was mistyped.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type Command, type Values } from './command.ts';
 import { backupCommands } from './commands/backup.ts';
 import { catalogCommands } from './commands/catalog.ts';
 import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
+import { productCommands } from './commands/products.ts';
 import { stockCommands } from './commands/stock.ts';
 import { supplierCommands } from './commands/suppliers.ts';
 import { userCommands } from './commands/users.ts';
 import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
-const COMMANDS: Command[] = [...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...backupCommands];
+const COMMANDS: Command[] = [
+  ...merchantCommands, ...userCommands, ...productCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...backupCommands,
+];
 
 /** Commands that draw a progress line on the terminal, ended before their answer. */
 const PROGRESS_COMMANDS = new Set(['stock add', 'backup', 'restore']);
@@ -41,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' },
         help: { type: 'boolean' },
-        ...Object.fromEntries(Object.entries(command.options ?? {}).map(([name, o]) => [name, { type: o.type }])),
+        ...Object.fromEntries(Object.entries(command.options ?? {}).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }])),
       },
     });
     if (values.help) {
@@ -51,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length !== (command.args ?? []).length) throw new UsageError(`expected ${(command.args ?? []).join(' ') || 'no arguments'}`);
     const api = new AdminClient(process.env.DROPGATE_URL || 'http://127.0.0.1:8080', process.env.DROPGATE_ADMIN_TOKEN ?? '');
     const progress = process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : () => {};
-    const result = await command.run({ values: values as Record<string, string | boolean | undefined>, args: positionals, api, progress });
+    const result = await command.run({ values: values as Values, args: positionals, api, progress });
     if (process.stderr.isTTY && !json && PROGRESS_COMMANDS.has(command.name)) process.stderr.write('\n');
     printResult(result, json, command.human);
     return command.name === 'audit' && !(result as { ok: boolean }).ok ? 1 : 0;
@@ -81,7 +84,7 @@ function startsWith(argv: string[], words: string[]): boolean {
 function help(command: Command): string {
   const usage = [`dropgate ${command.name}`, ...(command.args ?? [])].join(' ');
   const options = Object.entries(command.options ?? {}).map(([name, o]) =>
-    `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(34) + `${o.description}${o.required ? ' (required)' : ''}`);
+    `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(34) + `${o.description}${o.required ? ' (required)' : ''}${o.multiple ? ' (repeatable)' : ''}`);
   return `${usage} [options]\n  ${command.summary}\n\n${[...options, '  --json'.padEnd(34) + 'Print one JSON object'].join('\n')}\n`;
 }
 

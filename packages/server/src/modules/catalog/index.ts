@@ -13,12 +13,20 @@ import { compilePattern } from '../../platform/patterns.ts';
 import { feedPage, type FeedFilter, type FeedRow } from './feed.ts';
 import * as repo from './repository.ts';
 
-export type { Offer, OfferDefinition, FxRate, Product, ProductFields } from './repository.ts';
+export type { Offer, OfferDefinition, FxRate, Product, ProductDetails, ProductFields } from './repository.ts';
 export type { FeedFilter, FeedRow } from './feed.ts';
 export { touchOffers } from './repository.ts';
 
-/** An offer as the operator writes it: under a product named by id, or by name (found, else created). */
-export type OfferInput = Omit<repo.OfferDefinition, 'productId'> & { product: { id: number } | { name: string } };
+/**
+ * An offer as the operator writes it: under a product named by id, or by name (found, else
+ * created), optionally changing the product's details given (the others kept) and replacing the
+ * offer's servers, all in one transaction (a CSV row says all of it).
+ */
+export type OfferInput = Omit<repo.OfferDefinition, 'productId'> & {
+  product: ({ id: number } | { name: string }) & { details?: Partial<repo.ProductDetails> };
+  /** Replaces the offer's game servers; omitted: unchanged. */
+  servers?: Record<string, string>;
+};
 
 /**
  * The catalog as request handlers use it. Offers as merchants read them (find-one,
@@ -65,6 +73,7 @@ export class Catalog {
   async upsert(input: OfferInput, access?: number[] | 'all'): Promise<repo.Offer> {
     const offer = await upsertOffer(this.#pool, input, access);
     this.#evict(offer.id);
+    if (hasDetails(input.product.details)) this.#cache.deleteWhere((cached) => cached.productId === offer.productId);
     return offer;
   }
 
@@ -161,7 +170,7 @@ export async function upsertOffer(
   input: OfferInput,
   access?: number[] | 'all',
 ): Promise<repo.Offer> {
-  const { product, ...definition } = input;
+  const { product, servers, ...definition } = input;
   for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
     if (pattern !== null) compilePattern(pattern, field);
   }
@@ -171,6 +180,7 @@ export async function upsertOffer(
     if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
     const productId = await productFor(tx, product);
     await repo.upsertOffer(tx, { ...definition, productId });
+    if (servers !== undefined) await repo.replaceServers(tx, definition.id, servers);
     if (access !== undefined) {
       try {
         await repo.replaceAccess(tx, definition.id, access);
@@ -188,20 +198,41 @@ export async function upsertOffer(
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
-/** The product an offer is written under: by id (it must exist), or by name (found, else created). */
+/**
+ * The product an offer is written under: by id (it must exist), or by name (found, else created).
+ * Details given change that product (created with them), and its offers change with it.
+ */
 async function productFor(tx: Tx, product: OfferInput['product']): Promise<number> {
+  const details = given(product.details);
   if ('id' in product) {
-    if (product.id === STARS_PRODUCT_ID || !(await repo.findProduct(tx, product.id))) {
-      throw new AppError('PRODUCT_NOT_FOUND', `product ${product.id} does not exist`);
-    }
-    return product.id;
+    const found = product.id === STARS_PRODUCT_ID ? undefined : await repo.findProduct(tx, product.id);
+    if (!found) throw new AppError('PRODUCT_NOT_FOUND', `product ${product.id} does not exist`);
+    return withDetails(tx, found, details);
   }
   const found = await repo.findProductByName(tx, product.name);
-  if (found && found.id !== STARS_PRODUCT_ID) return found.id;
-  return (await repo.insertProduct(tx, checkProduct({ ...NO_PRODUCT_DETAILS, name: product.name }))).id;
+  if (found && found.id !== STARS_PRODUCT_ID) return withDetails(tx, found, details);
+  return (await repo.insertProduct(tx, checkProduct({ ...NO_PRODUCT_DETAILS, ...details, name: product.name }))).id;
 }
 
-const NO_PRODUCT_DETAILS: Omit<repo.ProductFields, 'name'> = {
+/** Changes the details given of a product, keeping the others; its offers change with it. */
+async function withDetails(tx: Tx, product: repo.Product, details: Partial<repo.ProductDetails>): Promise<number> {
+  if (!hasDetails(details)) return product.id;
+  const { id, updatedAt: _updatedAt, ...current } = product;
+  await repo.updateProduct(tx, id, checkProduct({ ...current, ...details }));
+  await announceChange(tx, 'product', id);
+  return id;
+}
+
+/** The details actually given (an undefined one is not a change). */
+function given(details: Partial<repo.ProductDetails> | undefined): Partial<repo.ProductDetails> {
+  return Object.fromEntries(Object.entries(details ?? {}).filter(([, value]) => value !== undefined));
+}
+
+function hasDetails(details: Partial<repo.ProductDetails> | undefined): boolean {
+  return Object.keys(given(details)).length > 0;
+}
+
+const NO_PRODUCT_DETAILS: repo.ProductDetails = {
   category: null, platformCode: null, platformName: null, regionCode: null, regionName: null, regionalLimitations: null, excludedCountryCodes: [],
 };
 

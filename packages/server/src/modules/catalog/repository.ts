@@ -18,6 +18,8 @@ export interface Product {
 }
 
 export type ProductFields = Omit<Product, 'id' | 'updatedAt'>;
+/** What a product says of its offers besides its name. */
+export type ProductDetails = Omit<ProductFields, 'name'>;
 
 export interface Offer {
   id: number;

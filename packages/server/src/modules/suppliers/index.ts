@@ -14,7 +14,7 @@ import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
-export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome } from './adapter.ts';
+export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
 export class Suppliers {

@@ -3,17 +3,24 @@ import {
   OperatorOfferWithStock, OperatorOffers, SetRate, SetServers, StockAdded, UpsertOffer,
 } from '@dropgate/contract';
 import type { Hub } from '../../hub.ts';
-import type { Offer } from '../../modules/catalog/index.ts';
+import type { Offer, ProductDetails } from '../../modules/catalog/index.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
 
+/** What a CSV row says beyond PUT /offers/:id's body: its product's details, its servers. */
+export interface OfferExtras {
+  productDetails?: Partial<ProductDetails>;
+  servers?: Record<string, string>;
+}
+
 /** PUT /offers/:id and the CSV import (one row at a time) create offers the same way. */
-export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer): Promise<Offer> {
+export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer, extras: OfferExtras = {}): Promise<Offer> {
   return hub.catalog.upsert({
     id,
-    product: productOf(b),
+    product: { ...productOf(b), ...(extras.productDetails && { details: extras.productDetails }) },
+    ...(extras.servers && { servers: extras.servers }),
     offerName: b.offerName,
     count: b.count ?? 1,
     price: moneyFromDecimal(b.price, 'price'),
