@@ -46,8 +46,20 @@ export const OrderAnswer = Type.Object({
   transactionId: Type.Optional(OrderResponse.properties.transactionId),
 });
 export type Order = Static<typeof OrderAnswer>;
-export type Offer = OfferResponse;
-export type Balance = BalanceResponse;
+
+/** The spec's fields required, the others as the server sends them (a plain GamesDrop server may not). */
+const SPEC_OFFER_FIELDS = ['offerId', 'productName', 'offerName', 'count', 'price', 'currency', 'isReturnDataForCustomer'] as const;
+const SPEC_BALANCE_FIELDS = ['balance', 'draftBalance', 'currency'] as const;
+
+/**
+ * find-one as answered. The live service's catalog fields (inStock, priceBreakdown, …) are
+ * Dropgate's always; another GamesDrop server may leave them out, so only the spec's are required.
+ */
+export const OfferAnswer = Type.Composite([Type.Pick(OfferResponse, SPEC_OFFER_FIELDS), Type.Partial(Type.Omit(OfferResponse, SPEC_OFFER_FIELDS))]);
+export type Offer = Static<typeof OfferAnswer>;
+/** The balance as answered: the spec's fields required, the live service's (shopId, …) when sent. */
+export const BalanceAnswer = Type.Composite([Type.Pick(BalanceResponse, SPEC_BALANCE_FIELDS), Type.Partial(Type.Omit(BalanceResponse, SPEC_BALANCE_FIELDS))]);
+export type Balance = Static<typeof BalanceAnswer>;
 export type Transactions = TransactionsResponse;
 export type PlayerCheck = CheckGameDataResponse;
 export type RefundRequested = Static<typeof RefundRequestResponse>;
@@ -89,7 +101,7 @@ export class PartnerApiClient {
 
   /** GET /api/v1/balance: balance and draftBalance (held by orders in flight), in USD. */
   balance(): Promise<Balance> {
-    return this.#call('GET', '/api/v1/balance', BalanceResponse);
+    return this.#call('GET', '/api/v1/balance', BalanceAnswer);
   }
 
   /** GET /api/v1/balance/transactions: ledger entries, newest first. */
@@ -103,7 +115,7 @@ export class PartnerApiClient {
 
   /** POST /api/v1/offers/find-one. An offer you may not buy is PartnerApiError OFFER_NOT_FOUND. */
   findOne(offerId: FindOneRequest['offerId']): Promise<Offer> {
-    return this.#call('POST', '/api/v1/offers/find-one', OfferResponse, { offerId });
+    return this.#call('POST', '/api/v1/offers/find-one', OfferAnswer, { offerId });
   }
 
   /**

@@ -299,3 +299,25 @@ describe('the catalog: sync, syncAll, servers', () => {
     expect(await quick.sync({ limit: 1 })).toMatchObject({ count: 2500 });
   });
 });
+
+describe('a server that answers the spec fields only', () => {
+  it('balance and findOne accept the spec shape; the live service fields are optional', async () => {
+    const { createServer } = await import('node:http');
+    const spec = {
+      'GET /api/v1/balance': { balance: 12.5, draftBalance: 0, currency: { id: 3, code: 'USD' } },
+      'POST /api/v1/offers/find-one': { offerId: PUBG, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', count: 1, price: PRICE, currency: 'RUB', isReturnDataForCustomer: true },
+    } as Record<string, unknown>;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(spec[`${request.method} ${request.url}`])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const plain = new PartnerApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, token: TOKEN, timeoutMs: 2000 });
+      expect(await plain.balance()).toEqual(spec['GET /api/v1/balance']);
+      expect(await plain.findOne(PUBG)).toEqual(spec['POST /api/v1/offers/find-one']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
