@@ -29,7 +29,8 @@ async function generate(pool: pg.Pool): Promise<void> {
   await pool.query(`INSERT INTO merchants (name) SELECT 'merchant ' || g FROM generate_series(1, ${MERCHANTS}) g`);
   await pool.query('INSERT INTO accounts (merchant_id, balance) SELECT id, (id * 7919) % 500000 FROM merchants');
   await pool.query(`INSERT INTO shops (merchant_id, name, token_hash) SELECT id, 'shop ' || id, sha256(id::text::bytea) FROM merchants`);
-  await pool.query(`INSERT INTO offers (id, product_name, offer_name, price, currency) SELECT 5000 + g, 'Product ' || g, 'Offer ' || g, 1000 + g, 'USD' FROM generate_series(1, 50) g`);
+  await pool.query(`INSERT INTO products (id, name) SELECT 1000000 + g, 'Product ' || g FROM generate_series(1, 50) g`);
+  await pool.query(`INSERT INTO offers (id, product_id, offer_name, price, currency) SELECT 5000 + g, 1000000 + g, 'Offer ' || g, 1000 + g, 'USD' FROM generate_series(1, 50) g`);
   await pool.query(`INSERT INTO stock_keys (offer_id, sealed, fingerprint) SELECT 5000 + (g % 50) + 1, '\\x00'::bytea, sha256(g::text::bytea) FROM generate_series(1, 20000) g`);
   await pool.query(`
     INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price, currency, usd_per_unit,

@@ -72,7 +72,8 @@ async function seedCatalog(pool: pg.Pool): Promise<void> {
     INSERT INTO merchants (id, name) OVERRIDING SYSTEM VALUE VALUES (1, 'claim bench');
     INSERT INTO accounts (merchant_id, balance) VALUES (1, 0);
     INSERT INTO shops (id, merchant_id, name, token_hash) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'claim bench', '\\x${randomBytes(32).toString('hex')}');
-    INSERT INTO offers (id, product_name, offer_name, price, currency, returns_key) VALUES (1, 'Claim Bench', 'Card', 100, 'USD', true);
+    INSERT INTO products (id, name) VALUES (1000000, 'Claim Bench');
+    INSERT INTO offers (id, product_id, offer_name, price, currency, returns_key) VALUES (1, 1000000, 'Card', 100, 'USD', true);
     INSERT INTO suppliers (id, kind, name, base_url) OVERRIDING SYSTEM VALUE VALUES (1, 'codegames', 'claim bench', 'http://127.0.0.1:9');
     INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency) VALUES (1, 0, 1, 'card', 90, 'USD');`);
 }

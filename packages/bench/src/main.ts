@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { feedScenario } from './catalog.ts';
 import { claimScenario } from './claim.ts';
 import { countSteal, type CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
@@ -105,10 +106,16 @@ async function main(): Promise<number> {
       });
     }
     for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
+    const feed = await feedScenario({
+      url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
+      connections: 4, seconds, cpu: hub.cpu,
+    });
+    http.push(feed.first, feed.last);
     const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
     const report: Report = {
       date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
       connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims,
+      feed: { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 },
     };
     print(report);
     await save(report);

@@ -42,6 +42,8 @@ export interface Report {
   http: HttpFigures[];
   ratios: OrderRatio[];
   claims: ClaimFigures[];
+  /** The catalog feed: its last page's p50 over its first's, over this many offers. */
+  feed: { offers: number; lastOverFirstP50: number };
 }
 
 export function machine(): Report['machine'] {
@@ -85,6 +87,7 @@ export function print(report: Report): void {
       ];
     }),
     ...ratioOf(report, 'hot', 'spread'),
+    `sync over ${report.feed.offers} offers: last page ÷ first page, p50: ${report.feed.lastOverFirstP50.toFixed(2)} (flat is 1.00)`,
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
     ...report.claims.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),

@@ -31,19 +31,20 @@ export type CodeGamesStatus = Static<typeof CodeGamesStatus>;
 
 /** `addInfo`: optional free-form fields describing the product. */
 const AddInfo = Type.Record(Type.String(), Type.Unknown());
-const Strict = { additionalProperties: false } as const;
+/** Requests ignore fields they do not name (payment systems add their own); named fields stay strictly typed. */
+const Open = { additionalProperties: true } as const;
 
 // ---- requests ----
-export const CodeGamesCheckRequest = Type.Object({ product_id: CodeGamesProductId }, { ...Strict, title: 'CodeGamesCheckRequest' });
+export const CodeGamesCheckRequest = Type.Object({ product_id: CodeGamesProductId }, { ...Open, title: 'CodeGamesCheckRequest' });
 export type CodeGamesCheckRequest = Static<typeof CodeGamesCheckRequest>;
 
 export const CodeGamesPayRequest = Type.Object(
   { product_id: CodeGamesProductId, price: CodeGamesPrice, txn_id: CodeGamesTxnId },
-  { ...Strict, title: 'CodeGamesPayRequest' },
+  { ...Open, title: 'CodeGamesPayRequest' },
 );
 export type CodeGamesPayRequest = Static<typeof CodeGamesPayRequest>;
 
-export const CodeGamesStatusRequest = Type.Object({ txn_id: CodeGamesTxnId }, { ...Strict, title: 'CodeGamesStatusRequest' });
+export const CodeGamesStatusRequest = Type.Object({ txn_id: CodeGamesTxnId }, { ...Open, title: 'CodeGamesStatusRequest' });
 export type CodeGamesStatusRequest = Static<typeof CodeGamesStatusRequest>;
 
 // ---- products ----

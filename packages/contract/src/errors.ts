@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   ORDER_ALREADY_REFUNDED: 409,
   /** Extension: cancel-order on an order already sent to a supplier. */
   ORDER_IN_PROGRESS: 409,
+  /** Extension: create-order with a countryCode the offer is not sold to. */
+  COUNTRY_NOT_ALLOWED: 403,
   SERVICE_UNAVAILABLE: 503,
   INVALID_REQUEST_BODY: 400,
   INSUFFICIENT_BALANCE: 402,
@@ -26,6 +28,7 @@ export const ERROR_STATUS = {
   MERCHANT_NOT_FOUND: 404,
   SHOP_NOT_FOUND: 404,
   SUPPLIER_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
   NOT_FOUND: 404,
   // Back-office (console and cabinet)
   SIGN_IN_FAILED: 401,
@@ -42,6 +45,8 @@ export const ERROR_STATUS = {
   TWO_FACTOR_ALREADY_ON: 409,
   TWO_FACTOR_NOT_ON: 409,
   API_KEY_NOT_FOUND: 404,
+  /** Operator API: an online backup exists only for the embedded database. */
+  BACKUP_NOT_AVAILABLE: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -21,7 +21,8 @@ export const Deposit = Type.Object({ amount: Amount, description: Type.Optional(
 
 export const UpsertOffer = Type.Object(
   {
-    productName: Name,
+    productId: Type.Optional({ ...Id, description: 'The product the offer belongs to (or name it with productName)' }),
+    productName: Type.Optional({ ...Name, description: 'The product by name: found, else created (when productId is not sent)' }),
     offerName: Name,
     price: Amount,
     currency: Currency,
@@ -163,6 +164,7 @@ export type MerchantUsers = Static<typeof MerchantUsers>;
 // ---- answers: catalog, stock, FX ----
 const offerHead = {
   id: Type.Integer(),
+  productId: Type.Integer(),
   productName: Type.String(),
   offerName: Type.String(),
   count: Type.Integer(),
@@ -175,6 +177,7 @@ const offerHead = {
   sandbox: Type.Boolean(),
   commission: Type.String({ description: 'CodeGames protocol: commission in percent ("10.5")' }),
   merchants: Type.Union([Type.Literal('all'), Type.Array(Type.Integer())], { description: '"all", or the only merchants who may buy it' }),
+  servers: Type.Record(Type.String(), Type.String(), { description: 'Game servers: id to name ({}: none)' }),
 };
 export const StockLevel = Type.Object({ available: Type.Integer(), sold: Type.Integer() }, { title: 'StockLevel' });
 /** An offer as saved (PUT /offers/:id, access changes). */
@@ -390,3 +393,57 @@ export const TelegramStarsStatus = Type.Union([
   }),
 ], { title: 'TelegramStarsStatus' });
 export type TelegramStarsStatus = Static<typeof TelegramStarsStatus>;
+
+// ---- products: what an offer is of (name, category, platform, region, excluded countries) ----
+const ProductText = (maxLength: number) => Nullable(Type.String({ minLength: 1, maxLength }));
+const productFields = {
+  name: Name,
+  category: Type.Optional(ProductText(100)),
+  platformCode: Type.Optional(ProductText(50)),
+  platformName: Type.Optional(ProductText(100)),
+  regionCode: Type.Optional(ProductText(50)),
+  regionName: Type.Optional(ProductText(100)),
+  regionalLimitations: Type.Optional(ProductText(500)),
+  excludedCountryCodes: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 2 }), { maxItems: 250, description: 'ISO 3166-1 alpha-2 codes its offers are not sold to' })),
+};
+/** A new product; omitted details are empty. */
+export const CreateProduct = Type.Object(productFields, { ...Strict, title: 'CreateProduct' });
+export type CreateProduct = Static<typeof CreateProduct>;
+/** A product replaced whole (omitted details become empty). */
+export const ReplaceProduct = Type.Object(productFields, { ...Strict, title: 'ReplaceProduct' });
+export type ReplaceProduct = Static<typeof ReplaceProduct>;
+
+export const Product = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  category: Nullable(Type.String()),
+  platformCode: Nullable(Type.String()),
+  platformName: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+  regionName: Nullable(Type.String()),
+  regionalLimitations: Nullable(Type.String()),
+  excludedCountryCodes: Type.Array(Type.String()),
+  updatedAt: Timestamp,
+}, { title: 'Product' });
+export type Product = Static<typeof Product>;
+
+export const ProductsQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Name contains (any case)' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Keyset cursor: products with a larger id' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+}, { title: 'ProductsQuery' });
+export const ProductsPage = Type.Object({ products: Type.Array(Product), nextAfter: Nullable(Type.Integer()) }, { title: 'ProductsPage' });
+export type ProductsPage = Static<typeof ProductsPage>;
+
+/** An offer's game servers, replaced whole: {} removes them. */
+export const SetServers = Type.Object(
+  { servers: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ minLength: 1, maxLength: 100 }), { maxProperties: 1000 }) },
+  { ...Strict, title: 'SetServers' },
+);
+export type SetServers = Static<typeof SetServers>;
+
+/**
+ * POST /backup takes no options: no body, or an empty object. Anything in it is refused, so a
+ * request that meant something else takes no backup.
+ */
+export const TakeBackup = Type.Unsafe<Record<string, never> | undefined>({ maxProperties: 0, title: 'TakeBackup', description: 'No options: send no body, or {}' });

@@ -33,7 +33,7 @@ export type StarsFulfillmentData = Static<typeof StarsFulfillmentData>;
 // ---- POST /api/aggregator/a6/telegram/user-info ----
 export const TelegramUserInfoRequest = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64, description: 'A Telegram username, with or without @, or a numeric user id' }) },
-  { additionalProperties: false, title: 'TelegramUserInfoRequest' },
+  { additionalProperties: true, title: 'TelegramUserInfoRequest' },
 );
 export type TelegramUserInfoRequest = Static<typeof TelegramUserInfoRequest>;
 

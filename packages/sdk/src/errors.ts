@@ -71,3 +71,19 @@ export class StarsProviderError extends Error {
     this.retryAfterS = retryAfterS;
   }
 }
+
+/**
+ * The catalog feed's pages did not add up while `syncAll` read them: a page counted another total
+ * than the first, an offer came twice, or the rows did not make the count. Each answer was fine;
+ * the catalog changed in between (offset paging then skips or repeats rows). Read it again.
+ */
+export class CatalogChangedError extends Error {
+  override readonly name = 'CatalogChangedError';
+  /** The page where the pages stopped adding up. */
+  readonly page: number;
+
+  constructor(page: number, message: string) {
+    super(`the catalog changed while it was read: ${message}`);
+    this.page = page;
+  }
+}

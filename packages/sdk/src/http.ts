@@ -41,6 +41,8 @@ export interface HttpCall {
   contentType?: string;
   /** More request headers; they win over the ones above. */
   headers?: Record<string, string>;
+  /** This call's body limit, instead of the client's (a catalog page is larger than any other answer). */
+  maxBodyBytes?: number;
 }
 
 /** Any status: reading it is the caller's business. */
@@ -84,7 +86,7 @@ export class HttpClient {
     try {
       const url = path ? this.#baseUrl.replace(/\/+$/, '') + path : this.#baseUrl;
       const response = await fetch(url, { method, headers: { ...headers, ...call.headers }, body: payload, signal, redirect: this.#redirect });
-      const text = await readCapped(response, operation, this.#maxBodyBytes);
+      const text = await readCapped(response, operation, call.maxBodyBytes ?? this.#maxBodyBytes);
       return { operation, status: response.status, headers: response.headers, text, body: parseJson(text) };
     } catch (error) {
       if (error instanceof TransportError) throw error;

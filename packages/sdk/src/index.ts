@@ -1,4 +1,4 @@
-export { PartnerApiClient, OrderAnswer } from './partner-api-client.ts';
+export { PartnerApiClient, OrderAnswer, SyncAnswer, SyncRowAnswer } from './partner-api-client.ts';
 export type {
   PartnerApiClientOptions,
   Order,
@@ -8,6 +8,10 @@ export type {
   PlayerCheck,
   RefundRequested,
   OrderLookup,
+  Servers,
+  SyncAllQuery,
+  SyncOffer,
+  SyncPage,
 } from './partner-api-client.ts';
 export { CodeGamesClient } from './codegames-client.ts';
 export type { CodeGamesClientOptions, CodeGamesPayment } from './codegames-client.ts';
@@ -15,7 +19,7 @@ export { StarsProviderClient } from './stars-provider-client.ts';
 export type { StarsProviderClientOptions } from './stars-provider-client.ts';
 export { HttpClient } from './http.ts';
 export type { HttpAnswer, HttpCall, HttpClientOptions } from './http.ts';
-export { PartnerApiError, StarsProviderError, TransportError } from './errors.ts';
+export { CatalogChangedError, PartnerApiError, StarsProviderError, TransportError } from './errors.ts';
 export type { TransportErrorKind } from './errors.ts';
 export type {
   CodeGamesCheckResponse,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { startGamesDropSimulator, type GamesDropSimulator } from '@dropgate/simulators';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PartnerApiClient, type Order } from '../src/index.ts';
+import { CatalogChangedError, PartnerApiClient, type Order, type SyncOffer } from '../src/index.ts';
 import { partnerApiError, transportError } from './support/outcome.ts';
 
 const TOKEN = 'abcdef1234567890abcdef1234567890';
@@ -34,13 +34,22 @@ const txn = () => `txn-${randomUUID()}`;
 const buy = (transactionId = txn(), offerId = PUBG, price = PRICE) => client.createOrder({ offerId, price, transactionId });
 
 describe('answers', () => {
-  it('balance answers the spec shape', async () => {
-    expect(await client.balance()).toEqual({ balance: 500, draftBalance: 0, currency: { id: 3, code: 'USD' } });
+  it("balance answers the spec shape, with the live service's shop fields", async () => {
+    expect(await client.balance()).toEqual({
+      balance: 500, draftBalance: 0, currency: { id: 3, code: 'USD' }, shopId: 1, shopName: 'Simulated shop', partnerId: 1, isPostpaid: false, balanceProfile: 'FIAT',
+    });
   });
 
-  it('findOne answers the offer; an unknown one is PartnerApiError OFFER_NOT_FOUND (404)', async () => {
+  it('findOne answers the offer with its catalog fields; an unknown one is PartnerApiError OFFER_NOT_FOUND (404)', async () => {
     expect(await client.findOne(PUBG)).toEqual({
       offerId: PUBG, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', count: 1, price: PRICE, currency: 'RUB', isReturnDataForCustomer: true,
+      offerGroupId: PUBG, isRequiredGameUserId: false, isRequiredGameServerId: false, inStock: true,
+      platformCode: null, platformName: null, regionCode: null, regionName: null, regionalLimitations: null, excludedCountryCodes: [],
+      countryCompatibility: 'not_checked',
+      priceBreakdown: {
+        providerPrice: PRICE, providerCurrency: 'RUB', addedPercent: 0, fxRate: 1, price: PRICE, currency: 'RUB', isPriceFresh: true,
+        debitAmount: null, debitCurrency: 'USD', debitFxRate: null,
+      },
     });
     const error = await partnerApiError(client.findOne(4242), 'OFFER_NOT_FOUND');
     expect(error.httpStatus).toBe(404);
@@ -191,5 +200,124 @@ describe('faults', () => {
     await transportError(client.orderStatus({ orderId: order.orderId }), 'bad-body');
     sim.setFault(PUBG, null);
     expect((await client.orderStatus({ orderId: order.orderId })).status).toBe('COMPLETED');
+  });
+});
+
+describe('the catalog: sync, syncAll, servers', () => {
+  let catalog: GamesDropSimulator;
+  let reader: PartnerApiClient;
+  const offer = (offerId: number, productName: string, category: string) =>
+    ({ offerId, productName, offerName: `Offer ${offerId}`, price: 1.25, currency: 'USD' as const, category });
+
+  beforeAll(async () => {
+    catalog = await startGamesDropSimulator({
+      offers: [
+        { ...offer(3, 'Mobile Legends', 'Top Up'), servers: { 2010: 'Asia', 2011: 'Europe' }, excludedCountryCodes: ['RU'] },
+        offer(1, 'PUBG MOBILE', 'Top Up'), offer(2, 'PUBG MOBILE', 'Top Up'), offer(4, 'Steam Wallet', 'Gift Card'), offer(5, 'Steam Wallet', 'Gift Card'),
+      ],
+      generatedOffers: 2495,
+    });
+    reader = new PartnerApiClient({ baseUrl: catalog.url, token: '', timeoutMs: 10_000 });
+  });
+  afterEach(() => catalog.clearFaults());
+  afterAll(() => catalog.stop());
+
+  const ids = (rows: SyncOffer[]) => rows.map((row) => row.offerId);
+  async function collect(iterable: AsyncIterable<SyncOffer>): Promise<SyncOffer[]> {
+    const rows: SyncOffer[] = [];
+    for await (const row of iterable) rows.push(row);
+    return rows;
+  }
+
+  it('sync answers one page and the count for the filters; a page past the end is empty with the same count', async () => {
+    const topUps = await collect(reader.syncAll({ category: 'top up', countryCode: 'RU' }));
+    expect(topUps.every((row) => row.category === 'Top Up')).toBe(true);
+    const page = await reader.sync({ limit: 2, page: 2, category: 'Top Up', countryCode: 'RU' });
+    expect(page.count).toBe(topUps.length);
+    expect(ids(page.rows)).toEqual([3, 1_000_001]);
+    expect(page.rows[0]).toMatchObject({
+      offerGroupId: 3, offerGroupName: 'Offer 3', productName: 'Mobile Legends', isRequiredGameServerId: true, excludedCountryCodes: ['RU'], countryCompatibility: 'blocked',
+    });
+    expect((await reader.sync({ search: 'steam wallet', countryCode: 'RU' })).rows.slice(0, 2)).toMatchObject([
+      { offerId: 4, countryCompatibility: 'allowed' }, { offerId: 5, countryCompatibility: 'allowed' },
+    ]);
+    expect(await reader.sync({ limit: 1000, page: 4 })).toEqual({ count: 2500, rows: [] });
+  });
+
+  it('syncAll reads every page of 1000 until the short one: each offer once, exactly count', async () => {
+    let before = catalog.calls.sync;
+    const rows = await collect(reader.syncAll());
+    expect(rows).toHaveLength(2500);
+    expect(new Set(ids(rows)).size).toBe(2500);
+    expect(ids(rows).slice(0, 6)).toEqual([1, 2, 3, 4, 5, 1_000_001]);
+    expect(catalog.calls.sync - before).toBe(3);
+
+    before = catalog.calls.sync;
+    expect(ids(await collect(reader.syncAll({ search: 'offer', limit: 2 })))).toEqual([1, 2, 3, 4, 5]);
+    expect(catalog.calls.sync - before).toBe(3);
+    // A count that fills the last page ends there, without asking for an empty one.
+    before = catalog.calls.sync;
+    expect(await collect(reader.syncAll({ search: 'offer', limit: 5 }))).toHaveLength(5);
+    expect(catalog.calls.sync - before).toBe(1);
+  });
+
+  it('syncAll ends in CatalogChangedError when the pages stop adding up', async () => {
+    const first = await reader.sync({ limit: 1, page: 1 });
+    const pageOne = JSON.stringify(first);
+    const changed = async (body: string) => {
+      const pages = reader.syncAll({ limit: 1 });
+      expect((await pages.next()).value).toEqual(first.rows[0]);
+      catalog.setFault('all', { kind: 'garbage', body });
+      const error = await pages.next().then(() => expect.fail('expected CatalogChangedError'), (e: unknown) => e);
+      catalog.clearFaults();
+      expect(error).toBeInstanceOf(CatalogChangedError);
+      expect((error as CatalogChangedError).page).toBe(2);
+      return (error as Error).message;
+    };
+    expect(await changed(JSON.stringify({ count: 2501, rows: [] }))).toMatch(/page 2 counts 2501 offers, page 1 counted 2500/);
+    expect(await changed(pageOne)).toMatch(/offer 1 is on two pages/); // a server that ignores page
+    expect(await changed(JSON.stringify({ count: 2500, rows: [] }))).toMatch(/1 offers received, 2500 counted/);
+  });
+
+  it("servers answers an offer's servers, {} for none; an unknown offer is OFFER_NOT_FOUND", async () => {
+    expect(await reader.servers(3)).toEqual({ 2010: 'Asia', 2011: 'Europe' });
+    expect(await reader.servers(1)).toEqual({});
+    expect((await partnerApiError(reader.servers(4242), 'OFFER_NOT_FOUND')).httpStatus).toBe(404);
+  });
+
+  it('faults: sync sees the fault for all (5xx, garbage), servers its offer\'s', async () => {
+    catalog.setFault('all', { kind: 'http-500' });
+    await transportError(reader.sync(), 'http-status');
+    catalog.setFault('all', { kind: 'service-unavailable' });
+    await partnerApiError(collect(reader.syncAll()), 'SERVICE_UNAVAILABLE');
+    catalog.setFault('all', { kind: 'garbage', body: '{"count":1,"rows":[{"offerId":1}]}' });
+    await transportError(reader.sync(), 'bad-body');
+    catalog.clearFaults();
+    catalog.setFault(3, { kind: 'timeout' });
+    const quick = new PartnerApiClient({ baseUrl: catalog.url, token: '', timeoutMs: 150 });
+    await transportError(quick.servers(3), 'timeout');
+    expect(await quick.sync({ limit: 1 })).toMatchObject({ count: 2500 });
+  });
+});
+
+describe('a server that answers the spec fields only', () => {
+  it('balance and findOne accept the spec shape; the live service fields are optional', async () => {
+    const { createServer } = await import('node:http');
+    const spec = {
+      'GET /api/v1/balance': { balance: 12.5, draftBalance: 0, currency: { id: 3, code: 'USD' } },
+      'POST /api/v1/offers/find-one': { offerId: PUBG, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', count: 1, price: PRICE, currency: 'RUB', isReturnDataForCustomer: true },
+    } as Record<string, unknown>;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(spec[`${request.method} ${request.url}`])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const plain = new PartnerApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, token: TOKEN, timeoutMs: 2000 });
+      expect(await plain.balance()).toEqual(spec['GET /api/v1/balance']);
+      expect(await plain.findOne(PUBG)).toEqual(spec['POST /api/v1/offers/find-one']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -60,7 +60,7 @@ CREATE FUNCTION place_order(
   p_stars_amount integer, p_stars_quote bigint, p_stars_tolerance bigint, p_ton_usd_rate numeric
 ) RETURNS place_order_result LANGUAGE plpgsql AS $$
 DECLARE
-  v_offer    offers%ROWTYPE;
+  v_offer    record;  -- the offer's row, and its product's name as product_name
   v_rate     numeric;
   v_amount   bigint := 0;
   v_balance  bigint;
@@ -76,9 +76,10 @@ BEGIN
   SELECT id INTO v_order_id FROM orders WHERE shop_id = p_shop_id AND transaction_id = p_transaction_id;
   IF FOUND THEN v_result.outcome := 'DUPLICATE'; v_result.order_id := v_order_id; RETURN v_result; END IF;
 
-  SELECT o.* INTO v_offer FROM offers o WHERE o.id = p_offer_id;
+  SELECT o.*, p.name AS product_name INTO v_offer FROM offers o JOIN products p ON p.id = o.product_id WHERE o.id = p_offer_id;
   -- Offer 0 is sold only as Telegram Stars, and Telegram Stars only as offer 0.
-  IF NOT FOUND OR (v_offer.id = 0) <> (p_stars_amount IS NOT NULL) THEN v_result.outcome := 'OFFER_NOT_FOUND'; RETURN v_result; END IF;
+  IF NOT FOUND THEN v_result.outcome := 'OFFER_NOT_FOUND'; RETURN v_result; END IF;
+  IF (v_offer.id = 0) <> (p_stars_amount IS NOT NULL) THEN v_result.outcome := 'OFFER_NOT_FOUND'; RETURN v_result; END IF;
   IF p_stars_amount IS NULL THEN
     IF v_offer.price <> p_price THEN v_result.outcome := 'WRONG_PRICE'; RETURN v_result; END IF;
   ELSE
@@ -102,9 +103,7 @@ BEGIN
   IF v_offer.sandbox THEN
     v_reason := 'sandbox offer: generated test key, no debit';
   ELSE
-    -- Price and rate are both per minor unit, so this is USD cents. round() on a positive numeric
-    -- is half-up; the smallest charge is one cent, so no purchase is ever free.
-    v_amount := greatest(1, round(v_charge * v_rate))::bigint;
+    v_amount := usd_amount(v_charge, v_rate);
     -- A read, no lock: refuses what the balance cannot cover before anything is written. The
     -- guarded debit at the end decides; this only keeps the common refusal cheap.
     SELECT balance INTO v_balance FROM accounts WHERE merchant_id = p_merchant_id;
@@ -136,6 +135,13 @@ BEGIN
 
   IF v_key_id IS NOT NULL THEN
     UPDATE stock_keys SET order_id = v_order_id WHERE id = v_key_id;
+    -- Keys go lowest id first, so taking the highest unclaimed one may have emptied the stock:
+    -- the offer changed for the catalog feed (updatedSince). Concurrent orders each see the
+    -- others' keys as unclaimed, and the one holding the highest key marks it; at worst a key
+    -- held by an order that rolls back makes a mark too many, never one too few.
+    IF NOT EXISTS (SELECT 1 FROM stock_keys WHERE offer_id = p_offer_id AND order_id IS NULL AND id > v_key_id) THEN
+      UPDATE offers SET updated_at = now() WHERE id = p_offer_id;
+    END IF;
   END IF;
   IF v_status = 'PROCESSING' THEN
     INSERT INTO fulfilment_jobs (order_id, source_index, phase, due_at) VALUES (v_order_id, 0, 'place', now());

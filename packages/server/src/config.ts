@@ -12,6 +12,14 @@ export interface Config {
   dataDir: string;
   embeddedPgPort: number;
   dbPoolSize: number;
+  /** How long a request waits for a database connection, and for one statement, before a 503. */
+  dbAcquireTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  /** How long a client may take to send a whole request, and its headers, before a 408. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Bearer token that opens GET /metrics; unset: /metrics is off. */
+  metricsToken: string | undefined;
   /** Unset: one is generated on first start, stored hashed, printed once. */
   adminToken: string | undefined;
   /** 64 hex chars; unset: generated into dataDir/secret.key on first start. */
@@ -78,7 +86,7 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   // Secrets are named, never echoed: a boot error goes to the terminal and to log collectors.
-  const SECRETS = new Set(['DROPGATE_ADMIN_TOKEN', 'DROPGATE_SECRET_KEY', 'DROPGATE_STARS_PROVIDER_TOKEN', 'DROPGATE_TELEGRAM_BOT_TOKEN', 'DROPGATE_TELEGRAM_WEBHOOK_SECRET']);
+  const SECRETS = new Set(['DROPGATE_ADMIN_TOKEN', 'DROPGATE_METRICS_TOKEN', 'DROPGATE_SECRET_KEY', 'DROPGATE_STARS_PROVIDER_TOKEN', 'DROPGATE_TELEGRAM_BOT_TOKEN', 'DROPGATE_TELEGRAM_WEBHOOK_SECRET']);
   const read = <T>(name: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -127,6 +135,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read('DATA_DIR', './data', text, 'a folder path'),
     embeddedPgPort: read('DROPGATE_PG_PORT', 54329, port, 'a port number'),
     dbPoolSize: read('DROPGATE_DB_POOL', 16, positive(500), 'a pool size 1-500'),
+    dbAcquireTimeoutMs: read('DROPGATE_DB_ACQUIRE_TIMEOUT_MS', 5000, between(100, 60_000), 'milliseconds 100-60000'),
+    dbStatementTimeoutMs: read('DROPGATE_DB_STATEMENT_TIMEOUT_MS', 3000, between(100, 600_000), 'milliseconds 100-600000'),
+    requestTimeoutMs: read('DROPGATE_REQUEST_TIMEOUT_MS', 30_000, between(1000, 30_000), 'milliseconds 1000-30000'),
+    headersTimeoutMs: read('DROPGATE_HEADERS_TIMEOUT_MS', 10_000, between(1000, 30_000), 'milliseconds 1000-30000'),
+    metricsToken: read<string | undefined>('DROPGATE_METRICS_TOKEN', undefined, adminToken, 'at least 16 characters'),
     adminToken: read<string | undefined>('DROPGATE_ADMIN_TOKEN', undefined, adminToken, 'at least 16 characters'),
     secretKey: read<string | undefined>('DROPGATE_SECRET_KEY', undefined, secret, '64 hex characters (32 bytes)'),
     demo: read('DROPGATE_DEMO', false, flag, '1/0, true/false, yes/no or on/off'),
@@ -149,6 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: read('DROPGATE_COOKIE_SECURE', 'auto', (raw) => (['auto', 'always', 'never'].includes(raw) ? raw as Config['cookieSecure'] : undefined), 'auto, always or never'),
     trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
   };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push('DROPGATE_HEADERS_TIMEOUT_MS: must not exceed DROPGATE_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   const providerUrl = read<string | undefined>('DROPGATE_STARS_PROVIDER_URL', undefined, httpUrl, 'an http(s) URL without a trailing /');
   if (providerUrl !== undefined) {
     config.stars = {

@@ -7,6 +7,9 @@ import { DEMO_STARS_USER } from './seed/demo-stars.ts';
 import { DEMO_SUPPLIER_OFFER } from './seed/demo-supplier.ts';
 import { startHub } from './start.ts';
 
+/** The documented stop bound (10 s), and a little for the process to exit. */
+const STOP_BACKSTOP_MS = 10_500;
+
 export async function serve(): Promise<void> {
   let config;
   try {
@@ -40,6 +43,11 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     running.app.log.info({ signal }, 'stopping: draining requests');
+    // The stop is bounded step by step; this is the backstop should a step ever hang.
+    setTimeout(() => {
+      running.app.log.error({ signal }, `stop did not finish within ${STOP_BACKSTOP_MS} ms; exiting`);
+      process.exit(1);
+    }, STOP_BACKSTOP_MS).unref();
     await running.stop();
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
 import { buildApp, registerApis } from './app.ts';
@@ -17,19 +18,23 @@ import { Audit } from './modules/audit/index.ts';
 import { AuditLog } from './modules/audit-log/index.ts';
 import { Catalog } from './modules/catalog/index.ts';
 import { Checkout } from './modules/checkout/index.ts';
-import { Fulfilment, FulfilmentWorker } from './modules/fulfilment/index.ts';
+import { Fulfilment, FulfilmentWorker, queueStats } from './modules/fulfilment/index.ts';
 import { Ledger } from './modules/ledger/index.ts';
 import { Inventory } from './modules/inventory/index.ts';
 import { KeyReveals } from './modules/key-reveals/index.ts';
 import { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
+import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
-import { generateToken, hashToken, KeyVault } from './platform/crypto.ts';
-import { ChangeFeed, createPool, migrate, SlotLimiter, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
+import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
+import { ChangeFeed, createPool, expectedSchema, migrate, openLongConnection, SlotLimiter, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/index.ts';
+import { HubMetrics } from './observability/metrics.ts';
+import { ReadinessProbe } from './observability/readiness.ts';
+import { observabilityRoutes } from './observability/routes.ts';
 import { seedDemo, type DemoCredentials } from './seed/demo.ts';
 import { startDemoStars } from './seed/demo-stars.ts';
 import { startDemoSupplier } from './seed/demo-supplier.ts';
@@ -57,36 +62,48 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const pool = createPool(databaseUrl, config.dbPoolSize);
+  // Requests wait on the database within bounds (503 past them); migrations may take as long as they need.
+  const pool = createPool(databaseUrl, config.dbPoolSize, { acquireMs: config.dbAcquireTimeoutMs, statementMs: config.dbStatementTimeoutMs });
   let feed: ChangeFeed | undefined;
   let demoStars: Awaited<ReturnType<typeof startDemoStars>> | undefined;
   let telegramBot: TelegramBot | undefined;
   try {
-    await migrate(pool);
-    const vault = new KeyVault(await loadSecret(config));
+    await migrateOnce(databaseUrl);
+    const secret = await loadSecret(config);
+    const vault = new KeyVault(secret);
     const admin = await resolveAdminToken(pool, config.adminToken);
     const demo = config.demo ? await seedDemo(pool, vault, config.dataDir, admin.newToken) : undefined;
     const demoSupplier = config.demo ? await startDemoSupplier(pool, vault) : undefined;
     // The demo's Telegram Stars run on simulators, unless the environment configures real ones.
     demoStars = config.demo ? await startDemoStars(config) : undefined;
     const { stars: starsConfig, tonRate: rateConfig, telegram: botConfig } = demoStars?.config ?? config;
-    const app = await buildApp({ ...options, trustProxy: config.trustProxy });
+    const metrics = new HubMetrics();
+    const app = await buildApp({
+      ...options, trustProxy: config.trustProxy, requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs, metrics,
+    });
+    embedded?.useLog(app.log);
+    embedded?.onRestart(() => metrics.databaseRestarted());
     feed = new ChangeFeed(databaseUrl, app.log);
     await feed.start();
     const clock = options.clock ?? systemClock;
-    const stars = starsConfig ? await startStars(pool, vault, starsConfig, rateConfig, clock, app.log) : undefined;
+    const starsParts = starsConfig ? await startStars(pool, vault, starsConfig, rateConfig, clock, app.log) : undefined;
+    const stars = starsParts?.stars;
     // Every stars provider call, from any instance, takes a slot here (orders in flight still
     // reach the provider after Stars are switched off, so the limiter always exists).
     const starsLimiter = new SlotLimiter(pool, { name: 'telegram-stars-provider', perSecond: starsConfig?.rateLimit ?? 30, maxWaitMs: STARS_MAX_SLOT_WAIT_MS });
     const worker = new FulfilmentWorker(
-      { pool, vault, clock, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) },
+      { pool, vault, clock, log: app.log, createAdapter: (supplier) => metrics.instrumentSupplier(supplier.name, createAdapter(supplier, { starsLimiter })) },
       { pollIntervalMs: config.workerPollMs, concurrency: config.workerConcurrency },
     );
+    metrics.watch({ pool, queue: () => queueStats(pool), tonRateFetchedAt: starsParts && (() => starsParts.tonRate.fetchedAt) });
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
     const shops = new ShopTokens(pool, feed);
     const catalog = new Catalog(pool, feed);
     const hub: Hub = {
-      checkout: new Checkout({ pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs }),
+      checkout: new Checkout({
+        pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
+        onOrder: (protocol, status, seconds) => metrics.orderPlaced(protocol, status, seconds),
+      }),
       catalog,
       inventory: new Inventory(pool, vault),
       keyReveals: new KeyReveals(pool, vault),
@@ -110,6 +127,12 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       backoffice: { cookieSecure: config.cookieSecure },
     };
     await registerApis(app, hub);
+    const readiness = new ReadinessProbe({ pool, expected: await expectedSchema(), worker, embeddedDown: embedded?.down });
+    await app.register(observabilityRoutes, { readiness, metrics, metricsToken: config.metricsToken });
+    await app.register(operatorBackup, {
+      prefix: '/admin/v1', hub, secretFingerprint: secretFingerprint(secret),
+      embedded: embedded && { dataDir: path.resolve(config.dataDir), clusterDir: embedded.clusterDir, connect: () => openLongConnection(pool) },
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
     telegramBot?.start();
@@ -120,13 +143,15 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       newAdminToken: admin.newToken,
       demo,
       async stop() {
-        await drain(app);
-        await worker.stop();
-        await telegramBot?.stop();
-        await demoSupplier?.stop();
-        await demoStars?.stop();
-        await feed?.stop();
-        await pool.end();
+        // Within STOP_BUDGET_MS whatever state the database is in: each step gets what is left.
+        const deadline = Date.now() + STOP_BUDGET_MS - DATABASE_STOP_RESERVE_MS;
+        const left = () => Math.max(0, deadline - Date.now());
+        readiness.stopping();
+        await drain(app, Math.min(DRAIN_DEADLINE_MS, left()));
+        // Jobs still running keep their lease and are taken up again when it ends: nothing is lost.
+        await within(worker.stop(), left());
+        await within(Promise.all([telegramBot?.stop(), demoSupplier?.stop(), demoStars?.stop(), feed?.stop()]), left());
+        await within(pool.end(), left());
         await embedded?.stop();
       },
     };
@@ -138,6 +163,21 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     await embedded?.stop().catch(() => {});
     throw error;
   }
+}
+
+/** Migrations on a connection of their own, without the pool's timeouts: a migration may be long. */
+async function migrateOnce(databaseUrl: string): Promise<void> {
+  const pool = createPool(databaseUrl, 1);
+  try {
+    await migrate(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first; `work` failing is not this caller's concern. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  await Promise.race([work.catch(() => {}), sleep(ms, undefined, { ref: false })]);
 }
 
 /**
@@ -154,7 +194,7 @@ async function startStars(
   rate: Config['tonRate'],
   clock: Clock,
   log: FastifyInstance['log'],
-): Promise<TelegramStars> {
+): Promise<{ stars: TelegramStars; tonRate: TonRate }> {
   await configureStarsProvider(pool, vault, {
     baseUrl: stars.providerUrl, token: stars.providerToken, timeoutMs: stars.providerTimeoutMs,
     statusIntervalS: stars.statusIntervalS, statusAttempts: stars.statusAttempts,
@@ -163,19 +203,23 @@ async function startStars(
     url: rate.url, field: rate.field, cacheMs: rate.cacheS * 1000, maxAgeMs: rate.maxAgeS * 1000,
     fallback: rate.fallback, timeoutMs: rate.timeoutMs, clock, log,
   });
-  return new TelegramStars(tonRate, { marginBp: basisPoints(stars.marginPercent), toleranceBp: basisPoints(stars.tolerancePercent) });
+  return { stars: new TelegramStars(tonRate, { marginBp: basisPoints(stars.marginPercent), toleranceBp: basisPoints(stars.tolerancePercent) }), tonRate };
 }
 
+/** A stop ends within this (docs/operations.md), whatever the database does meanwhile. */
+const STOP_BUDGET_MS = 10_000;
 /** The longest a stop waits for in-flight requests before cutting their connections. */
-const DRAIN_DEADLINE_MS = 10_000;
+const DRAIN_DEADLINE_MS = 5_000;
+/** What the embedded database's stop may take at worst (fast, then immediate, then kill). */
+const DATABASE_STOP_RESERVE_MS = 4_500;
 
 /**
  * Stops accepting connections and lets in-flight requests finish. A keep-alive connection that
  * was busy when closing began turns idle after its answer, and close() waits for it: sweep those.
  */
-async function drain(app: FastifyInstance): Promise<void> {
+async function drain(app: FastifyInstance, deadlineMs: number): Promise<void> {
   const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
-  const deadline = setTimeout(() => app.server.closeAllConnections(), DRAIN_DEADLINE_MS);
+  const deadline = setTimeout(() => app.server.closeAllConnections(), deadlineMs);
   try {
     await app.close();
   } finally {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, registerApis } from '../src/app.ts';
 import { requireDeclaredAccess } from '../src/access-control/index.ts';
 import { MERCHANT_PERMISSIONS, OPERATOR_PERMISSIONS } from '../src/modules/access/index.ts';
+import { operatorBackup } from '../src/operator-api/index.ts';
 import { BrowserSession } from './support/browser-session.ts';
 import { ADMIN_TOKEN, call, operator, useTestHub } from './support/hub.ts';
 import { apiKey, MERCHANT_ROLES, merchantUser, OPERATOR_ROLES, operatorUser, type Key } from './support/team.ts';
@@ -49,6 +50,8 @@ beforeAll(async () => {
     }
   });
   await registerApis(app, hub.running.hub);
+  // Start-up mounts the backup beside the APIs (it needs the database's folders): so does this.
+  await app.register(operatorBackup, { prefix: '/admin/v1', hub: hub.running.hub, embedded: undefined, secretFingerprint: 'none' });
   await app.ready();
   await app.close();
 
@@ -157,11 +160,12 @@ describe('every back-office route x every role', () => {
     expect(allowed('GET /console/v1/orders', 'viewer')).toBe(true);
   });
 
-  it('only owners manage the team and API keys; admins run everything else', () => {
+  it('only owners manage the team and API keys, and take backups; admins run everything else', () => {
     const teamRoutes = [...matrix.keys()].filter((name) => /\/(operators|api-keys|two-factor-policy)/.test(name));
     expect(teamRoutes.length).toBeGreaterThanOrEqual(2 * 10);
-    for (const name of teamRoutes) for (const role of OPERATOR_ROLES) expect(allowed(name, role), `${name} as ${role}`).toBe(role === 'owner');
-    const operatorWrites = writes().filter((name) => !name.includes('/cabinet/') && !teamRoutes.includes(name));
+    const ownerOnly = [...teamRoutes, 'POST /admin/v1/backup'];
+    for (const name of ownerOnly) for (const role of OPERATOR_ROLES) expect(allowed(name, role), `${name} as ${role}`).toBe(role === 'owner');
+    const operatorWrites = writes().filter((name) => !name.includes('/cabinet/') && !ownerOnly.includes(name));
     expect(operatorWrites.filter((name) => !allowed(name, 'admin'))).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, registerApis } from '../src/app.ts';
+import { operatorBackup } from '../src/operator-api/index.ts';
 import { BrowserSession } from './support/browser-session.ts';
 import { connect, insertInFlightOrder } from './support/db.ts';
 import { call, keysFor, merchantClient, operator, useIsolatedHub } from './support/hub.ts';
@@ -108,6 +109,20 @@ const OPERATOR: Record<string, Recipe> = {
   'POST /api-keys': async () => ({ path: '/api-keys', body: { name: `made-${tag()}`, role: 'viewer' } }),
   'POST /api-keys/:id/rotate': async () => ({ path: `/api-keys/${(await apiKey(hub, 'viewer')).id}/rotate` }),
   'POST /api-keys/:id/revoke': async () => ({ path: `/api-keys/${(await apiKey(hub, 'viewer')).id}/revoke` }),
+  'PUT /offers/:id/servers': async () => ({ path: `/offers/${usdOffer}/servers`, body: { servers: { [`s-${tag()}`]: 'Europe' } } }),
+  'POST /products': async () => ({ path: '/products', body: { name: `Audit product ${tag()}`, category: 'Top Up' } }),
+  'PUT /products/:id': async () => {
+    const product = await op.ok('POST', '/products', { name: `Renamed ${tag()}` });
+    return { path: `/products/${product.id}`, body: { name: `Renamed ${tag()}`, regionCode: 'GLB', excludedCountryCodes: ['RU'] } };
+  },
+};
+
+/**
+ * Write routes whose row is checked in another file, and why. Only a hub on its own embedded
+ * database takes a backup; the hubs here share one (theirs answer BACKUP_NOT_AVAILABLE).
+ */
+const CHECKED_ELSEWHERE: Record<string, string> = {
+  'POST /admin/v1/backup': 'faults.test.ts, on a hub with its own embedded database',
 };
 
 /** Own-account routes: a person of their own each time (a password change ends their sessions). */
@@ -180,6 +195,7 @@ beforeAll(async () => {
     for (const method of [route.method].flat()) if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) writeRoutes.push(`${method} ${route.url}`);
   });
   await registerApis(app, hub.running.hub);
+  await app.register(operatorBackup, { prefix: '/admin/v1', hub: hub.running.hub, embedded: undefined, secretFingerprint: 'none' });
   await app.ready();
   await app.close();
 
@@ -212,7 +228,8 @@ async function lastAuditId(): Promise<number> {
 describe('the audit trail', () => {
   it('every state-changing route has a recipe here', () => {
     expect(writeRoutes.length).toBeGreaterThan(60);
-    expect(writeRoutes.filter((route) => !recipeOf(route).recipe)).toEqual([]);
+    expect(writeRoutes.filter((route) => !recipeOf(route).recipe && !(route in CHECKED_ELSEWHERE))).toEqual([]);
+    expect(Object.keys(CHECKED_ELSEWHERE).filter((route) => !writeRoutes.includes(route))).toEqual([]);
   });
 
   it('every state-changing route writes exactly one row, naming its caller and their address', async () => {

@@ -57,6 +57,51 @@ describe('operator back-office capabilities', () => {
     expectError(await op.call('GET', `/offers/${bad}`), 404, 'OFFER_NOT_FOUND');
   });
 
+  it("CSV import: a row may set its product's details and its servers, saved with the offer in one transaction", async () => {
+    const tag = randomBytes(4).toString('hex');
+    const productName = `Mobile Legends ${tag}`;
+    const byId = await op.ok('POST', '/products', { name: `Gift ${tag}`, regionCode: 'US' });
+    const [a, b, c, d, e] = [uniqueOfferId(), uniqueOfferId(), uniqueOfferId(), uniqueOfferId(), uniqueOfferId()];
+    const offer = (id: number, extra: Record<string, string>) => ({ id: String(id), offerName: `Offer ${id}`, price: '1.50', currency: 'USD', ...extra });
+    const answer = await op.ok('POST', '/offers/import', {
+      rows: [
+        { line: 2, fields: offer(a, { productName, category: 'Top Up', platformCode: 'mobile', regionCode: 'GLB', excludedCountryCodes: 'ru; BY', servers: '2010=Asia; 2011 = Europe West' }) },
+        // The same product again: found, a detail added, the others kept; no servers cell, no servers.
+        { line: 3, fields: offer(b, { productName, regionName: 'Global', category: '', servers: '' }) },
+        { line: 4, fields: offer(c, { productId: String(byId.id), category: 'Gift Card', platformName: 'Steam' }) },
+        { line: 5, fields: offer(d, { productName, excludedCountryCodes: 'R1' }) },
+        { line: 6, fields: offer(d, { productName: `New ${tag}`, servers: '2010' }) },
+        { line: 7, fields: offer(d, { productId: 'x' }) },
+        { line: 8, fields: offer(d, { productId: '1999999999' }) },
+        { line: 9, fields: offer(e, { productName: `New ${tag}`, category: 'c'.repeat(101) }) },
+      ],
+    });
+    expect(answer.rejected.map((r: { line: number; field: string }) => [r.line, r.field])).toEqual([
+      [5, 'excludedCountryCodes'], [6, 'servers'], [7, 'productId'], [8, 'row'], [9, 'category'],
+    ]);
+    expect(answer.imported).toBe(3);
+
+    const [first, second, third] = await Promise.all([a, b, c].map((id) => op.ok('GET', `/offers/${id}`)));
+    expect(first).toMatchObject({ productName, servers: { 2010: 'Asia', 2011: 'Europe West' } });
+    expect(second).toMatchObject({ productId: first.productId, servers: {} });
+    expect(await op.ok('GET', `/products/${first.productId}`)).toMatchObject({
+      name: productName, category: 'Top Up', platformCode: 'mobile', regionCode: 'GLB', regionName: 'Global', excludedCountryCodes: ['BY', 'RU'],
+    });
+    expect(third.productId).toBe(byId.id);
+    expect(await op.ok('GET', `/products/${byId.id}`)).toMatchObject({ category: 'Gift Card', platformName: 'Steam', regionCode: 'US' });
+    // A refused row changed nothing: not its offer, not its product, not a product it would have made.
+    for (const id of [d, e]) expectError(await op.call('GET', `/offers/${id}`), 404, 'OFFER_NOT_FOUND');
+    expect((await op.ok('GET', `/products/${first.productId}`)).excludedCountryCodes).toEqual(['BY', 'RU']);
+    expect((await op.ok('GET', `/products?q=New ${tag}`)).products).toEqual([]);
+
+    // Merchants read it all on the offer.
+    const api = merchantClient(hub, (await op.merchant()).token);
+    expect((await api('/offers/find-one', { offerId: a, countryCode: 'by' })).body).toMatchObject({
+      productName, platformCode: 'mobile', regionName: 'Global', excludedCountryCodes: ['BY', 'RU'], countryCompatibility: 'blocked', isRequiredGameServerId: true,
+    });
+    expect((await api('/partner/product-offer/servers', { offerId: a })).body).toEqual({ 2010: 'Asia', 2011: 'Europe West' });
+  });
+
   it('keys: listed without their text; a reveal shows one and writes the audit in the same transaction', async () => {
     const keys = keysFor('REVEAL', 3);
     const offer = await op.offer({ price: '1.00', currency: 'USD' }, keys);

@@ -3,12 +3,13 @@
  * checked on its --json output, its exit status, and the effects seen through the Partner API.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, merchantClient, uniqueOfferId, useTestHub } from './support/hub.ts';
+import { ADMIN_TOKEN, merchantClient, operator, uniqueOfferId, useTestHub } from './support/hub.ts';
 
 const BIN = fileURLToPath(new URL('../bin/dropgate.js', import.meta.url));
 const hub = useTestHub();
@@ -78,6 +79,73 @@ describe('dropgate CLI', () => {
     expect(audit.code).toBe(0);
     expect(audit.stdout).toMatch(/^ok: \d+ invariants hold/);
   });
+
+  it('products and servers: a product made and changed, an offer under it by id, its servers set and cleared', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const name = `Mobile Legends ${tag}`;
+    const product = await ok(['product', 'create', '--name', name, '--category', 'Top Up', '--platform-code', 'mobile', '--region-code', 'GLB',
+      '--region-name', 'Global', '--excluded-countries', 'ru,BY']);
+    expect(product).toMatchObject({ id: expect.any(Number), name, category: 'Top Up', platformCode: 'mobile', platformName: null, regionCode: 'GLB', excludedCountryCodes: ['BY', 'RU'] });
+    // update changes what it is given ("" empties a detail) and keeps the rest.
+    const updated = await ok(['product', 'update', String(product.id), '--platform-name', 'Mobile', '--region-code', '', '--excluded-countries', 'KZ']);
+    expect(updated).toMatchObject({
+      id: product.id, name, category: 'Top Up', platformCode: 'mobile', platformName: 'Mobile', regionCode: null, regionName: 'Global', regionalLimitations: null,
+      excludedCountryCodes: ['KZ'],
+    });
+    expect(await ok(['product', 'show', String(product.id)])).toEqual(updated);
+    const second = await ok(['product', 'create', '--name', `${name} (EU)`]);
+    expect((await ok(['product', 'list', '--q', tag])).products.map((p: { id: number }) => p.id)).toEqual([product.id, second.id]);
+    const firstPage = await ok(['product', 'list', '--q', tag.toUpperCase(), '--limit', '1']);
+    expect(firstPage).toMatchObject({ products: [{ id: product.id }], nextAfter: product.id });
+    expect((await ok(['product', 'list', '--q', tag, '--after', String(product.id)])).products.map((p: { id: number }) => p.id)).toEqual([second.id]);
+    const human = await dropgate(['product', 'list', '--q', tag, '--limit', '1']);
+    expect(human.stdout).toMatch(new RegExp(`${product.id}\\s+${name}\\s+Top Up\\s+mobile\\s+KZ`));
+    expect(human.stdout).toContain(`next page: --after ${product.id}`);
+
+    const offerId = uniqueOfferId();
+    const offer = await ok(['offer', 'upsert', '--id', String(offerId), '--product-id', String(product.id), '--name', '86 Diamonds', '--price', '1.50', '--currency', 'USD']);
+    expect(offer).toMatchObject({ id: offerId, productId: product.id, productName: name, servers: {} });
+    const withServers = await ok(['offer', 'servers', '--id', String(offerId), '--server', '2010=Asia', '--server', '2011 = Europe West']);
+    expect(withServers).toMatchObject({ id: offerId, servers: { 2010: 'Asia', 2011: 'Europe West' } });
+
+    // Merchants see the product and the servers.
+    const { token } = await operator(hub).merchant();
+    const api = merchantClient(hub, token);
+    expect((await api('/partner/product-offer/servers', { offerId })).body).toEqual({ 2010: 'Asia', 2011: 'Europe West' });
+    expect((await api('/offers/find-one', { offerId })).body).toMatchObject({
+      productName: name, platformName: 'Mobile', regionCode: null, excludedCountryCodes: ['KZ'], isRequiredGameServerId: true,
+    });
+    expect((await ok(['offer', 'servers', '--id', String(offerId), '--clear'])).servers).toEqual({});
+    expect((await api('/partner/product-offer/servers', { offerId })).body).toEqual({});
+  }, 60_000);
+
+  it('products and servers: mistakes are usage errors (2), what the hub refuses is an error (1)', async () => {
+    const offerId = String(uniqueOfferId());
+    const upsert = ['offer', 'upsert', '--id', offerId, '--name', 'N', '--price', '1.00', '--currency', 'USD', '--json'];
+    for (const args of [
+      ['offer', 'servers', '--id', offerId, '--json'],
+      ['offer', 'servers', '--id', offerId, '--server', '2010', '--json'],
+      ['offer', 'servers', '--id', offerId, '--server', '2010=Asia', '--server', '2010=Europe', '--json'],
+      ['offer', 'servers', '--id', offerId, '--server', '2010=Asia', '--clear', '--json'],
+      upsert,
+      [...upsert, '--product', 'P', '--product-id', '1'],
+      ['product', 'create', '--category', 'Top Up', '--json'],
+    ]) {
+      const mistake = await dropgate(args);
+      expect(mistake.code, args.join(' ')).toBe(2);
+      expect(mistake.json.error.code).toBe('USAGE');
+    }
+    const refused = async (args: string[]) => {
+      const result = await dropgate([...args, '--json']);
+      expect(result.code, args.join(' ')).toBe(1);
+      return result.json.error.code;
+    };
+    expect(await refused([...upsert.slice(0, -1), '--product-id', '1999999999'])).toBe('PRODUCT_NOT_FOUND');
+    expect(await refused(['product', 'show', '1999999999'])).toBe('PRODUCT_NOT_FOUND');
+    expect(await refused(['product', 'update', '1999999999', '--category', 'X'])).toBe('PRODUCT_NOT_FOUND');
+    expect(await refused(['product', 'create', '--name', 'Bad countries', '--excluded-countries', 'RUS'])).toBe('INVALID_REQUEST_BODY');
+    expect(await refused(['offer', 'servers', '--id', '1999999999', '--clear'])).toBe('OFFER_NOT_FOUND');
+  }, 60_000);
 
   it('rotate-token invalidates the old token at once', async () => {
     const merchant = await ok(['merchant', 'create', '--name', 'Rotator']);

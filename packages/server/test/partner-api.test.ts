@@ -23,7 +23,9 @@ type Api = ReturnType<typeof merchantClient>;
 async function balanceOf(api: Api) {
   const response = await api('/balance');
   expect(response.status).toBe(200);
-  return response.body as { balance: number; draftBalance: number; currency: { id: number; code: string } };
+  // The spec's fields (the live service's extensions are checked where balance's shape is).
+  const { balance, draftBalance, currency } = response.body as { balance: number; draftBalance: number; currency: { id: number; code: string } };
+  return { balance, draftBalance, currency };
 }
 
 async function ledgerOf(api: Api, query = 'limit=100') {
@@ -41,12 +43,17 @@ async function expectAuditClean(operatorApi: ReturnType<typeof operator>) {
 describe('Partner API v1', () => {
   describe('balance', () => {
     it('GET /balance answers balance, draftBalance and the USD currency object; POST /balance/check is the same call', async () => {
-      const { token } = await op.merchant(undefined, '100.00');
+      const { token, merchantId, shopId } = await op.merchant('balance-shape', '100.00');
       const api = merchantClient(hub, token);
 
       const got = await api('/balance');
       expect(got.status).toBe(200);
-      expect(got.body).toEqual({ balance: 100, draftBalance: 0, currency: { id: 3, code: 'USD' } });
+      // The spec's three fields, then the live service's (docs/compatibility.md).
+      expect(got.body).toEqual({
+        balance: 100, draftBalance: 0, currency: { id: 3, code: 'USD' },
+        shopId, shopName: 'balance-shape-shop', partnerId: merchantId, isPostpaid: false, balanceProfile: 'FIAT',
+      });
+      expect(Object.keys(got.body).slice(0, 3)).toEqual(['balance', 'draftBalance', 'currency']);
 
       const alias = await call(`${hub.url}/api/v1/balance/check`, { method: 'POST', token });
       expect(alias.status).toBe(200);
@@ -179,10 +186,11 @@ describe('Partner API v1', () => {
 
       const found = await api('/offers/find-one', { offerId: offer.id });
       expect(found.status).toBe(200);
-      expect(found.body).toEqual({
+      expect(found.body).toMatchObject({
         offerId: offer.id, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', count: 1, price: 560.1, currency: 'RUB', isReturnDataForCustomer: true,
       });
-      expect(Object.keys(found.body)).toEqual(['offerId', 'productName', 'offerName', 'count', 'price', 'currency', 'isReturnDataForCustomer']);
+      // The spec's seven fields first, in its order; the live service's catalog fields after them.
+      expect(Object.keys(found.body).slice(0, 7)).toEqual(['offerId', 'productName', 'offerName', 'count', 'price', 'currency', 'isReturnDataForCustomer']);
       const raw = await fetch(`${hub.url}/api/v1/offers/find-one`, {
         method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ offerId: offer.id }),
       });
@@ -201,7 +209,7 @@ describe('Partner API v1', () => {
         const offer = await op.offer(fields);
         const found = await api('/offers/find-one', { offerId: offer.id });
         expect(found.status).toBe(200);
-        expect(found.body).toEqual({ offerId: offer.id, productName: 'Test Product', offerName: `Offer ${offer.id}`, ...expected });
+        expect(found.body).toMatchObject({ offerId: offer.id, productName: 'Test Product', offerName: `Offer ${offer.id}`, ...expected });
       }
     });
   });
@@ -304,8 +312,10 @@ describe('Partner API v1', () => {
       const { token } = await op.merchant();
       const found = await merchantClient(hub, token)('/offers/find-one', { offerId: 999 });
       expect(found.status).toBe(200);
-      expect(found.body).toEqual({
+      expect(found.body).toMatchObject({
         offerId: 999, productName: 'Steam US', offerName: 'TEST OFFER GROUP', count: 1, price: 23.09, currency: 'KZT', isReturnDataForCustomer: true,
+        // Always in stock, any player, nothing debited.
+        inStock: true, isRequiredGameUserId: false, isRequiredGameServerId: false, priceBreakdown: { debitAmount: 0 },
       });
     });
 

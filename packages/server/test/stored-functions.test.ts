@@ -68,7 +68,8 @@ describe('stored functions', () => {
 
   it('an edited file is re-applied, and only it; its new signature replaces the old one', async () => {
     await migrateHere();
-    const [partnerPriceBefore, placeOrderBefore] = await records();
+    const record = async (name: string) => (await records()).find((r) => r.name === name);
+    const [partnerPriceBefore, placeOrderBefore] = [await record('offer_partner_price'), await record('place_order')];
     expect(await signatures('offer_partner_price')).toEqual(['offer_partner_price(bigint,bigint)']);
 
     await writeFile(path.join(functionsDir, 'offer_partner_price.sql'), PARTNER_PRICE_WITH_FLOOR);
@@ -78,7 +79,7 @@ describe('stored functions', () => {
     // Offer 999 costs 2309 (KZT minor units), no commission: the floor is the new body at work.
     const { rows: [priced] } = await pool.query('SELECT offer_partner_price(999, 1, 5000) AS floor, offer_partner_price(999, 1, 0) AS plain');
     expect(priced).toEqual({ floor: 5000, plain: 2309 });
-    const [partnerPriceAfter, placeOrderAfter] = await records();
+    const [partnerPriceAfter, placeOrderAfter] = [await record('offer_partner_price'), await record('place_order')];
     expect(partnerPriceAfter!.sha256).toBe(await sha256('offer_partner_price.sql'));
     expect(partnerPriceAfter!.sha256).not.toBe(partnerPriceBefore!.sha256);
     expect(partnerPriceAfter!.appliedAt).not.toBe(partnerPriceBefore!.appliedAt);

@@ -102,10 +102,28 @@ describe('Telegram Stars: find-one and live pricing', () => {
     const answer = await api('/offers/find-one', { offerId: 'telegram_stars_100' });
     expect(answer.status).toBe(200);
     // 100/100 × 0.3 TON × 2.58 = 0.774 USD, + 1 % = 0.78174 → 0.78
-    expect(answer.body).toEqual({
+    expect(answer.body).toMatchObject({
       offerId: 'telegram_stars_100', productName: 'Telegram Stars', offerName: '100 Stars', count: 1,
       price: 0.78, currency: 'USD', isReturnDataForCustomer: true,
+      // The catalog fields: a numeric Telegram user id is required, the debit is the quote.
+      offerGroupId: 'telegram_stars_100', isRequiredGameUserId: true, inStock: true, priceBreakdown: { debitAmount: 0.78 },
     });
+    expect(Object.keys(answer.body).slice(0, 7)).toEqual(['offerId', 'productName', 'offerName', 'count', 'price', 'currency', 'isReturnDataForCustomer']);
+  });
+
+  it('the catalog feed lists the four listed amounts first, priced now; a page they fill still counts everything', async () => {
+    const { api } = await funded();
+    rateIs('2.58');
+    const first = (await api('/offers/sync', { limit: 4, page: 1 })).body;
+    expect(first.rows.map((r: { offerId: string; price: number }) => [r.offerId, r.price])).toEqual([
+      ['telegram_stars_50', 0.39], ['telegram_stars_100', 0.78], ['telegram_stars_500', 3.91], ['telegram_stars_1000', 7.82],
+    ]);
+    expect(first.rows[0]).toMatchObject({ offerGroupId: 'telegram_stars_50', productName: 'Telegram Stars', category: 'Telegram', isRequiredGameUserId: true, inStock: true });
+    const all = (await api('/offers/sync', {})).body;
+    expect(first.count).toBe(all.count);
+    expect(all.count).toBeGreaterThan(4); // the sandbox offer and the catalog come after
+    expect((await api('/offers/sync', { search: 'stars', limit: 2, page: 2 })).body.rows.map((r: { offerId: string }) => r.offerId))
+      .toEqual(['telegram_stars_500', 'telegram_stars_1000']);
   });
 
   it('the operator sees the rate in use and the listed offers (50, 100, 500, 1000) at their current price', async () => {

@@ -86,10 +86,12 @@ describe('upgrading a database made by f6e7a12', () => {
     const [before, after] = [await schemaOf(upgraded.url), await schemaOf(fresh.url)];
     // The comparison sees the objects that moved: the functions and place_order's result type.
     expect(after.functions!.map((f: any) => f.signature)).toEqual([
+      'offer_now(bigint)',
       'offer_partner_price(bigint,bigint)',
       'offer_supply(bigint,boolean)',
       'place_order(bigint,bigint,bigint,bigint,text,text,text,text,text,integer,bigint,bigint,numeric)',
       'reject_mutation()',
+      'usd_amount(bigint,numeric)',
     ]);
     expect(after.types!.map((t: any) => t.typname)).toContain('place_order_result');
     expect(before).toEqual(after);
@@ -99,7 +101,7 @@ describe('upgrading a database made by f6e7a12', () => {
     const client = await connect(upgraded.url);
     try {
       const { rows } = await client.query('SELECT name FROM stored_functions ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['offer_partner_price', 'offer_supply', 'place_order']);
+      expect(rows.map((r) => r.name)).toEqual(['offer_now', 'offer_partner_price', 'offer_supply', 'place_order', 'usd_amount']);
     } finally {
       await client.end();
     }
@@ -107,7 +109,7 @@ describe('upgrading a database made by f6e7a12', () => {
 
   it('reads the old data back through the APIs', async () => {
     const merchant = merchantClient(hub, OLD.shopToken);
-    expect((await merchant('/balance')).body).toEqual({ balance: 84.2, draftBalance: 0, currency: { id: 3, code: 'USD' } });
+    expect((await merchant('/balance')).body).toMatchObject({ balance: 84.2, draftBalance: 0, currency: { id: 3, code: 'USD' }, shopName: 'Acme Web' });
     expect((await merchant('/offers/order-status', { transactionId: 'acme-0001' })).body).toMatchObject({
       orderId: OLD.completed, status: 'COMPLETED', offerId: 1001, price: 560.1, key: 'PUBG-60-AAAA',
     });

@@ -1,7 +1,7 @@
 /**
  * Runs a simulator from a shell, for the demo, benchmarks or poking at it with curl:
  *   node packages/simulators/src/main.ts codegames --port 9101 [--token T] [--fault all=timeout]
- *   node packages/simulators/src/main.ts gamesdrop --port 9102 [--fault 1001=processing-then-complete:2]
+ *   node packages/simulators/src/main.ts gamesdrop --port 9102 [--generated-offers 100000] [--fault 1001=processing-then-complete:2]
  *   node packages/simulators/src/main.ts ton-rate --port 9103 [--rate 2.58] [--fault all=http-500]
  *   node packages/simulators/src/main.ts stars --port 9104 [--token T] [--rate-limit 30] [--fault 123456789=user-not-found]
  *   node packages/simulators/src/main.ts telegram --port 9105 --token 123:ABC [--user 143594291:igoryan34:Igor]
@@ -20,7 +20,10 @@ import { startTelegramBotApiSimulator } from './telegram/simulator.ts';
 import { startTonRateSimulator } from './ton-rate/simulator.ts';
 
 const USAGE = 'usage: main.ts <codegames|gamesdrop|ton-rate|stars|telegram> [--port N] [--host H] [--token T] [--fault TARGET=KIND[:VALUE]]... '
-  + '[--rate USD_PER_TON] [--rate-limit N] [--user ID[:USERNAME[:FIRST_NAME]]]...';
+  + '[--rate USD_PER_TON] [--rate-limit N] [--user ID[:USERNAME[:FIRST_NAME]]]... [--generated-offers N]';
+
+/** A generated catalog is long: the first offers are printed, then how many more. */
+const CATALOG_LINES = 20;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -34,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       rate: { type: 'string' },
       'rate-limit': { type: 'string' },
       user: { type: 'string', multiple: true, default: [] },
+      'generated-offers': { type: 'string' },
     },
   });
   const which = positionals[0];
@@ -50,11 +54,16 @@ async function main(argv: string[]): Promise<void> {
     lines.push(`CodeGames simulator at ${sim.url}  (POST /check, /pay, /status)`);
     for (const p of sim.catalog()) lines.push(`  ${p.id}  ${p.name}  price ${p.price}  partner_price ${p.partnerPrice}  keys ${p.keysLeft}`);
   } else if (which === 'gamesdrop') {
-    const sim = await startGamesDropSimulator(listen);
+    const generated = values['generated-offers'] === undefined ? undefined : Number(values['generated-offers']);
+    if (generated !== undefined && !(Number.isInteger(generated) && generated >= 0)) throw new TypeError(`--generated-offers ${values['generated-offers']}: a whole number`);
+    const sim = await startGamesDropSimulator({ ...listen, ...(generated !== undefined && { generatedOffers: generated }) });
     for (const { target, fault } of faults) sim.setFault(target, fault as GamesDropFault);
     stop = sim.stop;
-    lines.push(`GamesDrop simulator at ${sim.url}  (Partner API v1: /api/v1/offers/find-one, create-order, order-status; GET /api/v1/balance)`);
-    for (const o of sim.catalog()) lines.push(`  ${o.offerId}  ${o.productName} / ${o.offerName}  ${o.price} ${o.currency}  keys ${o.keysLeft}`);
+    lines.push(`GamesDrop simulator at ${sim.url}  (Partner API v1: /api/v1/offers/find-one, create-order, order-status, sync; `
+      + 'POST /api/v1/partner/product-offer/servers; GET /api/v1/balance)');
+    const catalog = sim.catalog();
+    for (const o of catalog.slice(0, CATALOG_LINES)) lines.push(`  ${o.offerId}  ${o.productName} / ${o.offerName}  ${o.price} ${o.currency}  keys ${o.keysLeft}`);
+    if (catalog.length > CATALOG_LINES) lines.push(`  … and ${catalog.length - CATALOG_LINES} more offers (POST /api/v1/offers/sync lists them)`);
   } else if (which === 'ton-rate') {
     const sim = await startTonRateSimulator({ ...listen, ...(values.rate !== undefined && { usdPerTon: values.rate }) });
     for (const { target, fault } of faults) {

@@ -49,6 +49,18 @@ describe('simulators CLI', () => {
     }
   });
 
+  it('gamesdrop --generated-offers: prints the first offers and how many more, and serves them all', async () => {
+    const cli = await runCli(['gamesdrop', '--generated-offers', '50']);
+    try {
+      expect(cli.output()).toContain('1000001  PUBG MOBILE 1 / 60 units');
+      expect(cli.output()).toContain('… and 32 more offers');
+      const response = await fetch(`${cli.url}/api/v1/offers/sync`, { method: 'POST', body: '{"limit":1,"page":52}' });
+      expect(await response.json()).toMatchObject({ count: 52, rows: [{ offerId: 1_000_050 }] });
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+
   it('codegames: applies --fault from the command line', async () => {
     const cli = await runCli(['codegames', '--fault', 'all=http-500:502']);
     try {

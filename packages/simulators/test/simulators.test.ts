@@ -14,6 +14,14 @@ afterEach(async () => {
 
 async function post(url: string, body: unknown, raw?: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  return read(response);
+}
+
+async function get(url: string): Promise<{ status: number; body: any }> {
+  return read(await fetch(url));
+}
+
+async function read(response: Response): Promise<{ status: number; body: any }> {
   const text = await response.text();
   try {
     return { status: response.status, body: JSON.parse(text) };
@@ -21,6 +29,18 @@ async function post(url: string, body: unknown, raw?: string): Promise<{ status:
     return { status: response.status, body: text };
   }
 }
+
+/** Four offers of three products, one with servers and excluded countries. */
+const CATALOG = [
+  { offerId: 12, productName: 'PUBG MOBILE', offerName: '325 UC', price: 4.99, currency: 'USD' as const, category: 'Top Up' },
+  { offerId: 11, productName: 'PUBG MOBILE', offerName: '60 UC', price: 0.99, currency: 'USD' as const, category: 'Top Up' },
+  { offerId: 21, productName: 'Steam Wallet', offerName: '100 USD', price: 100, currency: 'USD' as const, category: 'Gift Card' },
+  {
+    offerId: 31, productName: 'Mobile Legends', offerName: '86 Diamonds', price: 1.5, currency: 'USD' as const, category: 'Top Up',
+    platformCode: 'mobile', platformName: 'Mobile', regionCode: 'GLB', regionName: 'Global', regionalLimitations: 'Not in Belarus',
+    excludedCountryCodes: ['ru', 'BY'], servers: { 2010: 'Asia', 2011: 'Europe' },
+  },
+];
 
 describe('CodeGames simulator', () => {
   it('hands out the given keys in order, and answers bad requests with 400 and a comment', async () => {
@@ -81,8 +101,91 @@ describe('GamesDrop simulator', () => {
     expect(bad).toEqual({ status: 400, body: { error: { code: 'INVALID_REQUEST_BODY', message: expect.stringContaining('transactionId'), field: 'transactionId' } } });
     expect((await post(`${base}/offers/find-one`, undefined, '{oops')).body.error.code).toBe('INVALID_REQUEST_BODY');
     expect((await post(`${base}/offers/order-status`, { orderId: 1, transactionId: 'a' })).body.error.code).toBe('INVALID_REQUEST_BODY');
-    expect((await post(`${base}/balance/check`, {})).body).toEqual({ balance: 12.5, draftBalance: 0, currency: { id: 3, code: 'USD' } });
+    const balance = { balance: 12.5, draftBalance: 0, currency: { id: 3, code: 'USD' }, shopId: 1, shopName: 'Simulated shop', partnerId: 1, isPostpaid: false, balanceProfile: 'FIAT' };
+    expect((await post(`${base}/balance/check`, {})).body).toEqual(balance);
+    for (const alias of ['/partner/balance', '/offers/balance']) expect((await get(`${base}${alias}`)).body).toEqual(balance);
     expect((await post(`${base}/unknown`, {})).status).toBe(404);
+  });
+
+  it('sync pages the catalog in offerId order; count is the same on every page, past the end too', async () => {
+    const sim = await startGamesDropSimulator({ offers: CATALOG });
+    stops.push(sim.stop);
+    const sync = (body?: unknown) => post(`${sim.url}/api/v1/offers/sync`, body, body === undefined ? '' : undefined);
+    const ids = (answer: { body: any }) => answer.body.rows.map((row: { offerId: number }) => row.offerId);
+
+    // No body, or {}: the first page of everything (at most 1000 rows).
+    expect(ids(await sync())).toEqual([11, 12, 21, 31]);
+    expect((await sync({})).body.count).toBe(4);
+    expect(await sync({ limit: 3, page: 1 })).toMatchObject({ status: 200, body: { count: 4 } });
+    expect(ids(await sync({ limit: 3, page: 2 }))).toEqual([31]);
+    expect((await sync({ limit: 3, page: 3 })).body).toEqual({ count: 4, rows: [] });
+    // Filters: category equal, search in product or offer name, any case; unknown fields ignored.
+    expect(ids(await sync({ category: 'top up', countryCode: 'KZ', updatedSince: 'not a date' }))).toEqual([11, 12, 31]);
+    expect(ids(await sync({ search: 'pubg MOBILE' }))).toEqual([11, 12]);
+    expect(ids(await sync({ search: '100 usd' }))).toEqual([21]);
+    expect((await sync({ search: 'nothing like it' })).body).toEqual({ count: 0, rows: [] });
+    for (const limit of [0, 1001]) expect((await sync({ limit })).body.error).toMatchObject({ code: 'INVALID_REQUEST_BODY', field: 'limit' });
+    expect(sim.calls.sync).toBe(11);
+  });
+
+  it('a sync row carries the product, its servers as a requirement, and the country check', async () => {
+    const sim = await startGamesDropSimulator({ offers: CATALOG });
+    stops.push(sim.stop);
+    const [row] = (await post(`${sim.url}/api/v1/offers/sync`, { search: 'Mobile Legends', countryCode: 'by' })).body.rows;
+    expect(row).toEqual({
+      offerId: 31, offerGroupId: 31, offerGroupName: '86 Diamonds', offerName: '86 Diamonds', productId: 3, productName: 'Mobile Legends', category: 'Top Up',
+      count: 1, price: 1.5, currency: 'USD', isReturnDataForCustomer: true, isRequiredGameUserId: false, isRequiredGameServerId: true, inStock: true,
+      platformCode: 'mobile', platformName: 'Mobile', regionCode: 'GLB', regionName: 'Global', regionalLimitations: 'Not in Belarus',
+      excludedCountryCodes: ['BY', 'RU'], countryCompatibility: 'blocked',
+      priceBreakdown: {
+        providerPrice: 1.5, providerCurrency: 'USD', addedPercent: 0, fxRate: 1, price: 1.5, currency: 'USD', isPriceFresh: true,
+        debitAmount: null, debitCurrency: 'USD', debitFxRate: null,
+      },
+    });
+    const order = { offerId: 31, price: 1.5, transactionId: 'by-1' };
+    expect((await post(`${sim.url}/api/v1/offers/create-order`, { ...order, countryCode: 'BY' })).body.error.code).toBe('COUNTRY_NOT_ALLOWED');
+    expect((await post(`${sim.url}/api/v1/offers/create-order`, { ...order, countryCode: 'KZ' })).body.status).toBe('COMPLETED');
+  });
+
+  it("servers answers an offer's servers, {} for none, at both paths", async () => {
+    const sim = await startGamesDropSimulator({ offers: CATALOG });
+    stops.push(sim.stop);
+    for (const path of ['/api/v1/partner/product-offer/servers', '/api/v1/offers/servers']) {
+      expect((await post(`${sim.url}${path}`, { offerId: 31 })).body).toEqual({ 2010: 'Asia', 2011: 'Europe' });
+      expect((await post(`${sim.url}${path}`, { offerId: 11, countryCode: 'KZ' })).body).toEqual({});
+      expect(await post(`${sim.url}${path}`, { offerId: 5 })).toMatchObject({ status: 404, body: { error: { code: 'OFFER_NOT_FOUND' } } });
+      expect((await post(`${sim.url}${path}`, { offerId: '31' })).body.error).toMatchObject({ code: 'INVALID_REQUEST_BODY', field: 'offerId' });
+    }
+    expect(sim.calls.servers).toBe(8);
+  });
+
+  it('generates a catalog of N offers after the given ones: the same for the same N, sold like any other', async () => {
+    const [a, b] = await Promise.all([startGamesDropSimulator({ generatedOffers: 100_000 }), startGamesDropSimulator({ generatedOffers: 100_000 })]);
+    stops.push(a.stop, b.stop);
+    const page = (sim: typeof a, body: unknown) => post(`${sim.url}/api/v1/offers/sync`, body).then((answer) => answer.body);
+    const first = await page(a, { limit: 4 });
+    expect(first.count).toBe(100_002);
+    expect(first.rows.map((r: { offerId: number }) => r.offerId)).toEqual([1001, 1002, 1_000_001, 1_000_002]);
+    expect(await page(b, { limit: 4 })).toEqual(first);
+    const last = await page(a, { limit: 1000, page: 101 });
+    expect(last.rows.map((r: { offerId: number }) => r.offerId)).toEqual([1_099_999, 1_100_000]);
+    expect(await page(a, { limit: 1000, page: 101 })).toEqual(await page(b, { limit: 1000, page: 101 }));
+
+    const topUps = await page(a, { category: 'Top Up', limit: 1 });
+    expect(topUps.count).toBeGreaterThan(30_000);
+    expect(topUps.count).toBeLessThan(40_000);
+    const generated = first.rows[2];
+    expect(generated).toMatchObject({ productId: 1_000_001, currency: expect.any(String), inStock: true });
+    expect(Math.round(generated.price * 100)).toBeGreaterThanOrEqual(100);
+
+    const bought = await post(`${a.url}/api/v1/offers/create-order`, { offerId: generated.offerId, price: generated.price, transactionId: 'gen-1' });
+    expect(bought.body).toMatchObject({ status: 'COMPLETED', key: expect.stringMatching(/^GD-/) });
+    expect((await page(a, { limit: 1, page: 3 })).rows[0].offerId).toBe(generated.offerId);
+    expect(a.catalog()).toHaveLength(100_002);
+    expect(a.catalog().find((o) => o.offerId === generated.offerId)!.keysLeft).toBe(99);
+    expect(() => a.setFault(1_100_001, { kind: 'timeout' })).toThrow(/no offer 1100001/);
+    await expect(startGamesDropSimulator({ generatedOffers: 1, offers: [{ offerId: 1_000_001, productName: 'P', offerName: 'O', price: 1, currency: 'USD' }] }))
+      .rejects.toThrow(/generated catalog/);
   });
 
   it('remembers at most maxOrders: a forgotten order frees its transactionId', async () => {

@@ -65,20 +65,23 @@ export function useAct(reload: () => void): { failure: unknown; act: (work: () =
 }
 
 /**
- * A table over a keyset-paginated list: the hub answers a page and `nextBefore`; "Next" asks for
- * the page below it, "Newest" goes back to the top. No page numbers: they would cost a count.
+ * A table over a keyset-paginated list: the hub answers a page and the cursor of the next one
+ * (`next`: the orders' nextBefore, the products' nextAfter); "Next" asks for that page, the first
+ * button goes back to the top. No page numbers: they would cost a count.
  */
 export function PagedTable<Row>(props: {
-  load: (before: number | undefined) => Promise<{ rows: Row[]; nextBefore: number | null }>;
+  load: (cursor: number | undefined) => Promise<{ rows: Row[]; next: number | null }>;
   deps: unknown[];
   columns: Array<[string, (row: Row) => ComponentChildren]>;
   empty: string;
   label: string;
+  /** The first page's button: "Newest" (the default) for lists newest first, "First" for lists in id order. */
+  first?: string;
 }) {
   const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
   useEffect(() => setCursors([undefined]), props.deps);
-  const before = cursors.at(-1);
-  const { data, error } = useLoad(() => props.load(before), [...props.deps, before]);
+  const cursor = cursors.at(-1);
+  const { data, error } = useLoad(() => props.load(cursor), [...props.deps, cursor]);
   return (
     <div>
       <Notice error={error} />
@@ -90,9 +93,9 @@ export function PagedTable<Row>(props: {
         </tbody>
       </table>
       <div class="pager">
-        <button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>Newest</button>
+        <button disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>{props.first ?? 'Newest'}</button>
         <button disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
-        <button disabled={!data?.nextBefore} onClick={() => data?.nextBefore && setCursors([...cursors, data.nextBefore])}>Next</button>
+        <button disabled={!data?.next} onClick={() => data?.next && setCursors([...cursors, data.next])}>Next</button>
       </div>
     </div>
   );

@@ -1,7 +1,8 @@
 /**
  * The back-office in a real browser against a real hub: the operator and a merchant, each in a
  * browser context of their own, walk the main flows end to end. The operator creates a merchant,
- * deposits, creates its shop and cabinet user, creates an offer and uploads keys, reveals one key;
+ * deposits, creates its shop and cabinet user, creates an offer, gives its product details and the
+ * offer game servers (then takes them away), uploads keys, reveals one key;
  * the merchant signs in, rotates its token (shown once) and buys through the Partner API with it;
  * the operator finds the order by its transactionId and refunds it; the merchant sees the refund.
  */
@@ -79,7 +80,34 @@ describe.skipIf(browserMissing)('back-office in the browser', () => {
     await console.getByRole('button', { name: 'Save offer' }).click();
     await console.getByText(`Saved offer ${offerId}`).waitFor();
     await screenshot(console, 'console-catalog');
+
+    // ---- the offer's product gets its details; the offer gets game servers, then loses them ----
     await console.getByRole('link', { name: String(offerId), exact: true }).click();
+    await console.getByRole('link', { name: 'Acme Gift Card', exact: true }).click();
+    await console.getByRole('heading', { name: /^Product \d+: Acme Gift Card$/ }).waitFor();
+    const productId = Number(/\/console\/products\/(\d+)/.exec(console.url())![1]);
+    await console.getByLabel('Category', { exact: true }).fill('Gift Card');
+    await console.getByLabel('Region code', { exact: true }).fill('US');
+    await console.getByLabel('Region name', { exact: true }).fill('United States');
+    await console.getByLabel('Not sold to (country codes)').fill('ru, BY');
+    await console.getByRole('button', { name: 'Save product' }).click();
+    await console.getByText('Saved', { exact: true }).waitFor();
+    await console.getByRole('link', { name: 'Products', exact: true }).click();
+    await console.getByLabel('Search by name').fill('acme gift');
+    await console.getByRole('button', { name: 'Search' }).click();
+    await console.getByRole('table', { name: 'Products' }).getByRole('cell', { name: 'BY, RU' }).first().waitFor();
+    await screenshot(console, 'console-products');
+    await console.getByRole('link', { name: String(productId), exact: true }).click();
+    await console.getByRole('table', { name: 'Offers of the product' }).getByRole('link', { name: String(offerId), exact: true }).click();
+    await console.getByLabel('Servers, one per line: id=name').fill('2010=Asia\n2011 = Europe West');
+    await console.getByRole('button', { name: 'Save servers' }).click();
+    await console.getByText('Saved: 2010 Asia, 2011 Europe West').waitFor();
+    await console.getByTestId('servers').getByText('2010 Asia, 2011 Europe West').waitFor();
+    expect((await operator(hub).ok('GET', `/offers/${offerId}`)).servers).toEqual({ 2010: 'Asia', 2011: 'Europe West' });
+    await console.getByLabel('Servers, one per line: id=name').fill('');
+    await console.getByRole('button', { name: 'Save servers' }).click();
+    await console.getByText('Saved: no servers').waitFor();
+    expect((await operator(hub).ok('GET', `/offers/${offerId}`)).servers).toEqual({});
     await console.getByLabel('Keys, one per line').fill(keys.join('\n'));
     await console.getByRole('button', { name: 'Upload keys' }).click();
     await console.getByText('3 / 3 sent: 3 added, 0 duplicates').waitFor();
@@ -114,6 +142,9 @@ describe.skipIf(browserMissing)('back-office in the browser', () => {
     const bought = await merchantClient(hub, token)('/offers/create-order', { offerId, price: 2.5, transactionId });
     expect(bought.body).toMatchObject({ status: 'COMPLETED', key: keys[0] }); // stock is sold oldest first
     const orderId = bought.body.orderId as number;
+    expect((await merchantClient(hub, token)('/offers/find-one', { offerId, countryCode: 'RU' })).body).toMatchObject({
+      productName: 'Acme Gift Card', regionCode: 'US', regionName: 'United States', excludedCountryCodes: ['BY', 'RU'], countryCompatibility: 'blocked',
+    });
 
     await cabinet.getByRole('link', { name: 'Orders' }).click();
     await cabinet.getByRole('link', { name: String(orderId) }).click();

@@ -118,6 +118,11 @@ describe.skipIf(browserMissing)('the team in the browser', () => {
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await op.order(completed)).status).toBe('COMPLETED');
 
+    // ---- nor change the catalog: products are listed, with no form to make or change one ----
+    await support.goto(`${hub.url}/console/products`);
+    await support.getByRole('table', { name: 'Products' }).getByRole('row').nth(1).waitFor();
+    expect(await support.getByRole('button', { name: 'Create product' }).count()).toBe(0);
+
     // ---- the owner sees who did what ----
     await console.getByRole('link', { name: 'Activity', exact: true }).click();
     await console.getByLabel('Who').fill(`operator:${supportEmail}`);

@@ -1,29 +1,21 @@
 /**
  * The single-page app (packages/web, built into its dist/ folder) at /: its hashed assets with a
- * long cache, and index.html for every page path, so /console/orders or /cabinet/transactions
- * load the app, which routes in the browser. Paths of the hub's APIs never fall back to the app:
- * an unknown /api/… path is still the JSON NOT_FOUND.
+ * long cache, and index.html for the app's own page paths (/, /console/…, /cabinet/…), so
+ * /console/orders or /cabinet/transactions load the app, which routes in the browser. No other
+ * path falls back to the app: /ready, /metrics or /api/v1/nope answer a 404 in the error shape of
+ * their protocol, as a load balancer or a client expects.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { WEB_DIST } from '@dropgate/web/build';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SECURITY_HEADERS } from '../platform/http/security-headers.ts';
 
-/** Paths that belong to the hub's APIs and docs: never the app. */
-const API_PREFIXES = ['/api/', '/admin/', '/docs', '/health', '/console/v1/', '/cabinet/v1/', '/assets/'];
+/** The app's own pages: the sign-in at /, and the two surfaces, but never their APIs (/console/v1/…). */
+const PAGE_PATH = /^\/(?:(?:console|cabinet)(?:\/(?!v1(?:\/|$))[^?]*)?)?$/;
 
-/**
- * The app loads only its own scripts and styles and talks only to this hub; no page may frame it
- * (clickjacking). Vite's build has no inline script, so no 'unsafe-inline' is needed.
- */
-const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-cache',
-};
+const PAGE_HEADERS = { ...SECURITY_HEADERS, 'cache-control': 'no-cache' };
 
 export async function webApp(app: FastifyInstance): Promise<void> {
   const built = existsSync(path.join(WEB_DIST, 'index.html'));
@@ -43,7 +35,7 @@ export async function webApp(app: FastifyInstance): Promise<void> {
 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url.split('?')[0]!;
-    if (API_PREFIXES.some((prefix) => url.startsWith(prefix))) return reply.callNotFound();
+    if (!PAGE_PATH.test(url)) return reply.callNotFound();
     if (!built) {
       return reply.status(503).type('text/html; charset=utf-8')
         .send('<!doctype html><title>Dropgate</title><p>The back-office is not built. Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.</p>');

@@ -1,8 +1,9 @@
 /** What a CLI command is: its words, its options, what it does, and how a person reads its answer. */
 import type { AdminClient } from './http.ts';
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; description: string; required?: boolean }>;
-export type Values = Record<string, string | boolean | undefined>;
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; description: string; required?: boolean; multiple?: boolean }>;
+/** An option's value: a string, true for a flag, every value of a repeatable option. */
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {
   /** e.g. "merchant create" */
@@ -27,7 +28,7 @@ export function text(values: Values, name: string): string {
   return value;
 }
 
-export function id(raw: string | boolean | undefined, what: string): number {
+export function id(raw: Values[string], what: string): number {
   if (typeof raw !== 'string' || !/^[1-9]\d{0,15}$/.test(raw)) throw new UsageError(`${what} must be a positive whole number`);
   return Number(raw);
 }
@@ -37,4 +38,10 @@ export function optionalInt(values: Values, name: string): number | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || !/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number`);
   return Number(raw);
+}
+
+/** A string option, or undefined when it is not given. */
+export function optionalText(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -23,9 +23,11 @@ export class ApiError extends Error {
 export class AdminClient {
   readonly #base: string;
   readonly #http: HttpClient;
+  readonly #authorization: string;
 
   constructor(baseUrl: string, token: string) {
     this.#base = `${baseUrl.replace(/\/+$/, '')}/admin/v1`;
+    this.#authorization = `Bearer ${token}`;
     // No cap on an answer's size: an operator may list a whole catalog or order history.
     this.#http = new HttpClient({
       baseUrl: this.#base, authorization: `Bearer ${token}`, timeoutMs: TIMEOUT_MS, maxBodyBytes: Infinity, followRedirects: true,
@@ -36,6 +38,38 @@ export class AdminClient {
   post = (path: string, body: unknown = {}) => this.request('POST', path, body);
   put = (path: string, body: unknown) => this.request('PUT', path, body);
   patch = (path: string, body: unknown) => this.request('PATCH', path, body);
+
+  /**
+   * A POST whose answer is a file, not JSON (the backup): streamed to `sink` as it arrives, with
+   * no overall timeout (a large database takes a while); an error answer is read as usual.
+   */
+  async download(path: string, sink: NodeJS.WritableStream, onHeaders: (headers: Headers) => void, onBytes: (bytes: number) => void): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.#base}${path}`, { method: 'POST', headers: { authorization: this.#authorization } });
+    } catch (error) {
+      throw new ApiError(0, 'UNREACHABLE', `cannot reach the hub at ${this.#base}: ${(error as Error).message}`, null);
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      let parsed: any;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      throw new ApiError(response.status, parsed?.error?.code ?? `HTTP_${response.status}`, parsed?.error?.message ?? (STATUS_CODES[response.status] ?? ''), parsed);
+    }
+    onHeaders(response.headers);
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        onBytes(chunk.byteLength);
+        if (!sink.write(chunk)) await new Promise((resolve) => sink.once('drain', resolve));
+      }
+    } catch (error) {
+      throw new ApiError(0, 'INCOMPLETE', `the hub stopped sending the backup: ${(error as Error).message}`, null);
+    }
+  }
 
   async request(method: string, path: string, body?: unknown): Promise<any> {
     const answer = await this.#send(method, path, body);

@@ -5,10 +5,12 @@
  * 1 the hub refused or failed (or `audit` found a violation), 2 the command was mistyped.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type Command, type Values } from './command.ts';
+import { backupCommands } from './commands/backup.ts';
 import { catalogCommands } from './commands/catalog.ts';
 import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
+import { productCommands } from './commands/products.ts';
 import { stockCommands } from './commands/stock.ts';
 import { supplierCommands } from './commands/suppliers.ts';
 import { teamCommands } from './commands/team.ts';
@@ -18,13 +20,17 @@ import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
 const COMMANDS: Command[] = [
-  ...merchantCommands, ...userCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
+  ...merchantCommands, ...userCommands, ...productCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
+  ...backupCommands,
 ];
 
 /** An API key when one is given; else the bootstrap key (the operator token). */
 function credential(): string {
   return process.env.DROPGATE_API_KEY || process.env.DROPGATE_ADMIN_TOKEN || '';
 }
+
+/** Commands that draw a progress line on the terminal, ended before their answer. */
+const PROGRESS_COMMANDS = new Set(['stock add', 'backup', 'restore']);
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') {
@@ -46,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' },
         help: { type: 'boolean' },
-        ...Object.fromEntries(Object.entries(command.options ?? {}).map(([name, o]) => [name, { type: o.type }])),
+        ...Object.fromEntries(Object.entries(command.options ?? {}).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }])),
       },
     });
     if (values.help) {
@@ -56,8 +62,8 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length !== (command.args ?? []).length) throw new UsageError(`expected ${(command.args ?? []).join(' ') || 'no arguments'}`);
     const api = new AdminClient(process.env.DROPGATE_URL || 'http://127.0.0.1:8080', credential());
     const progress = process.stderr.isTTY && !json ? (line: string) => process.stderr.write(`\r${line}\x1b[K`) : () => {};
-    const result = await command.run({ values: values as Record<string, string | boolean | undefined>, args: positionals, api, progress });
-    if (process.stderr.isTTY && !json && command.name === 'stock add') process.stderr.write('\n');
+    const result = await command.run({ values: values as Values, args: positionals, api, progress });
+    if (process.stderr.isTTY && !json && PROGRESS_COMMANDS.has(command.name)) process.stderr.write('\n');
     printResult(result, json, command.human);
     return command.name === 'audit' && !(result as { ok: boolean }).ok ? 1 : 0;
   } catch (error) {
@@ -86,7 +92,7 @@ function startsWith(argv: string[], words: string[]): boolean {
 function help(command: Command): string {
   const usage = [`dropgate ${command.name}`, ...(command.args ?? [])].join(' ');
   const options = Object.entries(command.options ?? {}).map(([name, o]) =>
-    `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(34) + `${o.description}${o.required ? ' (required)' : ''}`);
+    `  --${name}${o.type === 'string' ? ' VALUE' : ''}`.padEnd(34) + `${o.description}${o.required ? ' (required)' : ''}${o.multiple ? ' (repeatable)' : ''}`);
   return `${usage} [options]\n  ${command.summary}\n\n${[...options, '  --json'.padEnd(34) + 'Print one JSON object'].join('\n')}\n`;
 }
 

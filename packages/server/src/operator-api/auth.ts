@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { authorize } from '../access-control/index.ts';
 import type { Hub } from '../hub.ts';
+import { bearerToken } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 
 /**
@@ -9,9 +10,7 @@ import { AppError } from '../platform/errors.ts';
  */
 export function operatorAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
-    const header = request.headers.authorization ?? '';
-    const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : ''; // the scheme is case-insensitive
-    const principal = await hub.access.authenticateBearer(token, request.ip);
+    const principal = await hub.access.authenticateBearer(bearerToken(request.headers.authorization) ?? '', request.ip);
     if (!principal) throw new AppError('INVALID_TOKEN', 'Missing or invalid operator token or API key (Authorization: Bearer <token>)');
     authorize(request, principal);
   };

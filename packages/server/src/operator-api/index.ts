@@ -9,6 +9,7 @@ import type { Hub } from '../hub.ts';
 import { requireDeclaredAccess } from '../access-control/index.ts';
 import { operatorAuth } from './auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { productRoutes } from './routes/products.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
@@ -29,9 +30,12 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, userRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
   teamRoutes, apiKeyRoutes, auditLogRoutes,
 ];
+
+/** The embedded database's online backup (mounted by start-up, which knows the database). */
+export { operatorBackup, ESTIMATE_HEADER, FINGERPRINT_HEADER } from './backup.ts';
 
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
 export { entryOut, userOut } from './present.ts';

@@ -2,9 +2,11 @@
  * Domain objects to the operator API's shapes (@dropgate/contract's operator-api.ts): money as
  * "0.00" strings. Each answer's schema lists these fields in this order: keep the two in step.
  */
-import type { FxRate as FxRateOut, LedgerEntry as LedgerEntryOut, MerchantUser, OperatorOffer, OperatorOfferWithStock, OperatorOrder } from '@dropgate/contract';
+import type {
+  FxRate as FxRateOut, LedgerEntry as LedgerEntryOut, MerchantUser, OperatorOffer, OperatorOfferWithStock, OperatorOrder, Product as ProductOut,
+} from '@dropgate/contract';
 import type { WebUser } from '../modules/access/index.ts';
-import type { Offer, FxRate } from '../modules/catalog/index.ts';
+import type { Offer, FxRate, Product } from '../modules/catalog/index.ts';
 import type { LedgerEntry } from '../modules/ledger/index.ts';
 import type { Order, OrderEvent } from '../modules/orders/index.ts';
 import { formatMoney } from '../platform/money.ts';
@@ -14,6 +16,7 @@ export function offerOut(offer: Offer, stock: { available: number; sold: number 
 export function offerOut(offer: Offer, stock?: { available: number; sold: number }): OperatorOffer | OperatorOfferWithStock {
   return {
     id: offer.id,
+    productId: offer.productId,
     productName: offer.productName,
     offerName: offer.offerName,
     count: offer.count,
@@ -26,10 +29,15 @@ export function offerOut(offer: Offer, stock?: { available: number; sold: number
     sandbox: offer.sandbox,
     commission: offer.commissionPercent,
     merchants: offer.visibleToAll ? 'all' : offer.merchantIds,
+    servers: offer.servers,
     // Only the counts: the same shape whether or not the offer ever had keys.
     ...(stock && { stock: { available: stock.available, sold: stock.sold } }),
     updatedAt: offer.updatedAt.toISOString(),
   };
+}
+
+export function productOut(product: Product): ProductOut {
+  return { ...product, updatedAt: product.updatedAt.toISOString() };
 }
 
 export function entryOut(entry: LedgerEntry): LedgerEntryOut {

@@ -3,7 +3,7 @@
  * enough); stock keys are sealed with AES-256-GCM and fingerprinted with HMAC-SHA256 so that
  * duplicates are found without decrypting. Both subkeys derive from one master secret.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export function generateToken(): string {
   return randomBytes(16).toString('hex');
@@ -11,6 +11,25 @@ export function generateToken(): string {
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
+}
+
+/** Whether `Authorization: Bearer <token>` carries the token whose hash is `hash` (the scheme is case-insensitive). */
+export function bearerMatches(header: string | undefined, hash: Buffer): boolean {
+  const token = bearerToken(header);
+  return token !== undefined && token !== '' && timingSafeEqual(hashToken(token), hash);
+}
+
+/** The token of "Bearer <token>" (the scheme in any case), or undefined when the header has no such scheme. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header !== undefined && /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : undefined;
+}
+
+/**
+ * Names a key-encryption secret without revealing it: a backup records the fingerprint of the
+ * secret its keys were sealed with, and a restore checks the secret it is given against it.
+ */
+export function secretFingerprint(secret: Buffer): string {
+  return createHash('sha256').update('dropgate/secret-fingerprint\n').update(secret).digest('hex').slice(0, 16);
 }
 
 const IV_BYTES = 12;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Hub } from '../hub.ts';
+import { bearerToken } from '../platform/crypto.ts';
 import type { ShopPrincipal } from '../modules/merchants/index.ts';
 
 declare module 'fastify' {
@@ -9,10 +10,14 @@ declare module 'fastify' {
   }
 }
 
-/** The spec's auth: the shop token, raw, in Authorization (no "Bearer"). */
+/**
+ * The spec's auth: the shop token in Authorization, raw. `Bearer <token>` is the same token (the
+ * live service takes it, and HTTP clients add the scheme by habit); the scheme is any case.
+ */
 export function shopAuth(hub: Hub) {
   return async (request: FastifyRequest): Promise<void> => {
-    request.shopPrincipal = await hub.shops.authenticate(request.headers.authorization);
+    const authorization = request.headers.authorization;
+    request.shopPrincipal = await hub.shops.authenticate(bearerToken(authorization) ?? authorization);
   };
 }
 

@@ -28,7 +28,7 @@ export async function startDemoSupplier(pool: pg.Pool, vault: KeyVault): Promise
     : await addSupplier(pool, vault, { kind: 'codegames', name: SUPPLIER_NAME, baseUrl: simulator.url, token: 'demo-upstream-token', timeoutMs: 5000, statusIntervalS: 5 }, actor);
   if ((await listSources(pool, DEMO_SUPPLIER_OFFER)).length === 0) {
     await upsertOffer(pool, {
-      id: DEMO_SUPPLIER_OFFER, productName: 'Steam Wallet', offerName: '20 USD (from a supplier)', count: 1, price: 2100,
+      id: DEMO_SUPPLIER_OFFER, product: { name: 'Steam Wallet' }, offerName: '20 USD (from a supplier)', count: 1, price: 2100,
       currency: 'USD', returnsKey: true, requiresGameUserId: false, gameUserIdPattern: null, gameServerIdPattern: null,
     }, undefined, actor);
     await addOfferSource(pool, { offerId: DEMO_SUPPLIER_OFFER, supplierId: supplier.id, supplierProductId: String(UPSTREAM_PRODUCT), cost: 1850, costCurrency: 'USD' }, actor);

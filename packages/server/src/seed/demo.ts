@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { setRate, upsertOffer } from '../modules/catalog/index.ts';
+import { createProduct, setRate, upsertOffer } from '../modules/catalog/index.ts';
 import { addKeys } from '../modules/inventory/index.ts';
 import { deposit } from '../modules/ledger/index.ts';
 import { createMerchant, createShop } from '../modules/merchants/index.ts';
@@ -20,11 +20,19 @@ export interface DemoCredentials {
   operatorToken: string | undefined;
 }
 
+const NONE = { platformCode: null, platformName: null, regionalLimitations: null, excludedCountryCodes: [] as string[] };
+const PRODUCTS = {
+  pubg: { ...NONE, name: 'PUBG MOBILE GIFT', category: 'Top Up', platformCode: 'mobile', platformName: 'Mobile', regionCode: 'GLB', regionName: 'Global' },
+  steamKz: { ...NONE, name: 'Steam Wallet KZ', category: 'Gift Cards', platformCode: 'steam', platformName: 'Steam', regionCode: 'KZ', regionName: 'Kazakhstan' },
+  googlePlay: { ...NONE, name: 'Google Play Gift Card', category: 'Gift Cards', regionCode: 'EU', regionName: 'Europe', excludedCountryCodes: ['RU'] },
+  razer: { ...NONE, name: 'Razer Gold', category: 'Gift Cards', regionCode: 'GLB', regionName: 'Global' },
+};
+
 const OFFERS = [
-  { id: 1001, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', price: 56010, currency: 'RUB', keys: 'PUBG' },
-  { id: 1002, productName: 'Steam Wallet KZ', offerName: '5000 KZT', price: 500000, currency: 'KZT', keys: 'STKZ' },
-  { id: 1003, productName: 'Google Play Gift Card', offerName: '10 EUR', price: 1000, currency: 'EUR', keys: 'GPEU' },
-  { id: 1004, productName: 'Razer Gold', offerName: '5 USD', price: 500, currency: 'USD', keys: 'RZGD' },
+  { id: 1001, product: PRODUCTS.pubg, offerName: '60 UC', price: 56010, currency: 'RUB', keys: 'PUBG' },
+  { id: 1002, product: PRODUCTS.steamKz, offerName: '5000 KZT', price: 500000, currency: 'KZT', keys: 'STKZ' },
+  { id: 1003, product: PRODUCTS.googlePlay, offerName: '10 EUR', price: 1000, currency: 'EUR', keys: 'GPEU' },
+  { id: 1004, product: PRODUCTS.razer, offerName: '5 USD', price: 500, currency: 'USD', keys: 'RZGD' },
 ] as const;
 
 export async function seedDemo(pool: pg.Pool, vault: KeyVault, dataDir: string, newOperatorToken: string | undefined): Promise<DemoCredentials> {
@@ -37,8 +45,9 @@ export async function seedDemo(pool: pg.Pool, vault: KeyVault, dataDir: string, 
   await setRate(pool, 'KZT', '0.0019', actor);
   await setRate(pool, 'EUR', '1.08', actor);
   for (const offer of OFFERS) {
+    const product = await createProduct(pool, offer.product, actor);
     await upsertOffer(pool, {
-      id: offer.id, productName: offer.productName, offerName: offer.offerName, count: 1, price: offer.price,
+      id: offer.id, product: { id: product.id }, offerName: offer.offerName, count: 1, price: offer.price,
       currency: offer.currency, returnsKey: true, requiresGameUserId: false, gameUserIdPattern: null, gameServerIdPattern: null,
     }, undefined, actor);
     const keys = Array.from({ length: 25 }, (_, i) => `${offer.keys}-DEMO-${String(i + 1).padStart(4, '0')}-${vault.tag(`${offer.id}:${i}`).slice(0, 8).toUpperCase()}`);

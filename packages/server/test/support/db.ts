@@ -74,7 +74,7 @@ export async function insertInFlightOrder(
   await db.query('BEGIN');
   try {
     const { rows: [offer] } = await db.query<{ product_name: string; offer_name: string; count: number; price: string; currency: string; returns_key: boolean }>(
-      'SELECT product_name, offer_name, count, price, currency, returns_key FROM offers WHERE id = $1',
+      'SELECT p.name AS product_name, o.offer_name, o.count, o.price, o.currency, o.returns_key FROM offers o JOIN products p ON p.id = o.product_id WHERE o.id = $1',
       [order.offerId],
     );
     if (!offer || offer.currency !== 'USD') throw new Error(`fixture needs an existing USD offer, got ${order.offerId}`);

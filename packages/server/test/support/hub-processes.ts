@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { startHubProcess, type HubProcess } from './process.ts';
+import { clusterProcesses, startHubProcess, type HubProcess } from './process.ts';
 
 export interface HubProcesses {
   /** `dropgate serve` with this environment; a data folder of its own unless env names DATA_DIR. */
@@ -28,6 +28,10 @@ export function useHubProcesses(): HubProcesses {
       if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
       await hub.exited;
     }));
+    // A killed hub's database stops by itself a moment later (its guard): let it finish writing.
+    for (const until = Date.now() + 10_000; Date.now() < until && dirs.some((dir) => clusterProcesses(dir).length > 0);) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
   const dataDir = async () => {

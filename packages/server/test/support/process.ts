@@ -4,6 +4,7 @@
  * instances on one database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +38,19 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, url: /running at (\S+)/.exec(output)![1]!, output: () => output, exited };
+}
+
+/**
+ * The processes of the embedded PostgreSQL under a data folder (they all work in DATA_DIR/pg,
+ * which /proc tells on Linux): a killed hub's database takes a moment to stop after it.
+ */
+export function clusterProcesses(dataDir: string): number[] {
+  const target = path.join(path.resolve(dataDir), 'pg');
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/cwd`) === target;
+    } catch {
+      return false;
+    }
+  }).map(Number);
 }

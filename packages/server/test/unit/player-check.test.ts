@@ -4,7 +4,7 @@ import { assertPlayerAccepted, checkPlayer, type PlayerRule } from '../../src/mo
 import { appErrorOf } from '../support/expect.ts';
 
 function catalog(rules: { requiresGameUserId?: boolean; gameUserIdPattern?: string; gameServerIdPattern?: string } = {}): PlayerRule {
-  return { kind: 'catalog', requiresGameUserId: false, gameUserIdPattern: null, gameServerIdPattern: null, ...rules };
+  return { kind: 'catalog', requiresGameUserId: false, gameUserIdPattern: null, gameServerIdPattern: null, servers: [], ...rules };
 }
 
 const USER_MISMATCH = { valid: false, field: 'gameUserId', message: 'gameUserId does not match the format this offer expects' };

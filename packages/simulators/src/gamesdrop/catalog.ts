@@ -1,7 +1,16 @@
-import type { Currency } from '@dropgate/contract';
+/**
+ * The GamesDrop simulator's catalog: the offers given, then (optionally) a generated catalog of
+ * any size for benchmarks. A generated offer is computed from its index when it is read, so a
+ * catalog of 100,000 costs nothing until its offers are bought: only those keep a key stock.
+ */
+import type { Currency, Product } from '@dropgate/contract';
 import { KeyStock } from '../key-stock.ts';
+import { generatedOffer, GENERATED_FIRST_ID } from './generated.ts';
 
-export interface GamesDropOfferOptions {
+/** What a product says of its offers: the live service's catalog fields, as the contract names them. */
+export type GamesDropProductFields = Omit<Product, 'id' | 'name' | 'updatedAt'>;
+
+export interface GamesDropOfferOptions extends Partial<GamesDropProductFields> {
   offerId: number;
   productName: string;
   offerName: string;
@@ -10,30 +19,160 @@ export interface GamesDropOfferOptions {
   currency: Currency;
   /** The keys to sell, or how many to generate. Default: 100 generated. */
   keys?: string[] | number;
+  /** The product the offer belongs to. Default: one per distinct productName, numbered from 1 in order. */
+  productId?: number;
+  /** The game servers a player may be on, id to name. Default: none. */
+  servers?: Record<string, string>;
 }
 
-export interface GamesDropOffer {
+/** An offer without its stock: what a generated offer is computed into. */
+export interface GamesDropOfferFields extends GamesDropProductFields {
   offerId: number;
+  productId: number;
   productName: string;
   offerName: string;
   price: number;
   currency: Currency;
+  servers: Record<string, string>;
+}
+
+export interface GamesDropOffer extends GamesDropOfferFields {
   stock: KeyStock;
+}
+
+/** The sync filters, applied as the hub applies them: category equal, search contained, any case. */
+export interface CatalogFilter {
+  category?: string | undefined;
+  search?: string | undefined;
 }
 
 /** The spec's example offer 1001, and a USD one so tests can fault one and not the other. */
 export const DEFAULT_GAMESDROP_OFFERS: GamesDropOfferOptions[] = [
-  { offerId: 1001, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', price: 560.1, currency: 'RUB' },
-  { offerId: 1002, productName: 'Steam Wallet', offerName: '10 USD', price: 10, currency: 'USD' },
+  { offerId: 1001, productName: 'PUBG MOBILE GIFT', offerName: '60 UC', price: 560.1, currency: 'RUB', category: 'Top Up', regionCode: 'GLB', regionName: 'Global' },
+  {
+    offerId: 1002, productName: 'Steam Wallet', offerName: '10 USD', price: 10, currency: 'USD',
+    category: 'Gift Card', platformCode: 'steam', platformName: 'Steam', regionCode: 'US', regionName: 'United States',
+  },
 ];
 
-export function buildOffers(offers: GamesDropOfferOptions[]): Map<number, GamesDropOffer> {
-  const catalog = new Map<number, GamesDropOffer>();
-  for (const offer of offers) {
-    if (!Number.isSafeInteger(offer.offerId) || offer.offerId < 1) throw new TypeError(`offerId ${offer.offerId}: must be a positive whole number`);
-    if (catalog.has(offer.offerId)) throw new TypeError(`offerId ${offer.offerId} is listed twice`);
-    const { keys, ...fields } = offer;
-    catalog.set(offer.offerId, { ...fields, stock: new KeyStock(keys ?? 100, 'GD') });
+const KEYS_PER_OFFER = 100;
+
+export class GamesDropCatalog {
+  /** The given offers, in offerId order. */
+  readonly #given: GamesDropOffer[];
+  readonly #byId: Map<number, GamesDropOffer>;
+  readonly #generated: number;
+  /** Stocks of the generated offers that were read to be sold (the others are still full). */
+  readonly #generatedStock = new Map<number, KeyStock>();
+
+  constructor(offers: GamesDropOfferOptions[], generated = 0) {
+    if (!Number.isInteger(generated) || generated < 0) throw new TypeError('generatedOffers: must be a whole number >= 0');
+    this.#generated = generated;
+    this.#given = buildOffers(offers, generated > 0).sort((a, b) => a.offerId - b.offerId);
+    this.#byId = new Map(this.#given.map((offer) => [offer.offerId, offer]));
   }
-  return catalog;
+
+  get size(): number {
+    return this.#given.length + this.#generated;
+  }
+
+  has(offerId: number): boolean {
+    return this.#byId.has(offerId) || this.#generatedIndex(offerId) !== undefined;
+  }
+
+  /** The offer with its live stock (a generated one keeps a stock from now on). */
+  get(offerId: number): GamesDropOffer | undefined {
+    const given = this.#byId.get(offerId);
+    if (given) return given;
+    const index = this.#generatedIndex(offerId);
+    if (index === undefined) return undefined;
+    let stock = this.#generatedStock.get(offerId);
+    if (!stock) this.#generatedStock.set(offerId, (stock = new KeyStock(KEYS_PER_OFFER, 'GD')));
+    return { ...generatedOffer(index), stock };
+  }
+
+  /** The offers matching the filters, in offerId order: how many in all, and the page asked for. */
+  page(filter: CatalogFilter, offset: number, limit: number): { count: number; offers: GamesDropOffer[] } {
+    const matches = matcher(filter);
+    const given = this.#given.filter(matches);
+    const page = given.slice(offset, offset + limit);
+    const generatedOffset = Math.max(0, offset - given.length);
+    const room = limit - page.length;
+    if (matches === everything) {
+      // Unfiltered, the generated page is index arithmetic: page 100 costs what page 1 does.
+      for (let i = generatedOffset; i < Math.min(this.#generated, generatedOffset + room); i++) page.push(this.#peek(i));
+      return { count: given.length + this.#generated, offers: page };
+    }
+    let count = given.length;
+    for (let i = 0; i < this.#generated; i++) {
+      const offer = generatedOffer(i);
+      if (!matches(offer)) continue;
+      if (count - given.length >= generatedOffset && page.length < limit) page.push({ ...offer, stock: this.#stockOf(offer.offerId) });
+      count += 1;
+    }
+    return { count, offers: page };
+  }
+
+  /** Every offer, given then generated. */
+  *all(): Generator<GamesDropOffer> {
+    yield* this.#given;
+    for (let i = 0; i < this.#generated; i++) yield this.#peek(i);
+  }
+
+  /** A generated offer as it is now, without giving it a stock of its own. */
+  #peek(index: number): GamesDropOffer {
+    const offer = generatedOffer(index);
+    return { ...offer, stock: this.#stockOf(offer.offerId) };
+  }
+
+  #stockOf(offerId: number): KeyStock {
+    return this.#generatedStock.get(offerId) ?? new KeyStock(KEYS_PER_OFFER, 'GD');
+  }
+
+  #generatedIndex(offerId: number): number | undefined {
+    const index = offerId - GENERATED_FIRST_ID;
+    return Number.isInteger(index) && index >= 0 && index < this.#generated ? index : undefined;
+  }
+}
+
+function everything(): boolean {
+  return true;
+}
+
+function matcher({ category, search }: CatalogFilter): (offer: GamesDropOfferFields) => boolean {
+  if (category === undefined && search === undefined) return everything;
+  const wanted = category?.toLowerCase();
+  const part = search?.toLowerCase();
+  return (offer) =>
+    (wanted === undefined || offer.category?.toLowerCase() === wanted)
+    && (part === undefined || offer.productName.toLowerCase().includes(part) || offer.offerName.toLowerCase().includes(part));
+}
+
+function buildOffers(offers: GamesDropOfferOptions[], withGenerated: boolean): GamesDropOffer[] {
+  const seen = new Set<number>();
+  const productIds = new Map<string, number>();
+  return offers.map((offer) => {
+    if (!Number.isSafeInteger(offer.offerId) || offer.offerId < 1) throw new TypeError(`offerId ${offer.offerId}: must be a positive whole number`);
+    if (seen.has(offer.offerId)) throw new TypeError(`offerId ${offer.offerId} is listed twice`);
+    if (withGenerated && offer.offerId >= GENERATED_FIRST_ID) throw new TypeError(`offerId ${offer.offerId}: ids from ${GENERATED_FIRST_ID} are the generated catalog's`);
+    seen.add(offer.offerId);
+    if (!productIds.has(offer.productName)) productIds.set(offer.productName, productIds.size + 1);
+    return {
+      offerId: offer.offerId,
+      productId: offer.productId ?? productIds.get(offer.productName)!,
+      productName: offer.productName,
+      offerName: offer.offerName,
+      price: offer.price,
+      currency: offer.currency,
+      category: offer.category ?? null,
+      platformCode: offer.platformCode ?? null,
+      platformName: offer.platformName ?? null,
+      regionCode: offer.regionCode ?? null,
+      regionName: offer.regionName ?? null,
+      regionalLimitations: offer.regionalLimitations ?? null,
+      excludedCountryCodes: [...new Set((offer.excludedCountryCodes ?? []).map((code) => code.toUpperCase()))].sort(),
+      servers: { ...offer.servers },
+      stock: new KeyStock(offer.keys ?? KEYS_PER_OFFER, 'GD'),
+    };
+  });
 }

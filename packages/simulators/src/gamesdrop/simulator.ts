@@ -1,8 +1,8 @@
 /**
- * A GamesDrop-compatible upstream: the Partner API v1 subset a supplier needs (find-one,
- * create-order, order-status, balance), answering like the live service (no transactionId echo,
- * its createdAt format) with the spec's error shape. State is in memory and bounded; keys are
- * never logged.
+ * A GamesDrop-compatible upstream: the Partner API v1 calls a supplier and a catalog import make
+ * (find-one, create-order, order-status, balance, the catalog feed, an offer's servers), answering
+ * like the live service (no transactionId echo, its createdAt format) with the spec's error shape.
+ * State is in memory and bounded; keys are never logged.
  */
 import { randomInt } from 'node:crypto';
 import {
@@ -10,19 +10,24 @@ import {
   ERROR_STATUS,
   FindOneRequest,
   OrderStatusRequest,
+  ServersRequest,
+  SYNC_MAX_LIMIT,
+  SyncRequest,
   type BalanceResponse,
+  type CountryCompatibility,
   type Currency,
   type ErrorCode,
   type OfferResponse,
   type OrderStatus,
+  type SyncRow,
 } from '@dropgate/contract';
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { BoundedMap } from '../bounded-map.ts';
 import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
 import { checkBody } from '../validate.ts';
-import { buildOffers, DEFAULT_GAMESDROP_OFFERS, type GamesDropOffer, type GamesDropOfferOptions } from './catalog.ts';
+import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferOptions, type GamesDropProductFields } from './catalog.ts';
 import { GAMESDROP_FAULT_KINDS, type GamesDropFault } from './faults.ts';
 
 export interface GamesDropSimulatorOptions extends ListenOptions {
@@ -30,6 +35,11 @@ export interface GamesDropSimulatorOptions extends ListenOptions {
   token?: string;
   /** Default: the spec's 1001 (PUBG MOBILE GIFT, 60 UC, 560.10 RUB) and 1002 (Steam Wallet, 10 USD), 100 keys each. */
   offers?: GamesDropOfferOptions[];
+  /**
+   * After the offers above, a generated catalog of this many offers (ids from 1000001), the same
+   * for the same count and computed when read, for benchmarks of the catalog feed. Default 0.
+   */
+  generatedOffers?: number;
   /** What GET /api/v1/balance answers (USD). It is not debited: the simulator keeps no ledger. Default 10 000. */
   balance?: number;
   /** Orders remembered; past this the oldest are forgotten (and their transactionId with them). Default 10 000. */
@@ -51,24 +61,27 @@ export interface GamesDropOrderRecord {
   createdAt: Date;
 }
 
-export interface GamesDropCatalogEntry {
+export interface GamesDropCatalogEntry extends GamesDropProductFields {
   offerId: number;
+  productId: number;
   productName: string;
   offerName: string;
   price: number;
   currency: Currency;
+  servers: Record<string, string>;
   keysLeft: number;
 }
 
 export interface GamesDropSimulator {
   url: string;
   /** Requests received per call, faulted ones included. */
-  readonly calls: { findOne: number; createOrder: number; orderStatus: number; balance: number };
+  readonly calls: { findOne: number; createOrder: number; orderStatus: number; balance: number; sync: number; servers: number };
   /** Sets (or with null clears) the fault of one offer, or of all: an offer's own fault wins. */
   setFault(target: number | 'all', fault: GamesDropFault | null): void;
   /** Clears every fault: the per-offer ones and the one for all. */
   clearFaults(): void;
   orders(): GamesDropOrderRecord[];
+  /** Every offer, given then generated (a generated catalog makes this list long: read it once). */
   catalog(): GamesDropCatalogEntry[];
   stop(): Promise<void>;
 }
@@ -78,21 +91,29 @@ interface Order extends GamesDropOrderRecord {
   script: { then: 'COMPLETED' | 'CANCELED'; remaining: number; key: string | undefined } | undefined;
 }
 
+/** This upstream has no incremental sync: updatedSince is ignored, as any field it does not know. */
+const SimulatedSyncRequest = Type.Omit(SyncRequest, ['updatedSince'], { additionalProperties: true });
+
 const ROUTES: Record<string, keyof GamesDropSimulator['calls']> = {
   'GET /api/v1/balance': 'balance',
-  // The English edition of the spec names the balance call this way.
+  // Aliases clients call: the English edition of the spec's, the newer docs page's, and one more.
   'POST /api/v1/balance/check': 'balance',
+  'GET /api/v1/partner/balance': 'balance',
+  'GET /api/v1/offers/balance': 'balance',
   'POST /api/v1/offers/find-one': 'findOne',
   'POST /api/v1/offers/create-order': 'createOrder',
   'POST /api/v1/offers/order-status': 'orderStatus',
+  'POST /api/v1/offers/sync': 'sync',
+  'POST /api/v1/partner/product-offer/servers': 'servers',
+  'POST /api/v1/offers/servers': 'servers',
 };
 
 export async function startGamesDropSimulator(options: GamesDropSimulatorOptions = {}): Promise<GamesDropSimulator> {
-  const offers = buildOffers(options.offers ?? DEFAULT_GAMESDROP_OFFERS);
+  const offers = new GamesDropCatalog(options.offers ?? DEFAULT_GAMESDROP_OFFERS, options.generatedOffers);
   const byTransaction = new Map<string, number>();
   const orders = new BoundedMap<number, Order>(options.maxOrders ?? 10_000, (_, order) => byTransaction.delete(order.transactionId));
   const faults = new FaultTable<GamesDropFault>();
-  const calls = { findOne: 0, createOrder: 0, orderStatus: 0, balance: 0 };
+  const calls = { findOne: 0, createOrder: 0, orderStatus: 0, balance: 0, sync: 0, servers: 0 };
   let nextOrderId = randomInt(10_000_000, 90_000_000);
 
   const server = await startJsonServer(options, (exchange) => {
@@ -105,12 +126,17 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     if (route === 'balance') return handleBalance(exchange);
     if (route === 'findOne') return handleFindOne(exchange);
     if (route === 'createOrder') return handleCreateOrder(exchange);
+    if (route === 'sync') return handleSync(exchange);
+    if (route === 'servers') return handleServers(exchange);
     return handleOrderStatus(exchange);
   });
 
   function handleBalance(exchange: Exchange): void {
     answer(exchange, faults.for(undefined), () =>
-      ok<BalanceResponse>({ balance: options.balance ?? 10_000, draftBalance: 0, currency: { id: 3, code: 'USD' } }),
+      ok<BalanceResponse>({
+        balance: options.balance ?? 10_000, draftBalance: 0, currency: { id: 3, code: 'USD' },
+        shopId: 1, shopName: 'Simulated shop', partnerId: 1, isPostpaid: false, balanceProfile: 'FIAT',
+      }),
     );
   }
 
@@ -119,7 +145,28 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     if (!request) return;
     answer(exchange, faults.for(request.offerId), () => {
       const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
-      return offer ? ok(offerToWire(offer)) : error('OFFER_NOT_FOUND', 'Offer not found');
+      return offer ? ok(offerToWire(offer, request.countryCode)) : error('OFFER_NOT_FOUND', 'Offer not found');
+    });
+  }
+
+  /** The catalog by page, in offerId order; `count` is every match, on every page (past the end too). */
+  function handleSync(exchange: Exchange): void {
+    // Clients send {} or nothing at all for "everything, first page".
+    const request = exchange.body === undefined ? {} : validRequest(exchange, SimulatedSyncRequest);
+    if (!request) return;
+    answer(exchange, faults.for(undefined), () => {
+      const limit = request.limit ?? SYNC_MAX_LIMIT;
+      const page = offers.page({ category: request.category, search: request.search }, ((request.page ?? 1) - 1) * limit, limit);
+      return ok({ count: page.count, rows: page.offers.map((offer) => syncRowToWire(offer, request.countryCode)) });
+    });
+  }
+
+  function handleServers(exchange: Exchange): void {
+    const request = validRequest(exchange, ServersRequest);
+    if (!request) return;
+    answer(exchange, faults.for(request.offerId), () => {
+      const offer = offers.get(request.offerId);
+      return offer ? ok(offer.servers) : error('OFFER_NOT_FOUND', 'Offer not found');
     });
   }
 
@@ -132,6 +179,7 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
       if (existing !== undefined) return error('TRANSACTION_DUPLICATE', 'Transaction duplicate', { orderId: existing });
       const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
       if (!offer) return error('OFFER_NOT_FOUND', 'Offer not found');
+      if (countryCompatibility(offer, request.countryCode) === 'blocked') return error('COUNTRY_NOT_ALLOWED', 'The offer is not sold to this country');
       if (fault?.kind === 'wrong-price' || !samePrice(request.price, offer.price)) return error('WRONG_PRICE', 'Wrong offer price');
 
       const order: Order = {
@@ -198,8 +246,7 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     },
     clearFaults: () => faults.clear(),
     orders: () => [...orders.values()].map(({ script: _script, ...record }) => ({ ...record })),
-    catalog: () =>
-      [...offers.values()].map(({ stock, ...offer }) => ({ ...offer, keysLeft: stock.remaining })),
+    catalog: () => Array.from(offers.all(), ({ stock, ...offer }) => ({ ...offer, keysLeft: stock.remaining })),
     stop: () => server.stop(),
   };
 }
@@ -217,7 +264,7 @@ function advance(order: Order): void {
   order.script = undefined;
 }
 
-function offerToWire(offer: GamesDropOffer): OfferResponse {
+function offerToWire(offer: GamesDropOffer, countryCode: string | undefined): OfferResponse {
   return {
     offerId: offer.offerId,
     productName: offer.productName,
@@ -226,7 +273,54 @@ function offerToWire(offer: GamesDropOffer): OfferResponse {
     price: offer.price,
     currency: offer.currency,
     isReturnDataForCustomer: true,
+    ...catalogFields(offer, countryCode),
   };
+}
+
+/**
+ * A catalog feed row as the live service sends it, with the contract's names: no `available` or
+ * `updatedAt` (the hub's incremental sync; this upstream always answers the whole catalog).
+ */
+function syncRowToWire(offer: GamesDropOffer, countryCode: string | undefined): Omit<SyncRow, 'available' | 'updatedAt'> {
+  return {
+    offerId: offer.offerId,
+    offerGroupName: offer.offerName,
+    offerName: offer.offerName,
+    productId: offer.productId,
+    productName: offer.productName,
+    category: offer.category,
+    count: 1,
+    price: offer.price,
+    currency: offer.currency,
+    isReturnDataForCustomer: true,
+    ...catalogFields(offer, countryCode),
+  };
+}
+
+/** What find-one and a sync row both say of an offer beyond its name and price. */
+function catalogFields(offer: GamesDropOffer, countryCode: string | undefined) {
+  return {
+    offerGroupId: offer.offerId,
+    isRequiredGameUserId: false,
+    isRequiredGameServerId: Object.keys(offer.servers).length > 0,
+    inStock: offer.stock.remaining > 0,
+    platformCode: offer.platformCode,
+    platformName: offer.platformName,
+    regionCode: offer.regionCode,
+    regionName: offer.regionName,
+    regionalLimitations: offer.regionalLimitations,
+    excludedCountryCodes: [...offer.excludedCountryCodes],
+    countryCompatibility: countryCompatibility(offer, countryCode),
+    priceBreakdown: {
+      providerPrice: offer.price, providerCurrency: offer.currency, addedPercent: 0, fxRate: 1, price: offer.price, currency: offer.currency,
+      isPriceFresh: true, debitAmount: null, debitCurrency: 'USD' as const, debitFxRate: null,
+    },
+  };
+}
+
+function countryCompatibility(offer: GamesDropOffer, countryCode: string | undefined): CountryCompatibility {
+  if (countryCode === undefined) return 'not_checked';
+  return offer.excludedCountryCodes.includes(countryCode.toUpperCase()) ? 'blocked' : 'allowed';
 }
 
 /** The live service's order shape: no transactionId echo, createdAt as "2024-05-28 10:08:04.296+00". */

@@ -23,7 +23,7 @@ export function Orders() {
         deps={[filter]}
         load={async (before) => {
           const r = await get<MerchantOrdersPage>(`/cabinet/v1/orders${query({ ...filter, before, limit: 50 })}`);
-          return { rows: r.orders, nextBefore: r.nextBefore };
+          return { rows: r.orders, next: r.nextBefore };
         }}
         empty="No orders match."
         columns={[

@@ -27,7 +27,7 @@ export function Transactions() {
         deps={[filter]}
         load={async (before) => {
           const r = await get<CabinetTransactionsPage>(`/cabinet/v1/transactions${query({ ...params, before, limit: 50 })}`);
-          return { rows: r.transactions, nextBefore: r.nextBefore };
+          return { rows: r.transactions, next: r.nextBefore };
         }}
         empty="No transactions match."
         columns={[

@@ -40,7 +40,7 @@ export function AuditLog() {
         deps={[filter]}
         load={async (before) => {
           const r = await get<AuditLogPage>(`/console/v1/audit-log${query({ ...filter, before, limit: 50 })}`);
-          return { rows: r.entries, nextBefore: r.nextBefore };
+          return { rows: r.entries, next: r.nextBefore };
         }}
         empty="Nothing recorded matches."
         columns={[

@@ -7,13 +7,14 @@ import { Dashboard } from './dashboard.tsx';
 import { MerchantDetail, Merchants } from './merchants.tsx';
 import { OfferDetail, Offers } from './offers.tsx';
 import { OrderDetail, Orders } from './orders.tsx';
+import { ProductDetail, Products } from './products.tsx';
 import { Audit, FxRates, Suppliers } from './settings.tsx';
 import { ApiKeysPage, Team } from './team.tsx';
 
 /** The pages, each shown to the roles that hold its permission. */
 const NAV: Array<[string, string, string]> = [
-  ['/console', 'Dashboard', 'read'], ['/console/merchants', 'Merchants', 'read'], ['/console/offers', 'Catalog', 'read'], ['/console/orders', 'Orders', 'read'],
-  ['/console/fx', 'FX rates', 'read'], ['/console/suppliers', 'Suppliers', 'read'], ['/console/audit', 'Audit', 'reports'],
+  ['/console', 'Dashboard', 'read'], ['/console/merchants', 'Merchants', 'read'], ['/console/products', 'Products', 'read'], ['/console/offers', 'Catalog', 'read'],
+  ['/console/orders', 'Orders', 'read'], ['/console/fx', 'FX rates', 'read'], ['/console/suppliers', 'Suppliers', 'read'], ['/console/audit', 'Audit', 'reports'],
   ['/console/activity', 'Activity', 'audit-trail'], ['/console/team', 'Team', 'team'], ['/console/api-keys', 'API keys', 'team'], ['/console/account', 'Account', 'self'],
 ];
 
@@ -28,6 +29,8 @@ export function ConsoleApp(props: { path: string; who: Who; onSignOut: () => voi
   else if (p === '/console') page = <Dashboard />;
   else if (p === '/console/merchants') page = <Merchants />;
   else if ((params = match('/console/merchants/:id', p))) page = <MerchantDetail id={Number(params.id)} />;
+  else if (p === '/console/products') page = <Products />;
+  else if ((params = match('/console/products/:id', p))) page = <ProductDetail id={Number(params.id)} />;
   else if (p === '/console/offers') page = <Offers />;
   else if ((params = match('/console/offers/:id', p))) page = <OfferDetail id={Number(params.id)} />;
   else if (p === '/console/orders') page = <Orders />;

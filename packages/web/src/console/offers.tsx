@@ -17,7 +17,7 @@ export function Offers() {
         <thead><tr><th>Id</th><th>Product</th><th>Offer</th><th>Price</th><th>Access</th><th>Keys available</th><th>Sold</th></tr></thead>
         <tbody>
           {data?.offers.map((o) => (
-            <tr><td><Link href={`/console/offers/${o.id}`}>{o.id}</Link></td><td>{o.productName}</td><td>{o.offerName}</td><td>{o.price} {o.currency}</td>
+            <tr><td><Link href={`/console/offers/${o.id}`}>{o.id}</Link></td><td><Link href={`/console/products/${o.productId}`}>{o.productName}</Link></td><td>{o.offerName}</td><td>{o.price} {o.currency}</td>
               <td>{o.merchants === 'all' ? 'all' : `${o.merchants.length} merchant(s)`}</td><td>{o.sandbox ? '∞' : o.stock.available}</td><td>{o.stock.sold}</td></tr>
           ))}
         </tbody>
@@ -73,7 +73,7 @@ function CsvImport(props: { onDone: () => void }) {
   return (
     <div>
       <h2>Import offers from CSV</h2>
-      <p class="muted">Header row with columns <code>id, productName, offerName, price, currency</code> and optionally <code>count, returnsKey, requiresGameUserId, merchants</code> ("all" or ids separated by ";"), <code>commission</code>.</p>
+      <p class="muted">Header row with columns <code>id, productName</code> (or <code>productId</code>)<code>, offerName, price, currency</code> and optionally <code>count, returnsKey, requiresGameUserId, merchants</code> ("all" or ids separated by ";"), <code>commission</code>; the product's <code>category, platformCode, platformName, regionCode, regionName, regionalLimitations, excludedCountryCodes</code> ("RU;BY"); the offer's <code>servers</code> ("2010=Asia;2011=Europe"). Empty cells change nothing.</p>
       <label>CSV file<input type="file" accept=".csv,text/csv" onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void run(f); }} /></label>
       {state && (
         <div class="import">
@@ -107,11 +107,14 @@ export function OfferDetail(props: { id: number }) {
     <section>
       <h1>Offer {offer.id}: {offer.productName} {offer.offerName}</h1>
       <dl class="facts">
+        <dt>Product</dt><dd><Link href={`/console/products/${offer.productId}`}>{offer.productName}</Link></dd>
         <dt>Price</dt><dd>{offer.price} {offer.currency}</dd>
         <dt>Stock</dt><dd data-testid="stock">{offer.stock.available} available, {offer.stock.sold} sold</dd>
         <dt>Access</dt><dd>{offer.merchants === 'all' ? 'all merchants' : `merchants ${offer.merchants.join(', ')}`}</dd>
         <dt>Commission</dt><dd>{offer.commission}%</dd>
+        <dt>Game servers</dt><dd data-testid="servers">{serverList(offer.servers) || 'none: a player names no server'}</dd>
       </dl>
+      {!offer.sandbox && mayChange && <ServersForm offerId={offer.id} servers={offer.servers} onDone={reload} />}
       {!offer.sandbox && mayChange && <KeyUpload offerId={offer.id} onDone={() => { reload(); setKeysVersion((v) => v + 1); }} />}
       <h2>Keys</h2>
       <p class="muted">Keys are sealed at rest and never listed; each reveal is recorded in the audit.</p>
@@ -122,7 +125,7 @@ export function OfferDetail(props: { id: number }) {
         deps={[props.id, keysVersion]}
         load={async (before) => {
           const r = await get<StockKeysPage>(`${base}/keys?limit=25${before ? `&before=${before}` : ''}`);
-          return { rows: r.keys, nextBefore: r.nextBefore };
+          return { rows: r.keys, next: r.nextBefore };
         }}
         empty="No keys."
         columns={[
@@ -149,6 +152,38 @@ export function OfferDetail(props: { id: number }) {
       )}
     </section>
   );
+}
+
+const serverList = (servers: Record<string, string>) => Object.entries(servers).map(([id, name]) => `${id} ${name}`).join(', ');
+
+/** The servers as lines of ID=NAME, replaced whole; no lines: no servers. */
+function ServersForm(props: { offerId: number; servers: Record<string, string>; onDone: () => void }) {
+  const lines = Object.entries(props.servers).map(([id, name]) => `${id}=${name}`).join('\n');
+  return (
+    <div>
+      <h2>Game servers</h2>
+      <p class="muted">When an offer lists servers, a player must name one of them (gameServerId); merchants read them through the servers call.</p>
+      <Form class="stacked" submit="Save servers" onSubmit={async (d) => {
+        const saved = await put<OperatorOffer>(`/console/v1/offers/${props.offerId}/servers`, { servers: parseServers(d.servers ?? '') });
+        props.onDone();
+        return `Saved: ${serverList(saved.servers) || 'no servers'}`;
+      }}>
+        <label>Servers, one per line: id=name<textarea name="servers" rows={4} value={lines} placeholder={'2010=Asia\n2011=Europe'} /></label>
+      </Form>
+    </div>
+  );
+}
+
+function parseServers(text: string): Record<string, string> {
+  const servers: Record<string, string> = {};
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    const at = line.indexOf('=');
+    const [id, name] = [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+    if (at < 0 || id === '' || name === '') throw new Error(`line ${i + 1}: "${line.trim()}" is not id=name`);
+    servers[id] = name;
+  }
+  return servers;
 }
 
 const KEY_BATCH = 1000;

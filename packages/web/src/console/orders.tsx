@@ -34,7 +34,7 @@ export function Orders() {
         deps={[filter]}
         load={async (before) => {
           const r = await get<OperatorOrdersPage>(`/console/v1/orders${query({ q: filter.q, status: filter.status, merchantId: filter.merchantId, review: filter.review || undefined, before, limit: 50 })}`);
-          return { rows: r.orders, nextBefore: r.nextBefore };
+          return { rows: r.orders, next: r.nextBefore };
         }}
         empty="No orders match."
         columns={[

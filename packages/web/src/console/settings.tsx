@@ -77,7 +77,7 @@ export function Audit() {
           deps={[]}
           load={async (before) => {
             const r = await get<KeyRevealsPage>(`/console/v1/key-reveals?limit=50${before ? `&before=${before}` : ''}`);
-            return { rows: r.reveals, nextBefore: r.nextBefore };
+            return { rows: r.reveals, next: r.nextBefore };
           }}
           empty="No key was ever revealed."
           columns={[

@@ -1,5 +1,30 @@
-import { id, optionalInt, text, UsageError, type Command, type Values } from '../command.ts';
+import { id, optionalInt, optionalText, text, UsageError, type Command, type Values } from '../command.ts';
 import { table } from '../output.ts';
+
+/** The product an offer goes under: --product-id, or --product by name (found, else created). */
+function productOption(values: Values): { productId: number } | { productName: string } {
+  const name = optionalText(values, 'product');
+  if (values['product-id'] !== undefined && name !== undefined) throw new UsageError('--product and --product-id contradict each other: give one');
+  if (values['product-id'] !== undefined) return { productId: id(values['product-id'], '--product-id') };
+  if (name) return { productName: name };
+  throw new UsageError('--product NAME or --product-id ID is required');
+}
+
+/** `--server 2010=Asia` (repeatable) to {"2010": "Asia"}; the name may contain "=". */
+function serversOption(values: Values): Record<string, string> {
+  const specs = (values.server as string[] | undefined) ?? [];
+  if (values.clear && specs.length > 0) throw new UsageError('--server and --clear contradict each other');
+  if (!values.clear && specs.length === 0) throw new UsageError('--server ID=NAME (repeatable), or --clear to remove every server');
+  const servers: Record<string, string> = {};
+  for (const spec of specs) {
+    const at = spec.indexOf('=');
+    const serverId = spec.slice(0, at).trim();
+    if (at < 0 || serverId === '' || spec.slice(at + 1).trim() === '') throw new UsageError(`--server ${spec}: expected ID=NAME, e.g. 2010=Asia`);
+    if (Object.hasOwn(servers, serverId)) throw new UsageError(`--server ${serverId} is given twice`);
+    servers[serverId] = spec.slice(at + 1).trim();
+  }
+  return servers;
+}
 
 function merchantsOption(values: Values): number[] | 'all' | undefined {
   const raw = values.merchants;
@@ -15,7 +40,8 @@ export const catalogCommands: Command[] = [
     summary: 'Creates or replaces an offer (price in its own currency)',
     options: {
       id: { type: 'string', description: 'Offer id (a number; 999 is the sandbox offer)', required: true },
-      product: { type: 'string', description: 'Product name, e.g. "PUBG MOBILE GIFT"', required: true },
+      product: { type: 'string', description: 'Product name, e.g. "PUBG MOBILE GIFT": found, else created (or --product-id)' },
+      'product-id': { type: 'string', description: 'Product id (or --product)' },
       name: { type: 'string', description: 'Offer name, e.g. "60 UC"', required: true },
       price: { type: 'string', description: 'Price, at most 2 decimals', required: true },
       currency: { type: 'string', description: 'KZT, USD, EUR or RUB', required: true },
@@ -33,7 +59,7 @@ export const catalogCommands: Command[] = [
       const count = optionalInt(values, 'count');
       const merchants = merchantsOption(values);
       return api.put(`/offers/${id(values.id, '--id')}`, {
-        productName: text(values, 'product'),
+        ...productOption(values),
         offerName: text(values, 'name'),
         price: text(values, 'price'),
         currency: text(values, 'currency'),
@@ -59,6 +85,16 @@ export const catalogCommands: Command[] = [
     summary: 'One offer with its stock level',
     args: ['ID'],
     run: ({ args, api }) => api.get(`/offers/${id(args[0], 'ID')}`),
+  },
+  {
+    name: 'offer servers',
+    summary: "Replaces an offer's game servers (a player must then name one of them); --clear removes them",
+    options: {
+      id: { type: 'string', description: 'Offer id', required: true },
+      server: { type: 'string', multiple: true, description: 'ID=NAME, e.g. --server 2010=Asia --server 2011=Europe' },
+      clear: { type: 'boolean', description: 'No servers: a player names none' },
+    },
+    run: ({ values, api }) => api.put(`/offers/${id(values.id, '--id')}/servers`, { servers: serversOption(values) }),
   },
   {
     name: 'offer commission',

@@ -28,12 +28,13 @@ export const OPERATOR_PERMISSIONS = {
   deposits: { roles: ['owner', 'admin', 'finance'], writes: true, what: "credit a merchant's balance" },
   fx: { roles: ['owner', 'admin', 'finance'], writes: true, what: 'set FX rates' },
   reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit' },
-  catalog: { roles: ['owner', 'admin'], writes: true, what: 'offers, prices, commissions, offer access, CSV import, key stock, offer sources' },
+  catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources' },
   suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers' },
   merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, merchant users' },
   'key-reveals': { roles: ['owner', 'admin'], writes: true, what: 'show a stock key or an order\'s key in clear' },
   'audit-trail': { roles: ['owner', 'admin'], writes: false, what: 'the audit trail and the key-reveal log' },
   team: { roles: ['owner'], writes: true, what: 'operator accounts and roles, API keys, the two-factor requirement' },
+  backup: { roles: ['owner'], writes: true, what: 'an online backup of the embedded database: every table, the team and the trail included' },
 } as const satisfies Record<string, PermissionRule<OperatorRole>>;
 export type OperatorPermission = keyof typeof OPERATOR_PERMISSIONS;
 

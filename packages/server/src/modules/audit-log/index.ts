@@ -6,7 +6,7 @@
  * refuses a snapshot that carries one (see `SECRET_FIELDS`).
  */
 import type pg from 'pg';
-import type { Tx } from '../../platform/db/index.ts';
+import { inTransaction, type Tx } from '../../platform/db/index.ts';
 import { assert } from '../../platform/errors.ts';
 import type { Actor } from './actor.ts';
 import * as repo from './repository.ts';
@@ -65,6 +65,14 @@ export class AuditLog {
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
+  }
+
+  /**
+   * The row of an action that changes no table but must be accounted for (an online backup reads
+   * the whole database out), in a transaction of its own.
+   */
+  record(actor: Actor, change: Change): Promise<void> {
+    return inTransaction(this.#pool, (tx) => recordAudit(tx, actor, change));
   }
 
   /** One page, newest first (keyset). */

@@ -3,7 +3,8 @@
  * module that reads every module's tables, and it only reads. `dropgate audit` and the test suite
  * run it; a violation names the invariant and the rows at fault.
  */
-import type { Db } from '../../platform/db/index.ts';
+import type pg from 'pg';
+import { withLongConnection, type Db } from '../../platform/db/index.ts';
 import { TRANSITIONS } from '../orders/index.ts';
 
 export interface Violation {
@@ -102,14 +103,15 @@ const MAX_REPORTED_PER_CHECK = 20;
 
 /** The audit, bound to the database: `run()` checks every invariant now. */
 export class Audit {
-  readonly #db: Db;
+  readonly #pool: pg.Pool;
 
-  constructor(db: Db) {
-    this.#db = db;
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
   }
 
+  /** On a connection of its own: a whole history may take longer than a request's statement may. */
   run(): Promise<{ ok: boolean; checks: number; violations: Violation[] }> {
-    return audit(this.#db);
+    return withLongConnection(this.#pool, audit);
   }
 }
 

@@ -5,15 +5,29 @@
  */
 import { CURRENCIES, type Currency } from '@dropgate/contract';
 import type pg from 'pg';
-import { announceChange, inTransaction, type ChangeFeed } from '../../platform/db/index.ts';
+import { announceChange, inTransaction, type ChangeFeed, type Tx } from '../../platform/db/index.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
 import { compilePattern } from '../../platform/patterns.ts';
+import { feedPage, type FeedFilter, type FeedRow } from './feed.ts';
 import * as repo from './repository.ts';
 
-export type { Offer, OfferDefinition, FxRate } from './repository.ts';
+export type { Offer, OfferDefinition, FxRate, Product, ProductDetails, ProductFields } from './repository.ts';
+export type { FeedFilter, FeedRow } from './feed.ts';
+export { touchOffers } from './repository.ts';
+
+/**
+ * An offer as the operator writes it: under a product named by id, or by name (found, else
+ * created), optionally changing the product's details given (the others kept) and replacing the
+ * offer's servers, all in one transaction (a CSV row says all of it).
+ */
+export type OfferInput = Omit<repo.OfferDefinition, 'productId'> & {
+  product: ({ id: number } | { name: string }) & { details?: Partial<repo.ProductDetails> };
+  /** Replaces the offer's game servers; omitted: unchanged. */
+  servers?: Record<string, string>;
+};
 
 /**
  * The catalog as request handlers use it. Offers as merchants read them (find-one,
@@ -29,6 +43,7 @@ export class Catalog {
     this.#pool = pool;
     this.#cache.reset(false); // until the feed listens, changes could be missed
     feed.on('offer', (offerId) => this.#evict(offerId));
+    feed.on('product', (productId) => this.#cache.deleteWhere((offer) => offer.productId === productId));
     feed.onConnection((up) => this.#cache.reset(up));
   }
 
@@ -56,10 +71,65 @@ export class Catalog {
     return repo.listOffers(this.#pool);
   }
 
-  async upsert(definition: repo.OfferDefinition, access: number[] | 'all' | undefined, actor: Actor): Promise<repo.Offer> {
-    const offer = await upsertOffer(this.#pool, definition, access, actor);
+  async upsert(input: OfferInput, access: number[] | 'all' | undefined, actor: Actor): Promise<repo.Offer> {
+    const offer = await upsertOffer(this.#pool, input, access, actor);
     this.#evict(offer.id);
+    if (hasDetails(input.product.details)) this.#cache.deleteWhere((cached) => cached.productId === offer.productId);
     return offer;
+  }
+
+  /** Replaces an offer's game servers (id → name; {} for none). */
+  async setServers(offerId: number, servers: Record<string, string>, actor: Actor): Promise<repo.Offer> {
+    const offer = await inTransaction(this.#pool, async (tx) => {
+      const current = await repo.findOffer(tx, offerId);
+      if (!current) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+      if (current.sandbox) throw invalidField('offerId', 'the sandbox offer accepts every player and lists no servers');
+      await repo.replaceServers(tx, offerId, servers);
+      await announceChange(tx, 'offer', offerId);
+      const saved = (await repo.findOffer(tx, offerId))!;
+      await recordAudit(tx, actor, {
+        action: 'offer.servers', target: { type: 'offer', id: offerId }, before: { servers: serverList(current.servers) }, after: { servers: serverList(saved.servers) },
+      });
+      return saved;
+    });
+    this.#evict(offerId);
+    return offer;
+  }
+
+  /** One merchant's page of the catalog feed (sync). */
+  feed(filter: FeedFilter, page: { offset: number; limit: number }): Promise<{ total: number; rows: FeedRow[] }> {
+    return feedPage(this.#pool, filter, page);
+  }
+
+  // ---- products ----
+
+  async product(id: number): Promise<repo.Product> {
+    const product = await repo.findProduct(this.#pool, id);
+    if (!product) throw new AppError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+    return product;
+  }
+
+  products(filter: { search?: string | undefined; after?: number | undefined }, limit: number): Promise<{ products: repo.Product[]; nextAfter: number | null }> {
+    return repo.listProducts(this.#pool, filter, limit);
+  }
+
+  createProduct(fields: repo.ProductFields, actor: Actor): Promise<repo.Product> {
+    return createProduct(this.#pool, fields, actor);
+  }
+
+  /** Changes a product; its offers changed with it (caches, the catalog feed). */
+  async updateProduct(id: number, fields: repo.ProductFields, actor: Actor): Promise<repo.Product> {
+    const product = await inTransaction(this.#pool, async (tx) => {
+      if (id === STARS_PRODUCT_ID) throw invalidField('id', 'the Telegram Stars product is configured by the hub');
+      const before = await repo.findProduct(tx, id);
+      const updated = before && await repo.updateProduct(tx, id, checkProduct(fields));
+      if (!updated) throw new AppError('PRODUCT_NOT_FOUND', `product ${id} does not exist`);
+      await announceChange(tx, 'product', id);
+      await recordAudit(tx, actor, { action: 'product.update', target: { type: 'product', id }, before: productSnapshot(before), after: productSnapshot(updated) });
+      return updated;
+    });
+    this.#cache.deleteWhere((offer) => offer.productId === id);
+    return product;
   }
 
   async setMerchantAccess(offerId: number, merchantId: number, allowed: boolean, actor: Actor): Promise<repo.Offer> {
@@ -95,18 +165,47 @@ export class Catalog {
   }
 }
 
-/** What the audit trail records of an offer: its terms, price as a decimal, and who may buy it. */
+/**
+ * What the audit trail records of an offer: its terms, price as a decimal, its product as it reads
+ * it (an offer written by a CSV row may change its product too), servers and who may buy it.
+ */
 function offerSnapshot(offer: repo.Offer): Record<string, unknown> {
-  const { updatedAt: _updatedAt, merchantIds, visibleToAll, price, ...terms } = offer;
-  return { ...terms, price: formatMoney(price), merchants: visibleToAll ? 'all' : merchantIds };
+  const { updatedAt: _updatedAt, merchantIds, visibleToAll, price, servers, ...terms } = offer;
+  return { ...terms, price: formatMoney(price), servers: serverList(servers), merchants: visibleToAll ? 'all' : merchantIds };
 }
+
+/**
+ * Servers as a list: their ids are the operator's words, and one such as "code" must not read to
+ * the trail as a secret's field.
+ */
+function serverList(servers: Record<string, string>): Array<{ id: string; name: string }> {
+  return Object.entries(servers).map(([id, name]) => ({ id, name }));
+}
+
+function productSnapshot(product: repo.Product): Record<string, unknown> {
+  const { updatedAt: _updatedAt, ...fields } = product;
+  return fields;
+}
+
+export async function createProduct(pool: pg.Pool, fields: repo.ProductFields, actor: Actor): Promise<repo.Product> {
+  const checked = checkProduct(fields);
+  return inTransaction(pool, async (tx) => {
+    const product = await repo.insertProduct(tx, checked);
+    await recordAudit(tx, actor, { action: 'product.create', target: { type: 'product', id: product.id }, before: null, after: productSnapshot(product) });
+    return product;
+  });
+}
+
+/** The product behind every telegram_stars_<N> (migration 0008). */
+const STARS_PRODUCT_ID = 0;
 
 export async function upsertOffer(
   pool: pg.Pool,
-  definition: repo.OfferDefinition,
+  input: OfferInput,
   access: number[] | 'all' | undefined,
   actor: Actor,
 ): Promise<repo.Offer> {
+  const { product, servers, ...definition } = input;
   for (const [field, pattern] of [['gameUserIdPattern', definition.gameUserIdPattern], ['gameServerIdPattern', definition.gameServerIdPattern]] as const) {
     if (pattern !== null) compilePattern(pattern, field);
   }
@@ -114,7 +213,9 @@ export async function upsertOffer(
   return inTransaction(pool, async (tx) => {
     const existing = await repo.findOffer(tx, definition.id);
     if (existing?.sandbox) throw invalidField('id', `offer ${definition.id} is the sandbox offer and cannot be changed`);
-    await repo.upsertOffer(tx, definition);
+    const productId = await productFor(tx, product);
+    await repo.upsertOffer(tx, { ...definition, productId });
+    if (servers !== undefined) await repo.replaceServers(tx, definition.id, servers);
     if (access !== undefined) {
       try {
         await repo.replaceAccess(tx, definition.id, access);
@@ -135,6 +236,55 @@ export async function upsertOffer(
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * The product an offer is written under: by id (it must exist), or by name (found, else created).
+ * Details given change that product (created with them), and its offers change with it.
+ */
+async function productFor(tx: Tx, product: OfferInput['product']): Promise<number> {
+  const details = given(product.details);
+  if ('id' in product) {
+    const found = product.id === STARS_PRODUCT_ID ? undefined : await repo.findProduct(tx, product.id);
+    if (!found) throw new AppError('PRODUCT_NOT_FOUND', `product ${product.id} does not exist`);
+    return withDetails(tx, found, details);
+  }
+  const found = await repo.findProductByName(tx, product.name);
+  if (found && found.id !== STARS_PRODUCT_ID) return withDetails(tx, found, details);
+  return (await repo.insertProduct(tx, checkProduct({ ...NO_PRODUCT_DETAILS, ...details, name: product.name }))).id;
+}
+
+/** Changes the details given of a product, keeping the others; its offers change with it. */
+async function withDetails(tx: Tx, product: repo.Product, details: Partial<repo.ProductDetails>): Promise<number> {
+  if (!hasDetails(details)) return product.id;
+  const { id, updatedAt: _updatedAt, ...current } = product;
+  await repo.updateProduct(tx, id, checkProduct({ ...current, ...details }));
+  await announceChange(tx, 'product', id);
+  return id;
+}
+
+/** The details actually given (an undefined one is not a change). */
+function given(details: Partial<repo.ProductDetails> | undefined): Partial<repo.ProductDetails> {
+  return Object.fromEntries(Object.entries(details ?? {}).filter(([, value]) => value !== undefined));
+}
+
+function hasDetails(details: Partial<repo.ProductDetails> | undefined): boolean {
+  return Object.keys(given(details)).length > 0;
+}
+
+const NO_PRODUCT_DETAILS: repo.ProductDetails = {
+  category: null, platformCode: null, platformName: null, regionCode: null, regionName: null, regionalLimitations: null, excludedCountryCodes: [],
+};
+
+const COUNTRY = /^[A-Za-z]{2}$/;
+
+/** Country codes upper case, once each; anything else than ISO alpha-2 is bad input. */
+function checkProduct(fields: repo.ProductFields): repo.ProductFields {
+  const codes = fields.excludedCountryCodes.map((code) => {
+    if (!COUNTRY.test(code)) throw invalidField('excludedCountryCodes', `"${code}" is not an ISO 3166-1 alpha-2 country code`);
+    return code.toUpperCase();
+  });
+  return { ...fields, excludedCountryCodes: [...new Set(codes)].sort() };
+}
 
 const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
 

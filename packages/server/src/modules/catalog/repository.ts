@@ -2,9 +2,30 @@ import type { Currency } from '@dropgate/contract';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import type { Minor } from '../../platform/money.ts';
 
+/** What a game or card is: its offers are its denominations. */
+export interface Product {
+  id: number;
+  name: string;
+  category: string | null;
+  platformCode: string | null;
+  platformName: string | null;
+  regionCode: string | null;
+  regionName: string | null;
+  regionalLimitations: string | null;
+  /** ISO alpha-2, upper case: countries its offers are not sold to. */
+  excludedCountryCodes: string[];
+  updatedAt: Date;
+}
+
+export type ProductFields = Omit<Product, 'id' | 'updatedAt'>;
+/** What a product says of its offers besides its name. */
+export type ProductDetails = Omit<ProductFields, 'name'>;
+
 export interface Offer {
   id: number;
+  productId: number;
   productName: string;
+  product: Omit<Product, 'id' | 'name' | 'updatedAt'>;
   offerName: string;
   count: number;
   price: Minor;
@@ -13,64 +34,165 @@ export interface Offer {
   requiresGameUserId: boolean;
   gameUserIdPattern: string | null;
   gameServerIdPattern: string | null;
+  /** The game servers a player may be on: id → name (empty: any, or none asked). */
+  servers: Record<string, string>;
   sandbox: boolean;
   visibleToAll: boolean;
   /** Merchants allowed when not visibleToAll. */
   merchantIds: number[];
   /** CodeGames protocol: the merchant's commission, in percent of the price ("10.5"). */
   commissionPercent: string;
+  /** The later of the offer's and its product's last change. */
   updatedAt: Date;
 }
 
-export type OfferDefinition = Omit<Offer, 'sandbox' | 'visibleToAll' | 'merchantIds' | 'updatedAt' | 'commissionPercent'> & {
+export type OfferDefinition = Pick<Offer,
+  'id' | 'productId' | 'offerName' | 'count' | 'price' | 'currency' | 'returnsKey' | 'requiresGameUserId' | 'gameUserIdPattern' | 'gameServerIdPattern'> & {
   /** Unchanged when omitted (0 for a new offer). */
   commissionPercent?: string;
 };
 
-const OFFER_COLUMNS = `o.id, o.product_name AS "productName", o.offer_name AS "offerName", o.count, o.price,
+const PRODUCT_FIELDS = `p.category, p.platform_code AS "platformCode", p.platform_name AS "platformName",
+  p.region_code AS "regionCode", p.region_name AS "regionName", p.regional_limitations AS "regionalLimitations",
+  p.excluded_country_codes AS "excludedCountryCodes"`;
+
+const PRODUCT_COLUMNS = `p.id, p.name, ${PRODUCT_FIELDS}, p.updated_at AS "updatedAt"`;
+
+export const OFFER_COLUMNS = `o.id, o.product_id AS "productId", p.name AS "productName", json_build_object(
+    'category', p.category, 'platformCode', p.platform_code, 'platformName', p.platform_name,
+    'regionCode', p.region_code, 'regionName', p.region_name, 'regionalLimitations', p.regional_limitations,
+    'excludedCountryCodes', p.excluded_country_codes) AS product,
+  o.offer_name AS "offerName", o.count, o.price,
   o.currency, o.returns_key AS "returnsKey", o.requires_game_user_id AS "requiresGameUserId",
   o.game_user_id_pattern AS "gameUserIdPattern", o.game_server_id_pattern AS "gameServerIdPattern",
-  o.sandbox, o.visible_to_all AS "visibleToAll", o.updated_at AS "updatedAt",
+  coalesce((SELECT json_object_agg(s.server_id, s.name ORDER BY s.server_id) FROM offer_servers s WHERE s.offer_id = o.id), '{}') AS servers,
+  o.sandbox, o.visible_to_all AS "visibleToAll", greatest(o.updated_at, p.updated_at) AS "updatedAt",
   trim_scale(o.commission_percent)::text AS "commissionPercent",
   coalesce((SELECT array_agg(a.merchant_id ORDER BY a.merchant_id) FROM offer_access a WHERE a.offer_id = o.id), '{}') AS "merchantIds"`;
 
+export const OFFERS = 'offers o JOIN products p ON p.id = o.product_id';
+
 export async function findOffer(db: Db, id: number): Promise<Offer | undefined> {
-  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o WHERE o.id = $1`, [id]);
+  const { rows } = await db.query<Offer>({ name: 'catalog.offer', text: `SELECT ${OFFER_COLUMNS} FROM ${OFFERS} WHERE o.id = $1`, values: [id] });
   return rows[0];
 }
 
 export async function listOffers(db: Db): Promise<Offer[]> {
   // Offer 0 is the Telegram Stars product, configured by environment and sold as telegram_stars_<N>.
-  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM offers o WHERE o.id > 0 ORDER BY o.id`);
+  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM ${OFFERS} WHERE o.id > 0 ORDER BY o.id`);
   return rows;
 }
 
 export async function upsertOffer(tx: Tx, offer: OfferDefinition): Promise<void> {
   await tx.query(
-    `INSERT INTO offers (id, product_name, offer_name, count, price, currency, returns_key,
+    `INSERT INTO offers (id, product_id, offer_name, count, price, currency, returns_key,
                          requires_game_user_id, game_user_id_pattern, game_server_id_pattern, commission_percent)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11::numeric, 0))
      ON CONFLICT (id) DO UPDATE SET
-       product_name = EXCLUDED.product_name, offer_name = EXCLUDED.offer_name, count = EXCLUDED.count,
+       product_id = EXCLUDED.product_id, offer_name = EXCLUDED.offer_name, count = EXCLUDED.count,
        price = EXCLUDED.price, currency = EXCLUDED.currency, returns_key = EXCLUDED.returns_key,
        requires_game_user_id = EXCLUDED.requires_game_user_id,
        game_user_id_pattern = EXCLUDED.game_user_id_pattern,
        game_server_id_pattern = EXCLUDED.game_server_id_pattern,
        commission_percent = coalesce($11::numeric, offers.commission_percent), updated_at = now()`,
-    [offer.id, offer.productName, offer.offerName, offer.count, offer.price, offer.currency, offer.returnsKey,
+    [offer.id, offer.productId, offer.offerName, offer.count, offer.price, offer.currency, offer.returnsKey,
       offer.requiresGameUserId, offer.gameUserIdPattern, offer.gameServerIdPattern, offer.commissionPercent ?? null],
   );
 }
 
+/** Replaces an offer's server list; the offer changed, so the feed shows it. */
+export async function replaceServers(tx: Tx, offerId: number, servers: Record<string, string>): Promise<void> {
+  await tx.query('DELETE FROM offer_servers WHERE offer_id = $1', [offerId]);
+  await tx.query(
+    'INSERT INTO offer_servers (offer_id, server_id, name) SELECT $1, * FROM unnest($2::text[], $3::text[])',
+    [offerId, Object.keys(servers), Object.values(servers)],
+  );
+  await touchOffers(tx, [offerId]);
+}
+
+/** Marks offers changed now (their availability moved: stock, sources, access). */
+export async function touchOffers(db: Db, offerIds: number[]): Promise<void> {
+  await db.query('UPDATE offers SET updated_at = now() WHERE id = ANY($1::bigint[])', [offerIds]);
+}
+
+// ---- products ----
+
+export async function findProduct(db: Db, id: number): Promise<Product | undefined> {
+  const { rows } = await db.query<Product>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [id]);
+  return rows[0];
+}
+
+/** The first product with this exact name: what an offer written with a productName belongs to. */
+export async function findProductByName(db: Db, name: string): Promise<Product | undefined> {
+  const { rows } = await db.query<Product>(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE lower(p.name) = lower($1) AND p.name = $1 ORDER BY p.id LIMIT 1`, [name]);
+  return rows[0];
+}
+
+export async function insertProduct(db: Db, product: ProductFields): Promise<Product> {
+  const { rows } = await db.query<Product>(
+    `INSERT INTO products AS p (name, category, platform_code, platform_name, region_code, region_name, regional_limitations, excluded_country_codes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PRODUCT_COLUMNS}`,
+    productValues(product),
+  );
+  return rows[0]!;
+}
+
+export async function updateProduct(db: Db, id: number, product: ProductFields): Promise<Product | undefined> {
+  const { rows } = await db.query<Product>(
+    `UPDATE products AS p SET name = $2, category = $3, platform_code = $4, platform_name = $5, region_code = $6,
+            region_name = $7, regional_limitations = $8, excluded_country_codes = $9, updated_at = now()
+      WHERE id = $1 RETURNING ${PRODUCT_COLUMNS}`,
+    [id, ...productValues(product)],
+  );
+  return rows[0];
+}
+
+function productValues(p: ProductFields): unknown[] {
+  return [p.name, p.category, p.platformCode, p.platformName, p.regionCode, p.regionName, p.regionalLimitations, p.excludedCountryCodes];
+}
+
+/** Products by name (any case, contains), by id, keyset pages. */
+export async function listProducts(db: Db, filter: { search?: string | undefined; after?: number | undefined }, limit: number): Promise<{ products: Product[]; nextAfter: number | null }> {
+  const { rows } = await db.query<Product>(
+    `SELECT ${PRODUCT_COLUMNS} FROM products p
+      WHERE p.id > coalesce($1::bigint, 0) AND ($2::text IS NULL OR strpos(lower(p.name), lower($2)) > 0)
+      ORDER BY p.id LIMIT $3`,
+    [filter.after ?? null, filter.search ?? null, limit + 1],
+  );
+  const more = rows.length > limit;
+  const products = more ? rows.slice(0, limit) : rows;
+  return { products, nextAfter: more ? products.at(-1)!.id : null };
+}
+
+/** The offers of a product (evicted from caches when the product changes). */
+export async function offerIdsOfProduct(db: Db, productId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM offers WHERE product_id = $1', [productId]);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Replaces who may buy an offer. Merchants who could buy it and no longer can are recorded as
+ * revoked (the catalog feed tells them); one allowed again is no longer revoked.
+ */
 export async function replaceAccess(tx: Tx, offerId: number, merchantIds: number[] | 'all'): Promise<void> {
+  const allowed = merchantIds === 'all' ? null : merchantIds;
+  await tx.query(
+    `INSERT INTO offer_access_revocations (offer_id, merchant_id)
+     SELECT $1, m.id FROM merchants m JOIN offers o ON o.id = $1
+      WHERE $2::bigint[] IS NOT NULL AND NOT m.id = ANY($2::bigint[])
+        AND (o.visible_to_all OR EXISTS (SELECT 1 FROM offer_access a WHERE a.offer_id = $1 AND a.merchant_id = m.id))
+     ON CONFLICT (offer_id, merchant_id) DO UPDATE SET revoked_at = now()`,
+    [offerId, allowed],
+  );
+  await tx.query(
+    'DELETE FROM offer_access_revocations WHERE offer_id = $1 AND ($2::bigint[] IS NULL OR merchant_id = ANY($2::bigint[]))',
+    [offerId, allowed],
+  );
   await tx.query('DELETE FROM offer_access WHERE offer_id = $1', [offerId]);
-  if (merchantIds !== 'all') {
-    await tx.query(
-      'INSERT INTO offer_access (offer_id, merchant_id) SELECT $1, unnest($2::bigint[])',
-      [offerId, merchantIds],
-    );
+  if (allowed) {
+    await tx.query('INSERT INTO offer_access (offer_id, merchant_id) SELECT $1, unnest($2::bigint[])', [offerId, allowed]);
   }
-  await tx.query('UPDATE offers SET visible_to_all = $2 WHERE id = $1', [offerId, merchantIds === 'all']);
+  await tx.query('UPDATE offers SET visible_to_all = $2, updated_at = now() WHERE id = $1', [offerId, allowed === null]);
 }
 
 export interface FxRate {

@@ -13,6 +13,7 @@ export interface SaleOffer {
   offerId: number | string;
   /** The catalog row an order is placed on (every telegram_stars_<N> is row 0). */
   catalogId: number;
+  productId: number;
   productName: string;
   offerName: string;
   count: number;
@@ -23,12 +24,19 @@ export interface SaleOffer {
   returnsData: boolean;
   sandbox: boolean;
   player: PlayerRule;
+  product: Offer['product'];
+  updatedAt: Date;
 }
+
+const NO_PRODUCT_DETAILS: Offer['product'] = {
+  category: null, platformCode: null, platformName: null, regionCode: null, regionName: null, regionalLimitations: null, excludedCountryCodes: [],
+};
 
 export function catalogSaleOffer(offer: Offer): SaleOffer {
   return {
     offerId: offer.id,
     catalogId: offer.id,
+    productId: offer.productId,
     productName: offer.productName,
     offerName: offer.offerName,
     count: offer.count,
@@ -38,17 +46,26 @@ export function catalogSaleOffer(offer: Offer): SaleOffer {
     sandbox: offer.sandbox,
     player: offer.sandbox
       ? { kind: 'anyone' }
-      : { kind: 'catalog', requiresGameUserId: offer.requiresGameUserId, gameUserIdPattern: offer.gameUserIdPattern, gameServerIdPattern: offer.gameServerIdPattern },
+      : {
+          kind: 'catalog',
+          requiresGameUserId: offer.requiresGameUserId,
+          gameUserIdPattern: offer.gameUserIdPattern,
+          gameServerIdPattern: offer.gameServerIdPattern,
+          servers: Object.keys(offer.servers),
+        },
+    product: offer.product,
+    updatedAt: offer.updatedAt,
   };
 }
 
 export const STARS_PLAYER: PlayerRule = { kind: 'telegram' };
 
 /** N stars at a price in USD cents, as the spec's find-one example shows them. */
-export function starsSaleOffer(amount: number, price: Minor): SaleOffer {
+export function starsSaleOffer(amount: number, price: Minor, pricedAt: Date): SaleOffer {
   return {
     offerId: starsOfferId(amount),
     catalogId: STARS_OFFER_ID,
+    productId: STARS_OFFER_ID,
     productName: 'Telegram Stars',
     offerName: `${amount} Stars`,
     count: 1,
@@ -57,5 +74,7 @@ export function starsSaleOffer(amount: number, price: Minor): SaleOffer {
     returnsData: true,
     sandbox: false,
     player: STARS_PLAYER,
+    product: { ...NO_PRODUCT_DETAILS, category: 'Telegram' },
+    updatedAt: pricedAt,
   };
 }

@@ -14,7 +14,7 @@ import {
 import * as jobs from './repository.ts';
 
 export { FulfilmentWorker, type WorkerDeps, type WorkerLog, type WorkerOptions } from './worker.ts';
-export { queueSize, claimDue } from './repository.ts';
+export { queueSize, queueStats, claimDue } from './repository.ts';
 
 /** What people ask of fulfilment (merchants cancel; operators settle manual review), bound to its database. */
 export class Fulfilment {

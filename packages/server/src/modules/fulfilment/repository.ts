@@ -67,6 +67,16 @@ export async function deleteUndispatched(tx: Tx, orderId: number): Promise<boole
   return rowCount === 1;
 }
 
+/** The queue for monitoring: jobs waiting, and how old the oldest one's order is. */
+export async function queueStats(db: Db): Promise<{ depth: number; oldestSeconds: number | null }> {
+  const { rows } = await db.query<{ depth: number; oldestSeconds: number | null }>(
+    `SELECT (SELECT count(*) FROM fulfilment_jobs) AS depth,
+            (SELECT extract(epoch FROM now() - o.created_at)::float8 FROM orders o
+              WHERE o.id = (SELECT min(order_id) FROM fulfilment_jobs)) AS "oldestSeconds"`,
+  );
+  return rows[0]!;
+}
+
 export async function queueSize(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM fulfilment_jobs');
   return rows[0]!.n;

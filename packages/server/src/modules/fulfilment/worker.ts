@@ -46,6 +46,9 @@ export class FulfilmentWorker {
   readonly #running = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #started = false;
+  /** When the polling loop last began or ended a round; undefined while one is in progress. */
+  #idleSince: number | undefined;
 
   constructor(deps: WorkerDeps, options: WorkerOptions) {
     this.#deps = deps;
@@ -53,16 +56,29 @@ export class FulfilmentWorker {
   }
 
   start(): void {
+    this.#started = true;
+    this.#idleSince = Date.now();
     const tick = async () => {
       if (this.#stopped) return;
+      this.#idleSince = undefined;
       try {
         await this.runDue();
       } catch (error) {
         this.#deps.log.error({ err: error }, 'fulfilment: claiming due jobs failed');
       }
+      this.#idleSince = Date.now();
       if (!this.#stopped) this.#timer = setTimeout(tick, this.#options.pollIntervalMs);
     };
     this.#timer = setTimeout(tick, 0);
+  }
+
+  /**
+   * Whether the polling loop runs: started, not stopped, and either in a round or due for the
+   * next one (a loop that stopped scheduling itself is a bug /ready must show).
+   */
+  get alive(): boolean {
+    if (!this.#started || this.#stopped) return false;
+    return this.#idleSince === undefined || Date.now() - this.#idleSince < this.#options.pollIntervalMs * 3 + 5_000;
   }
 
   /** Stops claiming and waits for the jobs in progress to settle. */

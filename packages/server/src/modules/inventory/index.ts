@@ -8,6 +8,7 @@ import { inTransaction } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
+import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 
 export type { StockLevel, StockKeyRow } from './repository.ts';
@@ -68,6 +69,8 @@ export async function addKeys(pool: pg.Pool, vault: KeyVault, offerId: number, k
       batch.map((k) => vault.seal(k.key)),
       batch.map((k) => k.fingerprint),
     );
+    // Stock came in: the catalog feed shows the offer changed (it may be back in stock).
+    if (added > 0) await touchOffers(tx, [offerId]);
     await recordAudit(tx, actor, { action: 'stock.add', target: { type: 'offer', id: offerId }, after: { added, duplicates: submitted - added } });
     return { added, duplicates: submitted - added };
   });

@@ -17,6 +17,7 @@ export interface Shop {
 /** Who a valid shop token speaks for. */
 export interface ShopPrincipal {
   shopId: number;
+  shopName: string;
   merchantId: number;
 }
 
@@ -67,7 +68,7 @@ export async function listShops(db: Db, merchantId: number): Promise<Shop[]> {
 export async function findShopByTokenHash(db: Db, tokenHash: Buffer): Promise<ShopPrincipal | undefined> {
   const { rows } = await db.query<ShopPrincipal>({
     name: 'merchants.shop-by-token',
-    text: 'SELECT id AS "shopId", merchant_id AS "merchantId" FROM shops WHERE token_hash = $1',
+    text: 'SELECT id AS "shopId", name AS "shopName", merchant_id AS "merchantId" FROM shops WHERE token_hash = $1',
     values: [tokenHash],
   });
   return rows[0];

@@ -20,23 +20,14 @@ export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type Hourly
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
-export interface OrderView {
+export interface OrderView extends Pick<repo.Order,
+  'transactionId' | 'offerId' | 'productName' | 'offerName' | 'count' | 'price' | 'currency' | 'status' | 'returnsKey' | 'createdAt'> {
   orderId: number;
-  transactionId: string;
-  offerId: number;
-  productName: string;
-  offerName: string;
-  count: number;
-  price: Minor;
-  currency: Currency;
-  status: OrderStatus;
-  returnsKey: boolean;
   key: string | undefined;
   message: string | undefined;
   /** Telegram Stars: how many (the wire's offerId is telegram_stars_<N>), and what the delivery said. */
   starsAmount: number | undefined;
   fulfillmentData: StarsFulfillmentData | undefined;
-  createdAt: Date;
 }
 
 export interface NewOrder {

@@ -4,6 +4,7 @@
  */
 import type { Currency, StarsFulfillmentData } from '@dropgate/contract';
 import type { Minor } from '../../platform/money.ts';
+import type { ProductDetails } from '../catalog/index.ts';
 
 export type SupplierKind = 'codegames' | 'gamesdrop' | 'telegram_stars';
 
@@ -39,9 +40,36 @@ export interface StatusRequest extends PlaceRequest {
   upstreamRef: string | null;
 }
 
+/**
+ * One offer of a supplier's own catalog, as its adapter reads it (what a catalog sync works from),
+ * with the supplier's details of its product (excluded countries: ISO alpha-2, upper case).
+ */
+export interface UpstreamOffer extends ProductDetails {
+  /** The id an offer source names (`supplierProductId`) and the adapter places orders for. */
+  supplierProductId: string;
+  /** The supplier's product, which groups its offers (null: it does not say). */
+  upstreamProductId: string | null;
+  productName: string;
+  offerName: string;
+  /** What one order costs us now, in minor units of costCurrency. */
+  cost: Minor;
+  costCurrency: Currency;
+  inStock: boolean;
+  requiresGameUserId: boolean;
+  requiresGameServerId: boolean;
+  /** It delivers a key to hand to the customer (null: the supplier does not say). */
+  returnsKey: boolean | null;
+}
+
 export interface SupplierAdapter {
   place(request: PlaceRequest): Promise<SupplierOutcome>;
   checkStatus(request: StatusRequest): Promise<SupplierOutcome>;
+  /**
+   * Optional: the supplier's whole catalog, read page by page as it is iterated. It throws when
+   * the read fails or the catalog changed underneath it; the offers yielded until then are not
+   * the whole catalog.
+   */
+  catalog?(): AsyncIterable<UpstreamOffer>;
 }
 
 /** A supplier as the operator configured it, token decrypted, ready to build an adapter. */

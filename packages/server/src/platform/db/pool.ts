@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { assert } from '../errors.ts';
+import { databaseFault } from './faults.ts';
 
 // int8 columns (ids, money in minor units, counts) arrive as JS numbers, asserted safe:
 // the hub's stated limit is 2^53-1 for any of them. numeric (FX rates) stays a string.
@@ -17,12 +18,35 @@ const int8Items = (value: unknown): unknown =>
 pg.types.setTypeParser(INT8_ARRAY, (text: string) => int8Items(parseArrayOfText(text)));
 
 /** Anything that runs queries: the pool, or a client inside a transaction. */
-export type Db = pg.Pool | pg.PoolClient;
+export type Db = pg.Pool | pg.ClientBase;
 /** A client inside an open transaction: functions that take one never commit themselves. */
 export type Tx = pg.PoolClient;
 
-export function createPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'dropgate' });
+/** How long a caller may wait on the database before it is told to retry later. */
+export interface DbTimeouts {
+  /** Waiting for a pooled connection, or for a new one to be made. */
+  acquireMs: number;
+  /**
+   * One statement, enforced by PostgreSQL (statement_timeout, which rolls it back); a server that
+   * stalls cannot enforce it, so the client gives up too, a second later, and drops the connection.
+   */
+  statementMs: number;
+}
+
+/** A stalled server gets this long past statement_timeout before the client stops waiting. */
+const CLIENT_GRACE_MS = 1000;
+
+export function createPool(connectionString: string, max: number, timeouts?: DbTimeouts): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'dropgate',
+    ...(timeouts && {
+      connectionTimeoutMillis: timeouts.acquireMs,
+      statement_timeout: timeouts.statementMs,
+      query_timeout: timeouts.statementMs + CLIENT_GRACE_MS,
+    }),
+  });
   // An idle client losing its connection must not crash the hub; the pool replaces it.
   pool.on('error', () => {});
   return pool;
@@ -35,11 +59,38 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    client.release();
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A connection that failed or timed out may still be busy with the statement: never reuse
+    // it (nor wait on it for a ROLLBACK); closing it rolls the transaction back on the server.
+    if (databaseFault(error) === 'unavailable') {
+      client.release(error as Error);
+    } else {
+      const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+      client.release(rolledBack ? undefined : (error as Error));
+    }
     throw error;
-  } finally {
-    client.release();
   }
+}
+
+/**
+ * Work allowed to run long (the audit over a whole history): a connection of its own, outside
+ * the pool and its timeouts, closed afterwards.
+ */
+export async function withLongConnection<T>(pool: pg.Pool, fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  const client = await openLongConnection(pool);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A connection to the pool's database without its timeouts, for the caller to end (the backup's stream). */
+export async function openLongConnection(pool: pg.Pool): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: pool.options.connectionString, application_name: 'dropgate-long' });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }

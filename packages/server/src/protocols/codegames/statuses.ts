@@ -40,6 +40,8 @@ export function answerFor(code: ErrorCode, message: string): CodeGamesAnswer {
       return { httpStatus: 401, body: { status: 'INVALID_TOKEN', comment: message } };
     case 'INVALID_REQUEST_BODY':
       return { httpStatus: 400, body: { status: 'INVALID_REQUEST', comment: message } };
+    case 'NOT_FOUND':
+      return { httpStatus: 404, body: { status: 'NOT_FOUND', comment: message } };
     default:
       return { httpStatus: 503, body: { status: 'SERVICE_UNAVAILABLE', comment: message } };
   }

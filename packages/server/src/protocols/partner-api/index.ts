@@ -13,13 +13,15 @@ import { findOneRoute } from './routes/find-one.ts';
 import { orderActionRoutes } from './routes/order-actions.ts';
 import { orderStatusRoute } from './routes/order-status.ts';
 import { telegramUserInfoRoute } from './routes/telegram-user-info.ts';
+import { serversRoute } from './routes/servers.ts';
+import { syncRoute } from './routes/sync.ts';
 import { transactionsRoute } from './routes/transactions.ts';
 
 export async function partnerApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   app.decorateRequest('shopPrincipal', null);
   app.addHook('onRequest', shopAuth(hub));
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  for (const register of [balanceRoutes, transactionsRoute, findOneRoute, createOrderRoute, orderStatusRoute, checkGameDataRoute, orderActionRoutes, telegramUserInfoRoute]) {
+  for (const register of [balanceRoutes, transactionsRoute, findOneRoute, syncRoute, serversRoute, createOrderRoute, orderStatusRoute, checkGameDataRoute, orderActionRoutes, telegramUserInfoRoute]) {
     register(typed, hub);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * A GamesDrop-compatible hub (GamesDrop itself, or another Dropgate) as a supplier: find-one for
  * the price, create-order with our transactionId, then order-status until it settles. Transport
- * failures and 5xx after create-order are unknown; a PROCESSING order is polled.
+ * failures and 5xx after create-order are unknown; a PROCESSING order is polled. Its catalog is
+ * read from the upstream's feed (catalog.ts).
  */
 import { PartnerApiError, PartnerApiClient } from '@dropgate/sdk';
 import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 import { minorFromNumber } from '../../platform/money.ts';
+import { upstreamCatalog } from './catalog.ts';
 
 /** Answers to create-order that mean "not placed, and it will not be". */
 const FINAL_CODES = new Set(['OFFER_NOT_FOUND', 'WRONG_PRICE', 'INSUFFICIENT_BALANCE', 'INVALID_REQUEST_BODY', 'INVALID_TOKEN']);
@@ -69,6 +71,8 @@ export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
         return { kind: 'unknown', reason: `order-status: ${describe(error)}` };
       }
     },
+
+    catalog: () => upstreamCatalog(client),
   };
 }
 

@@ -15,11 +15,23 @@ export function balanceRoutes(app: TypedApp, hub: Hub): void {
     config: { unavailableCode: 'BALANCE_UNAVAILABLE' as const },
   };
   const handler = async (request: FastifyRequest) => {
-    const { merchantId } = shopOf(request);
-    const { balance, held } = await hub.orders.funds(merchantId);
-    return { balance: moneyToWire(balance), draftBalance: moneyToWire(held), currency: USD };
+    const shop = shopOf(request);
+    const { balance, held } = await hub.orders.funds(shop.merchantId);
+    return {
+      balance: moneyToWire(balance),
+      draftBalance: moneyToWire(held),
+      currency: USD,
+      shopId: shop.shopId,
+      shopName: shop.shopName,
+      partnerId: shop.merchantId,
+      isPostpaid: false,
+      balanceProfile: 'FIAT' as const,
+    };
   };
   app.get('/api/v1/balance', options, handler);
-  // The English edition of the spec names this call POST /api/v1/balance/check: an alias.
+  // Aliases clients call (docs/compatibility.md): the English edition of the spec's POST
+  // /api/v1/balance/check, the newer docs page's /api/v1/partner/balance, and /api/v1/offers/balance.
   app.post('/api/v1/balance/check', options, handler);
+  app.get('/api/v1/partner/balance', options, handler);
+  app.get('/api/v1/offers/balance', options, handler);
 }

@@ -15,8 +15,8 @@ export function createOrderRoute(app: TypedApp, hub: Hub): void {
       response: { 200: OrderResponse, ...errorResponses },
     },
   }, async (request) => {
-    const { offerId, price, transactionId, customer } = request.body;
-    const purchase = { offerId, price: moneyFromWire(price, 'price'), transactionId, customer };
+    const { offerId, price, transactionId, customer, countryCode, keyFormat, useBalance } = request.body;
+    const purchase = { offerId, price: moneyFromWire(price, 'price'), transactionId, customer, countryCode, keyFormat, useBalance };
     return orderToWire(await hub.checkout.createOrder(shopOf(request), purchase, 'partner'));
   });
 }

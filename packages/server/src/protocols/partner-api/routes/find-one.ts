@@ -13,5 +13,5 @@ export function findOneRoute(app: TypedApp, hub: Hub): void {
       body: FindOneRequest,
       response: { 200: OfferResponse, ...errorResponses },
     },
-  }, async (request) => offerToWire(await hub.checkout.offer(shopOf(request), request.body.offerId)));
+  }, async (request) => offerToWire(await hub.checkout.offer(shopOf(request), request.body.offerId, request.body.countryCode)));
 }
