@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Decimal, Id, NextBefore, Nullable, OrderStatusFilter, Page, Strict, Timestamp } from './common.ts';
-import { Currency, CURRENCIES, LedgerType, OrderStatus } from './partner-api.ts';
+import { Currency, CURRENCIES, LedgerType, OrderStatus, ProductDetails } from './partner-api.ts';
 import { MerchantRole } from './team.ts';
 import type { StarsFulfillmentData } from './telegram.ts';
 
@@ -417,12 +417,7 @@ export const Product = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   category: Nullable(Type.String()),
-  platformCode: Nullable(Type.String()),
-  platformName: Nullable(Type.String()),
-  regionCode: Nullable(Type.String()),
-  regionName: Nullable(Type.String()),
-  regionalLimitations: Nullable(Type.String()),
-  excludedCountryCodes: Type.Array(Type.String()),
+  ...ProductDetails,
   updatedAt: Timestamp,
 }, { title: 'Product' });
 export type Product = Static<typeof Product>;

@@ -154,20 +154,29 @@ export const PriceBreakdown = Type.Object({
 }, { title: 'PriceBreakdown' });
 export type PriceBreakdown = Static<typeof PriceBreakdown>;
 
-/** What the catalog says of an offer beyond the spec's fields: find-one and sync rows share it. */
-const CatalogFields = {
-  offerGroupId: { ...AnyOfferId, description: 'The live service name of offerId: the same value' },
-  isRequiredGameUserId: Type.Boolean(),
-  isRequiredGameServerId: Type.Boolean({ description: 'A gameServerId must be sent (the offer lists servers, or has a server id format)' }),
-  inStock: Type.Boolean({ description: 'An order could be fulfilled now (a key in stock, or a supplier to try)' }),
+/** A product's details as every answer shows them (find-one, sync rows, the operator's product). */
+export const ProductDetails = {
   platformCode: Nullable(Type.String()),
   platformName: Nullable(Type.String()),
   regionCode: Nullable(Type.String()),
   regionName: Nullable(Type.String()),
   regionalLimitations: Nullable(Type.String()),
   excludedCountryCodes: Type.Array(Type.String(), { description: 'Countries (ISO alpha-2) the offer is not sold to' }),
-  countryCompatibility: CountryCompatibility,
-  priceBreakdown: PriceBreakdown,
+};
+
+/** What an order for the offer needs, and whether one could be fulfilled now. */
+const Requirements = {
+  isRequiredGameUserId: Type.Boolean(),
+  isRequiredGameServerId: Type.Boolean({ description: 'A gameServerId must be sent (the offer lists servers, or has a server id format)' }),
+  inStock: Type.Boolean({ description: 'An order could be fulfilled now (a key in stock, or a supplier to try)' }),
+};
+/** Where the offer is sold and what the shop pays. */
+const Placement = { ...ProductDetails, countryCompatibility: CountryCompatibility, priceBreakdown: PriceBreakdown };
+/** What the catalog says of an offer beyond the spec's fields: find-one and sync rows share it. */
+const CatalogFields = {
+  offerGroupId: { ...AnyOfferId, description: 'The live service name of offerId: the same value' },
+  ...Requirements,
+  ...Placement,
 };
 
 export const OfferResponse = Type.Object({
@@ -236,17 +245,8 @@ export const SyncRow = Type.Object({
   price: Type.Number(),
   currency: Currency,
   isReturnDataForCustomer: Type.Boolean(),
-  isRequiredGameUserId: Type.Boolean(),
-  isRequiredGameServerId: Type.Boolean(),
-  inStock: Type.Boolean(),
-  platformCode: Nullable(Type.String()),
-  platformName: Nullable(Type.String()),
-  regionCode: Nullable(Type.String()),
-  regionName: Nullable(Type.String()),
-  regionalLimitations: Nullable(Type.String()),
-  excludedCountryCodes: Type.Array(Type.String()),
-  countryCompatibility: CountryCompatibility,
-  priceBreakdown: PriceBreakdown,
+  ...Requirements,
+  ...Placement,
   available: Type.Boolean({ description: 'Extension: false for an offer this shop can no longer buy (only with updatedSince)' }),
   updatedAt: Type.String({ description: 'ISO 8601: when this row last changed' }),
 }, { title: 'SyncRow' });

@@ -29,9 +29,12 @@ function rawExchange(port: number, chunks: string[], everyMs = 0): Promise<{ tex
     const socket = netConnect(port, '127.0.0.1');
     let text = '';
     let timer: NodeJS.Timeout | undefined;
-    socket.on('data', (data) => (text += data));
-    socket.on('error', reject);
-    socket.on('close', () => (clearInterval(timer), resolve({ text, ms: performance.now() - started })));
+    const finish = () => (clearInterval(timer), resolve({ text, ms: performance.now() - started }));
+    // Once the hub answers, stop writing: a byte sent after it closed draws a reset.
+    socket.on('data', (data) => (clearInterval(timer), (text += data)));
+    // A reset after the answer arrived (the hub closing on bytes still in flight) is the end, not a failure.
+    socket.on('error', (error) => (text ? finish() : reject(error)));
+    socket.on('close', finish);
     if (everyMs === 0) return void socket.write(chunks.join(''));
     let next = 0;
     timer = setInterval(() => (next < chunks.length ? socket.write(chunks[next++]!) : socket.write(' ')), everyMs);
