@@ -1,4 +1,5 @@
 /** The few building blocks every page uses: layout, links, tables with keyset paging, forms, notices. */
+import type { OrderStatus } from '@dropgate/contract';
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
@@ -156,4 +157,11 @@ export const usd = (amount: string) => `$${amount}`;
 
 export function Status(props: { status: string }) {
   return <span class={`badge ${props.status.toLowerCase()}`}>{props.status}</span>;
+}
+
+const STATUS_CHOICES: ('' | OrderStatus)[] = ['', 'SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'];
+
+/** The order-status filter of an orders list; '' is any status. */
+export function StatusSelect(props: { value?: string }) {
+  return <label>Status<select name="status" value={props.value}>{STATUS_CHOICES.map((s) => <option value={s}>{s || 'any'}</option>)}</select></label>;
 }

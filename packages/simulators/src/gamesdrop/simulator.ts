@@ -27,7 +27,7 @@ import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
 import { checkBody } from '../validate.ts';
-import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferOptions, type GamesDropProductFields } from './catalog.ts';
+import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferFields, type GamesDropOfferOptions } from './catalog.ts';
 import { GAMESDROP_FAULT_KINDS, type GamesDropFault } from './faults.ts';
 
 export interface GamesDropSimulatorOptions extends ListenOptions {
@@ -61,14 +61,7 @@ export interface GamesDropOrderRecord {
   createdAt: Date;
 }
 
-export interface GamesDropCatalogEntry extends GamesDropProductFields {
-  offerId: number;
-  productId: number;
-  productName: string;
-  offerName: string;
-  price: number;
-  currency: Currency;
-  servers: Record<string, string>;
+export interface GamesDropCatalogEntry extends GamesDropOfferFields {
   keysLeft: number;
 }
 

@@ -1,7 +1,7 @@
 import type { MerchantOrderDetail, MerchantOrdersPage, RevealedOrderKey } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
-import { Link, Notice, PagedTable, Secret, Status, useLoad, usd, when } from '../ui.tsx';
+import { Link, Notice, PagedTable, Secret, Status, StatusSelect, useLoad, usd, when } from '../ui.tsx';
 
 export function Orders() {
   const [filter, setFilter] = useState({ q: '', status: '' });
@@ -15,7 +15,7 @@ export function Orders() {
       <h1>Orders</h1>
       <form class="inline" onSubmit={apply} role="search">
         <label>Order or transaction id<input name="q" size={30} /></label>
-        <label>Status<select name="status">{['', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'].map((s) => <option value={s}>{s || 'any'}</option>)}</select></label>
+        <StatusSelect />
         <button type="submit">Search</button>
       </form>
       <PagedTable

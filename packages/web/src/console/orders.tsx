@@ -3,9 +3,8 @@ import { useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { navigate } from '../router.ts';
 import { useCan } from '../session.tsx';
-import { Field, Form, Link, Notice, PagedTable, Secret, Status, useLoad, usd, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, Secret, Status, StatusSelect, useLoad, usd, when } from '../ui.tsx';
 
-const STATUSES = ['', 'SUBMITTED', 'PROCESSING', 'COMPLETED', 'CANCELED', 'REFUND'];
 
 export function Orders() {
   const params = new URLSearchParams(location.search);
@@ -24,7 +23,7 @@ export function Orders() {
       <h1>Orders</h1>
       <form class="inline" onSubmit={apply} role="search">
         <label>Search any id<input name="q" value={filter.q} placeholder="orderId, transactionId, txn_id, supplier id" size={36} /></label>
-        <label>Status<select name="status" value={filter.status}>{STATUSES.map((s) => <option value={s}>{s || 'any'}</option>)}</select></label>
+        <StatusSelect value={filter.status} />
         <label>Merchant id<input name="merchantId" value={filter.merchantId} size={6} /></label>
         <label class="check"><input type="checkbox" name="review" checked={filter.review} />In manual review</label>
         <button type="submit">Search</button>
