@@ -77,19 +77,24 @@ async function applyFunctions(client: pg.PoolClient, dir: string): Promise<Omit<
   const recorded = new Map(rows.map((r) => [r.name, r.sha256]));
   const files = await functionFiles(dir);
   const applied: string[] = [];
-  for (const { file, name, sql, sha256 } of files) {
-    if (recorded.get(name) === sha256) continue;
-    await inTransaction(client, `function ${file}`, async () => {
-      await dropOverloads(client, name);
-      await client.query(sql);
-      await assertDefines(client, name, file);
-      await client.query(
-        `INSERT INTO stored_functions (name, sha256) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`,
-        [name, sha256],
-      );
-    });
-    applied.push(name);
+  // A SQL function's body is checked when it is made, so one calling a function not made yet
+  // waits for a later pass; a pass that makes none of those left fails with the first's error.
+  let pending = files.filter((f) => recorded.get(f.name) !== f.sha256);
+  while (pending.length > 0) {
+    const waiting: typeof pending = [];
+    let firstError: unknown;
+    for (const file of pending) {
+      try {
+        await applyFunction(client, file);
+        applied.push(file.name);
+      } catch (error) {
+        if (!callsMissingFunction(error)) throw error;
+        waiting.push(file);
+        firstError ??= error;
+      }
+    }
+    if (waiting.length === pending.length) throw firstError;
+    pending = waiting;
   }
   // A function whose file was deleted goes too: the folder is the whole list.
   const kept = new Set(files.map((f) => f.name));
@@ -100,7 +105,25 @@ async function applyFunctions(client: pg.PoolClient, dir: string): Promise<Omit<
       await client.query('DELETE FROM stored_functions WHERE name = $1', [name]);
     });
   }
-  return { functions: applied, removedFunctions: removed };
+  return { functions: applied.sort(), removedFunctions: removed };
+}
+
+async function applyFunction(client: pg.PoolClient, { file, name, sql, sha256 }: FunctionFile): Promise<void> {
+  await inTransaction(client, `function ${file}`, async () => {
+    await dropOverloads(client, name);
+    await client.query(sql);
+    await assertDefines(client, name, file);
+    await client.query(
+      `INSERT INTO stored_functions (name, sha256) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`,
+      [name, sha256],
+    );
+  });
+}
+
+/** PostgreSQL's undefined_function, under inTransaction's wrapping. */
+function callsMissingFunction(error: unknown): boolean {
+  return (error as { cause?: { code?: string } }).cause?.code === '42883';
 }
 
 /**
@@ -137,7 +160,9 @@ async function inTransaction(client: pg.PoolClient, what: string, work: () => Pr
   }
 }
 
-async function functionFiles(dir: string): Promise<Array<{ file: string; name: string; sql: string; sha256: string }>> {
+interface FunctionFile { file: string; name: string; sql: string; sha256: string }
+
+async function functionFiles(dir: string): Promise<FunctionFile[]> {
   return Promise.all((await sqlFiles(dir)).map(async (file) => {
     const sql = await readFile(path.join(dir, file), 'utf8');
     return { file, name: functionName(file), sql, sha256: createHash('sha256').update(sql).digest('hex') };
