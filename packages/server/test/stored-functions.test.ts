@@ -1,8 +1,8 @@
 /**
  * Stored functions as the migration runner applies them (platform/db/migrate.ts), each test on
  * a new database and a copy of functions/ it may edit: an unchanged file is never re-run, an
- * edited one is re-applied alone (a new signature replacing the old), a broken one changes
- * nothing, a deleted one is dropped, and hubs starting together apply each change once.
+ * edited one is re-applied alone (a new signature replacing the old), one calling a function a
+ * later file makes waits for it, a broken one changes nothing, a deleted one is dropped, and hubs starting together apply each change once.
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -103,6 +103,16 @@ describe('stored functions', () => {
     await expect(migrateHere()).rejects.toThrow('function misnamed.sql failed: misnamed.sql does not create a function named misnamed');
     expect(await signatures('other_name')).toEqual([]);
     expect((await records()).map((r) => r.name)).toEqual(ALL);
+  });
+
+  it('a SQL function calling one a later file makes waits for it; one calling a function no file makes fails, naming it', async () => {
+    await writeFile(path.join(functionsDir, 'aa_first.sql'), 'CREATE FUNCTION aa_first() RETURNS int LANGUAGE sql AS $$ SELECT zz_last() + 1 $$;');
+    await writeFile(path.join(functionsDir, 'zz_last.sql'), 'CREATE FUNCTION zz_last() RETURNS int LANGUAGE sql AS $$ SELECT 41 $$;');
+    expect((await migrateHere()).functions).toEqual([...ALL, 'aa_first', 'zz_last'].sort());
+    expect((await pool.query('SELECT aa_first() AS answer')).rows[0].answer).toBe(42);
+    await writeFile(path.join(functionsDir, 'aa_first.sql'), 'CREATE FUNCTION aa_first() RETURNS int LANGUAGE sql AS $$ SELECT no_such_function() $$;');
+    await expect(migrateHere()).rejects.toThrow(/^function aa_first\.sql failed: function no_such_function\(\) does not exist/);
+    expect((await pool.query('SELECT aa_first() AS answer')).rows[0].answer).toBe(42);
   });
 
   it('a deleted file drops its function and its record', async () => {
