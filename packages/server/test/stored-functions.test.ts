@@ -2,7 +2,8 @@
  * Stored functions as the migration runner applies them (platform/db/migrate.ts), each test on
  * a new database and a copy of functions/ it may edit: an unchanged file is never re-run, an
  * edited one is re-applied alone (a new signature replacing the old), one calling a function a
- * later file makes waits for it, a broken one changes nothing, a deleted one is dropped, and hubs starting together apply each change once.
+ * later file makes waits for it, a broken one changes nothing, a deleted one is dropped, and
+ * hubs starting together apply each change once.
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
