@@ -65,6 +65,15 @@ export async function listShops(db: Db, merchantId: number): Promise<Shop[]> {
   return rows;
 }
 
+export async function findShop(db: Db, shopId: number): Promise<Shop | undefined> {
+  const { rows } = await db.query<Shop>(
+    `SELECT id, merchant_id AS "merchantId", name, token_rotated_at AS "tokenRotatedAt", created_at AS "createdAt"
+       FROM shops WHERE id = $1`,
+    [shopId],
+  );
+  return rows[0];
+}
+
 export async function findShopByTokenHash(db: Db, tokenHash: Buffer): Promise<ShopPrincipal | undefined> {
   const { rows } = await db.query<ShopPrincipal>({
     name: 'merchants.shop-by-token',
