@@ -12,7 +12,7 @@ import { feedScenario } from './catalog.ts';
 import { claimScenario } from './claim.ts';
 import { countSteal, type CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
-import { limitsScenario } from './limits.ts';
+import { LIMITS_RUNS, limitsScenario } from './limits.ts';
 import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
 import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
@@ -30,6 +30,8 @@ const seconds = Number(values.seconds ?? (quick ? 2 : 15));
 const connections = Number(values.connections);
 /** Above any rate this machine reaches, so that no scenario runs out of keys (it would show as errors). */
 const ORDERS_PER_SECOND_CEILING = 3000;
+/** The same for the limits comparison's runs, of which there are eight (fewer keys to seal at seeding). */
+const LIMITS_ORDERS_PER_SECOND_CEILING = 1500;
 const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
 const CLAIMS_PER_SIZE = 80;
 
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
   const hub = await startBenchHub(process.env.DATABASE_URL, { DROPGATE_RATE_LIMIT: '0' });
   try {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
-    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: 4 * keysPerRun } });
+    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds } });
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario) => {

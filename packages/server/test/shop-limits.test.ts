@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectError } from './support/expect.ts';
 import { call, merchantClient, operator, startTestHub, useTestHub, type TestHub } from './support/hub.ts';
+import { merchantUser } from './support/team.ts';
 
 /** Short windows, so that a test sees several; the budget holds per window whatever its length. */
 const WINDOW_S = 2;
@@ -215,5 +216,20 @@ describe('the operator API', () => {
     expectError(await op.call('PUT', `/shops/${shop.shopId}/limits`, { rateLimit: 0 }), 400, 'INVALID_REQUEST_BODY', 'rateLimit');
     expectError(await op.call('PUT', '/shops/999999999/limits', { rateLimit: 5 }), 404, 'SHOP_NOT_FOUND');
     expectError(await op.call('GET', '/shops/999999999/limits'), 404, 'SHOP_NOT_FOUND');
+  });
+});
+
+describe('the merchant cabinet', () => {
+  it("shows each shop's limits, read-only", async () => {
+    const shop = await limitedShop(300, ['203.0.113.0/24']);
+    const other = await op.ok('POST', '/shops', { merchantId: shop.merchantId, name: 'second' });
+    const accountant = await merchantUser(first, shop.merchantId, 'accountant');
+    const overview = await accountant.session.get('/cabinet/v1/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.body.shops).toEqual([
+      expect.objectContaining({ id: shop.shopId, rateLimit: 300, rateLimitWindowSeconds: WINDOW_S, ipAllowlist: ['203.0.113.0/24'] }),
+      expect.objectContaining({ id: other.id, rateLimit: 60_000, ipAllowlist: [] }),
+    ]);
+    expect((await accountant.session.call('PUT', `/cabinet/v1/shops/${shop.shopId}/limits`, { rateLimit: 1 })).status).toBe(404);
   });
 });

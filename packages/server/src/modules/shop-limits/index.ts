@@ -80,6 +80,11 @@ export class ShopLimits {
     return this.#view(await repo.findSettings(this.#pool, shopId));
   }
 
+  /** The limits of shops the caller already knows exist (the cabinet's own shops), in one query. */
+  async ofShops(shopIds: number[]): Promise<ShopLimitsView[]> {
+    return (await repo.findSettingsOf(this.#pool, shopIds)).map((settings) => this.#view(settings));
+  }
+
   /** Changes what is sent (the rest stays), audited; every instance applies it within milliseconds. */
   async set(shopId: number, change: LimitsChange, actor: Actor): Promise<ShopLimitsView> {
     const networks = change.ipAllowlist && checkNetworks(change.ipAllowlist, 'ipAllowlist');

@@ -88,7 +88,9 @@ export class RateLimiter {
         this.#log.warn({ err: { message: (error as Error).message }, shopId }, 'rate limit: reservation failed; request admitted');
         return { allowed: true, limit, remaining: 0, resetSeconds: this.#windowSeconds };
       } finally {
-        this.#waiting.set(shopId, this.#waiting.get(shopId)! - 1);
+        const still = this.#waiting.get(shopId)! - 1;
+        if (still === 0) this.#waiting.delete(shopId);
+        else this.#waiting.set(shopId, still);
       }
     }
   }

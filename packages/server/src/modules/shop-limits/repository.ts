@@ -21,6 +21,13 @@ export async function findSettings(db: Db, shopId: number): Promise<ShopLimitSet
   return orDefaults(shopId, rows[0]);
 }
 
+/** The settings of each of these shops (defaults for those with none). */
+export async function findSettingsOf(db: Db, shopIds: number[]): Promise<ShopLimitSettings[]> {
+  const { rows } = await db.query<ShopLimitSettings>(`${SETTINGS} WHERE shop_id = ANY($1::bigint[])`, [shopIds]);
+  const found = new Map(rows.map((row) => [row.shopId, row]));
+  return shopIds.map((shopId) => orDefaults(shopId, found.get(shopId)));
+}
+
 /** The settings, locked until the transaction ends (changes of one shop are serialised). */
 export async function lockSettings(tx: Tx, shopId: number): Promise<ShopLimitSettings> {
   const { rows } = await tx.query<ShopLimitSettings>(`${SETTINGS} WHERE shop_id = $1 FOR UPDATE`, [shopId]);
