@@ -68,10 +68,10 @@ export async function getMerchant(db: Db, id: number): Promise<repo.Merchant> {
   return merchant;
 }
 
-/** The shop, or SHOP_NOT_FOUND. */
-export async function getShop(db: Db, id: number): Promise<repo.Shop> {
-  const shop = await repo.findShop(db, id);
-  if (!shop) throw new AppError('SHOP_NOT_FOUND', `shop ${id} does not exist`);
+/** The shop, or SHOP_NOT_FOUND; with `ownerId` (the cabinet), another merchant's shop is not found either. */
+export async function getShop(db: Db, shopId: number, ownerId?: number): Promise<repo.Shop> {
+  const shop = await repo.findShop(db, shopId);
+  if (!shop || (ownerId !== undefined && shop.merchantId !== ownerId)) throw new AppError('SHOP_NOT_FOUND', `shop ${shopId} does not exist`);
   return shop;
 }
 
