@@ -87,14 +87,16 @@ describe('rate limits across two hubs', () => {
         else throw new Error(`unexpected ${answer.status}`);
       }
     };
-    await Promise.all([first, second, first, second, first, second, first, second].map(worker));
+    const loops = [first, second, first, second, first, second, first, second];
+    await Promise.all(loops.map(worker));
     const perWindow = new Map<number, number>();
     for (const at of admittedAt) perWindow.set(windowOf(at), (perWindow.get(windowOf(at)) ?? 0) + 1);
     const counts = [...perWindow.values()];
     console.log(`figures: 8 loops on 2 hubs for ${3 * WINDOW_S} s, limit ${limit} per ${WINDOW_S} s: admitted per window ${counts.join(', ')}, ${refused} refused`);
     expect(refused).toBeGreaterThan(0);
-    // An answer leaves a little after its admission: one near a window's end may count in the next.
-    for (const count of counts) expect(count).toBeLessThanOrEqual(limit + 2);
+    // Counted by when the answer arrived, a little after its admission: of the calls in flight
+    // at a window's end, some may count in the next. The total below is exact.
+    for (const count of counts) expect(count).toBeLessThanOrEqual(limit + loops.length);
     expect(admittedAt.length).toBeLessThanOrEqual(limit * (windowOf(Date.now()) - windowOf(started) + 1));
     expect(admittedAt.length).toBeGreaterThanOrEqual((limit - 2 * Math.ceil(limit / 20)) * 2);
   });
