@@ -5,7 +5,8 @@
  * counter row (repository.reserve: one statement) and admits requests from that share in memory;
  * it asks for the next share when half of this one is used (in the background), and a request
  * waits for a reservation only when its instance holds none (the first request of a window, or
- * a burst). A reservation never grants more than the window has left, so:
+ * a burst), and never long (RESERVATION_WAIT_MS). A reservation never grants more than the window
+ * has left, so, while the database answers them:
  *
  * - across all instances, a window admits at most `limit` requests (the shares granted in it
  *   never add up to more); shares are used until their window ends as this instance measures it
@@ -31,6 +32,22 @@ export interface RateLog {
   warn(details: object, message: string): void;
 }
 
+/**
+ * The longest a request waits for a reservation (one takes about a millisecond). Past it the
+ * database is in trouble, and the request is admitted rather than made to wait twice (here, then
+ * for its own statement or connection), so it still answers within the bound of docs/errors.md
+ * (about 5 s) when the database stalls. After such a reservation, requests do not wait for one
+ * at all for TROUBLE_MS: they are admitted while a reservation is tried in the background.
+ */
+const RESERVATION_WAIT_MS = 200;
+const TROUBLE_MS = 10_000;
+
+/** A reservation under way, and since when (requests wait for it only so long after it was asked). */
+interface Reservation {
+  done: Promise<void>;
+  askedAt: number;
+}
+
 /** A share is this part of the limit: fewer reservations for large limits, little stranded at a window's end. */
 const SHARE_DIVISOR = 20;
 /** Buckets of windows long gone are dropped when this many shops are tracked. */
@@ -53,8 +70,10 @@ export class RateLimiter {
   readonly #windowSeconds: number;
   readonly #log: RateLog;
   readonly #buckets = new Map<number, Bucket>();
-  readonly #reserving = new Map<number, Promise<void>>();
+  readonly #reserving = new Map<number, Reservation>();
   readonly #waiting = new Map<number, number>();
+  /** Until when reservations are not waited for (the last one failed or was too slow). */
+  #troubleUntil = 0;
 
   constructor(pool: pg.Pool, options: { windowSeconds: number; log: RateLog }) {
     this.#pool = pool;
@@ -74,24 +93,46 @@ export class RateLimiter {
       if (bucket && bucket.left > 0) {
         bucket.left -= 1;
         if (!bucket.spent && bucket.left < shareOf(limit) / 2 && !this.#reserving.has(shopId)) {
-          this.#reserve(shopId, limit).catch((error: Error) => this.#log.warn({ err: { message: error.message }, shopId }, 'rate limit: reservation failed'));
+          this.#reserve(shopId, limit).done.catch((error: Error) => this.#log.warn({ err: { message: error.message }, shopId }, 'rate limit: reservation failed'));
         }
         return decision(true, bucket, limit);
       }
       if (bucket?.spent) return decision(false, bucket, limit);
-      this.#waiting.set(shopId, (this.#waiting.get(shopId) ?? 0) + 1);
-      try {
-        await this.#reserve(shopId, limit);
-      } catch (error) {
-        // The limit must not turn a database hiccup into refusals: the request goes on, and meets
-        // the database itself if it needs it.
-        this.#log.warn({ err: { message: (error as Error).message }, shopId }, 'rate limit: reservation failed; request admitted');
+      if (performance.now() < this.#troubleUntil) {
+        if (!this.#reserving.has(shopId)) this.#reserve(shopId, limit).done.then(() => (this.#troubleUntil = 0), () => {});
         return { allowed: true, limit, remaining: 0, resetSeconds: this.#windowSeconds };
-      } finally {
-        const still = this.#waiting.get(shopId)! - 1;
-        if (still === 0) this.#waiting.delete(shopId);
-        else this.#waiting.set(shopId, still);
       }
+      if (!(await this.#waitForShare(shopId, limit))) {
+        this.#troubleUntil = performance.now() + TROUBLE_MS;
+        // The limit must not turn a database hiccup into refusals, nor add its delay to the
+        // request's own: the request goes on, and meets the database itself if it needs it.
+        return { allowed: true, limit, remaining: 0, resetSeconds: this.#windowSeconds };
+      }
+    }
+  }
+
+  /**
+   * Waits for a reservation, at most RESERVATION_WAIT_MS after it was asked: false when it failed
+   * or is slower than that (the database is in trouble), and then the caller is admitted.
+   */
+  async #waitForShare(shopId: number, limit: number): Promise<boolean> {
+    this.#waiting.set(shopId, (this.#waiting.get(shopId) ?? 0) + 1);
+    try {
+      const pending = this.#reserve(shopId, limit);
+      const left = RESERVATION_WAIT_MS - (performance.now() - pending.askedAt);
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), left)));
+      // Settles either way, so a reservation that fails after this caller stopped waiting is no unhandled rejection.
+      const reserved = pending.done.then(() => 'done' as const, (error: Error) => error);
+      const outcome = await Promise.race([reserved, slow]).finally(() => clearTimeout(timer));
+      if (outcome === 'done') return true;
+      this.#log.warn({ shopId, ...(outcome !== 'slow' && { err: { message: outcome.message } }) }, `rate limit: reservation ${outcome === 'slow' ? 'slower than its bound' : 'failed'}; request admitted`);
+      return false;
+    } finally {
+      const still = this.#waiting.get(shopId)! - 1;
+      if (still === 0) this.#waiting.delete(shopId);
+      else this.#waiting.set(shopId, still);
     }
   }
 
@@ -106,10 +147,11 @@ export class RateLimiter {
   }
 
   /** One reservation at a time per shop: callers that find one under way wait for it. */
-  #reserve(shopId: number, limit: number): Promise<void> {
+  #reserve(shopId: number, limit: number): Reservation {
     let pending = this.#reserving.get(shopId);
     if (!pending) {
-      pending = this.#ask(shopId, limit).finally(() => this.#reserving.delete(shopId));
+      const done = this.#ask(shopId, limit).finally(() => this.#reserving.delete(shopId));
+      pending = { done, askedAt: performance.now() };
       this.#reserving.set(shopId, pending);
     }
     return pending;
