@@ -12,6 +12,7 @@ import { feedScenario } from './catalog.ts';
 import { claimScenario } from './claim.ts';
 import { countSteal, type CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
+import { LIMITS_RUNS, limitsScenario } from './limits.ts';
 import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
 import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
@@ -29,6 +30,8 @@ const seconds = Number(values.seconds ?? (quick ? 2 : 15));
 const connections = Number(values.connections);
 /** Above any rate this machine reaches, so that no scenario runs out of keys (it would show as errors). */
 const ORDERS_PER_SECOND_CEILING = 3000;
+/** The same for the limits comparison's runs, of which there are eight (fewer keys to seal at seeding). */
+const LIMITS_ORDERS_PER_SECOND_CEILING = 1500;
 const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
 const CLAIMS_PER_SIZE = 80;
 
@@ -78,10 +81,11 @@ function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<Baselin
 }
 
 async function main(): Promise<number> {
-  const hub = await startBenchHub(process.env.DATABASE_URL);
+  // Limits off by default; the limits comparison sets them per shop (limits.ts).
+  const hub = await startBenchHub(process.env.DATABASE_URL, { DROPGATE_RATE_LIMIT: '0' });
   try {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
-    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun } });
+    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds } });
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario) => {
@@ -105,6 +109,8 @@ async function main(): Promise<number> {
         ratio: figures.rps / baselineTps, baselineCpu: meanCpu(before.cpu, after.cpu),
       });
     }
+    const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
+    http.push(...limits.http);
     for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
     const feed = await feedScenario({
       url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
@@ -115,7 +121,7 @@ async function main(): Promise<number> {
     const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
     const report: Report = {
       date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
-      connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims,
+      connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims, limits: limits.figures,
       feed: { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 },
     };
     print(report);

@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import type { ClaimFigures } from './claim.ts';
 import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures } from './http-load.ts';
+import type { LimitsFigures } from './limits.ts';
 
 /** The hub's order rate against the database's own, running the same SQL without HTTP or Node. */
 export interface OrderRatio {
@@ -42,6 +43,8 @@ export interface Report {
   http: HttpFigures[];
   ratios: OrderRatio[];
   claims: ClaimFigures[];
+  /** create-order with shop rate limits off, then on (a generous limit), back to back. */
+  limits: LimitsFigures[];
   /** The catalog feed: its last page's p50 over its first's, over this many offers. */
   feed: { offers: number; lastOverFirstP50: number };
 }
@@ -87,6 +90,7 @@ export function print(report: Report): void {
       ];
     }),
     ...ratioOf(report, 'hot', 'spread'),
+    ...report.limits.map((l) => `rate limits on ÷ off, create-order ${l.kind} (limit ${l.limit}/min per shop): ${l.on} ÷ ${l.off} req/s = ${(l.on / l.off).toFixed(2)}`),
     `sync over ${report.feed.offers} offers: last page ÷ first page, p50: ${report.feed.lastOverFirstP50.toFixed(2)} (flat is 1.00)`,
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',

@@ -9,15 +9,18 @@ import { ADMIN_TOKEN } from './hub-process.ts';
 
 export interface Seeded {
   merchants: Array<{ merchantId: number; token: string; orderId: number }>;
-  offers: { spread: number; hot: number; baselineSpread: number; baselineHot: number };
+  offers: { spread: number; hot: number; baselineSpread: number; baselineHot: number; limits: number };
   priceMinor: number;
   seconds: number;
 }
 
 const UPLOAD_BATCH = 5000;
 
-/** keys: per offer kind; the baseline offers are bought from twice (before and after the hub's run). */
-export async function seed(url: string, plan: { merchants: number; keys: { hub: number; baseline: number } }): Promise<Seeded> {
+/**
+ * keys: per offer kind; the baseline offers are bought from twice (before and after the hub's run),
+ * the limits offer by every run of the limits comparison.
+ */
+export async function seed(url: string, plan: { merchants: number; keys: { hub: number; baseline: number; limits: number } }): Promise<Seeded> {
   const started = performance.now();
   // A key upload of 5,000 keys is one request: the operator API's own pace, not a network one.
   const operatorApi = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 120_000 });
@@ -26,11 +29,11 @@ export async function seed(url: string, plan: { merchants: number; keys: { hub: 
     if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
     return answer.body;
   };
-  const offers = { spread: 5001, hot: 5002, baselineSpread: 5003, baselineHot: 5004 };
+  const offers = { spread: 5001, hot: 5002, baselineSpread: 5003, baselineHot: 5004, limits: 5005 };
   for (const [name, id] of Object.entries(offers)) {
     await admin('PUT', `/offers/${id}`, { productName: 'Bench Card', offerName: name, price: '1.00', currency: 'USD' });
   }
-  const keys = { spread: plan.keys.hub, hot: plan.keys.hub, baselineSpread: plan.keys.baseline, baselineHot: plan.keys.baseline };
+  const keys = { spread: plan.keys.hub, hot: plan.keys.hub, baselineSpread: plan.keys.baseline, baselineHot: plan.keys.baseline, limits: plan.keys.limits };
   await Promise.all(Object.entries(offers).map(([name, id]) => uploadKeys(admin, id, keys[name as keyof typeof keys])));
 
   const merchants: Seeded['merchants'] = [];

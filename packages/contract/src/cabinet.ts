@@ -40,7 +40,15 @@ export const CabinetOverview = Type.Object({
   balance: Decimal,
   draftBalance: { ...Decimal, description: 'Held by orders in SUBMITTED or PROCESSING' },
   currency: Type.Literal('USD'),
-  shops: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), tokenRotatedAt: Timestamp, createdAt: Timestamp })),
+  shops: Type.Array(Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    tokenRotatedAt: Timestamp,
+    createdAt: Timestamp,
+    rateLimit: Nullable(Type.Integer({ description: 'Calls per window the merchant APIs admit from this shop (set by the operator); null: not limited' })),
+    rateLimitWindowSeconds: Type.Integer(),
+    ipAllowlist: Type.Array(Type.String(), { description: 'The only networks its calls may come from (set by the operator); empty: any address' }),
+  })),
 }, { title: 'CabinetOverview' });
 export type CabinetOverview = Static<typeof CabinetOverview>;
 

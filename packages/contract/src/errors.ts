@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   ORDER_IN_PROGRESS: 409,
   /** Extension: create-order with a countryCode the offer is not sold to. */
   COUNTRY_NOT_ALLOWED: 403,
+  /** Extension: the shop's calls are limited to the operator's IP allowlist, and this address is not on it. */
+  IP_NOT_ALLOWED: 403,
+  /** Extension: the shop's rate limit for the current window is used up (Retry-After says when it renews). */
+  RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INVALID_REQUEST_BODY: 400,
   INSUFFICIENT_BALANCE: 402,

@@ -146,6 +146,28 @@ export type CreatedShop = Static<typeof CreatedShop>;
 export const ShopToken = Type.Object({ id: Type.Integer(), token: Type.String() }, { title: 'ShopToken' });
 export type ShopToken = Static<typeof ShopToken>;
 
+// ---- shop limits (docs/api.md#rate-limits-and-ip-allowlists) ----
+const RateLimit = Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Requests per window (DROPGATE_RATE_LIMIT_WINDOW_S)' });
+
+/** What the operator changes; a field not sent stays as it is. */
+export const ShopLimitsChange = Type.Object({
+  rateLimit: Type.Optional(Type.Union([RateLimit, Type.Null()], { description: "The shop's own limit; null: the deployment's default" })),
+  ipAllowlist: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    maxItems: 100, description: 'IPv4 and IPv6 addresses or CIDR networks the shop may call from; []: any address',
+  })),
+}, { ...Strict, title: 'ShopLimitsChange' });
+export type ShopLimitsChange = Static<typeof ShopLimitsChange>;
+
+export const ShopLimits = Type.Object({
+  shopId: Type.Integer(),
+  rateLimit: Nullable(Type.Integer({ description: "The shop's own limit; null: the deployment's default" })),
+  effectiveRateLimit: Nullable(Type.Integer({ description: 'What applies; null: not limited' })),
+  windowSeconds: Type.Integer(),
+  ipAllowlist: Type.Array(Type.String(), { description: 'Canonical CIDRs; empty: any address' }),
+  updatedAt: Nullable(Timestamp),
+}, { title: 'ShopLimits' });
+export type ShopLimits = Static<typeof ShopLimits>;
+
 // ---- answers: merchant users ----
 const userFields = {
   id: Type.Integer(), merchantId: Type.Integer(), email: Type.String(), role: MerchantRole,

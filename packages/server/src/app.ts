@@ -35,7 +35,8 @@ const TIMEOUT_CHECK_INTERVAL_MS = 500;
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
-  trustProxy?: boolean;
+  /** true: X-Forwarded-* from any peer; a list: only from these addresses and networks. */
+  trustProxy?: boolean | string[];
   /** A whole request (headers and body) must arrive within this; else 408. Default 30 s. */
   requestTimeoutMs?: number;
   /** Its headers within this (slow-header attacks). Default 10 s. */

@@ -2,6 +2,7 @@
  * Configuration comes from the environment only, validated at boot: every problem is reported
  * at once, by variable name, before anything starts. docs/configuration.md lists each variable.
  */
+import { parseNetwork } from './platform/networks.ts';
 import { parseDecimal } from './platform/decimal.ts';
 
 export interface Config {
@@ -40,8 +41,14 @@ export interface Config {
   signInMaxPerIp: number;
   /** Back-office cookies: 'auto' marks them Secure when the request came over HTTPS. */
   cookieSecure: 'auto' | 'always' | 'never';
-  /** Behind a reverse proxy: take the client address (and protocol) from X-Forwarded-*. */
-  trustProxy: boolean;
+  /**
+   * Behind a reverse proxy: take the client address (and protocol) from X-Forwarded-*. true:
+   * from any peer; a list: only from these addresses and networks (DROPGATE_TRUSTED_PROXIES).
+   */
+  trustProxy: boolean | string[];
+  /** Merchant APIs: requests per window of a shop with no limit of its own; 0: not limited. */
+  rateLimit: number;
+  rateLimitWindowS: number;
 }
 
 export interface StarsConfig {
@@ -126,6 +133,10 @@ export function loadConfig(env: Env = process.env): Config {
   const botToken = (raw: string) => (/^\d{1,20}:[A-Za-z0-9_-]{1,200}$/.test(raw) ? raw : undefined);
   const mode = (raw: string) => (raw === 'polling' || raw === 'webhook' ? raw : undefined);
   const webhookSecret = (raw: string) => (/^[A-Za-z0-9_-]{1,256}$/.test(raw) ? raw : undefined);
+  const networks = (raw: string) => {
+    const list = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+    return list.length > 0 && list.every((entry) => parseNetwork(entry)) ? list : undefined;
+  };
   const level = (raw: string) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : undefined);
 
   const config: Config = {
@@ -161,7 +172,14 @@ export function loadConfig(env: Env = process.env): Config {
     signInMaxPerIp: read('DROPGATE_SIGNIN_MAX_PER_IP', 50, positive(100_000), 'a number 1-100000'),
     cookieSecure: read('DROPGATE_COOKIE_SECURE', 'auto', (raw) => (['auto', 'always', 'never'].includes(raw) ? raw as Config['cookieSecure'] : undefined), 'auto, always or never'),
     trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
+    rateLimit: read('DROPGATE_RATE_LIMIT', 60_000, between(0, 10_000_000), 'requests per window 0-10000000 (0: no default limit)'),
+    rateLimitWindowS: read('DROPGATE_RATE_LIMIT_WINDOW_S', 60, between(1, 3600), 'seconds 1-3600'),
   };
+  const proxies = read<string[] | undefined>('DROPGATE_TRUSTED_PROXIES', undefined, networks, 'a comma-separated list of IPv4/IPv6 addresses or CIDR networks');
+  if (proxies !== undefined) {
+    if (env.DROPGATE_TRUST_PROXY) problems.push('DROPGATE_TRUSTED_PROXIES: set it or DROPGATE_TRUST_PROXY, not both (the list is the safer choice)');
+    config.trustProxy = proxies;
+  }
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     problems.push('DROPGATE_HEADERS_TIMEOUT_MS: must not exceed DROPGATE_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }

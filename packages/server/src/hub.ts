@@ -9,6 +9,7 @@ import type { KeyReveals } from './modules/key-reveals/index.ts';
 import type { Ledger } from './modules/ledger/index.ts';
 import type { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import type { Orders } from './modules/orders/index.ts';
+import type { ShopLimits } from './modules/shop-limits/index.ts';
 import type { Suppliers } from './modules/suppliers/index.ts';
 import type { TelegramBot, TelegramStars, TelegramUsers } from './modules/telegram/index.ts';
 
@@ -33,6 +34,8 @@ export interface Hub {
   merchants: Merchants;
   /** Shop tokens → shops, cached; invalidated on rotation across instances. */
   shops: ShopTokens;
+  /** Each shop's rate limit and IP allowlist on the merchant APIs, cached; shared across instances. */
+  shopLimits: ShopLimits;
   /** Who is calling (sessions, API keys, the bootstrap key), sign-in and two-factor, merchant staff. */
   access: Access;
   /** Operator accounts and roles, API keys, the two-factor requirement. */

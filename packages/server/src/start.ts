@@ -24,6 +24,7 @@ import { Inventory } from './modules/inventory/index.ts';
 import { KeyReveals } from './modules/key-reveals/index.ts';
 import { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine, Orders } from './modules/orders/index.ts';
+import { ShopLimits } from './modules/shop-limits/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -114,6 +115,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       ledger: new Ledger(pool),
       merchants: new Merchants(pool, shops),
       shops,
+      shopLimits: new ShopLimits(pool, feed, { defaultRateLimit: config.rateLimit, windowSeconds: config.rateLimitWindowS, log: app.log }),
       access: new Access(pool, vault, {
         limits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
         operatorTokenHash: admin.hash,

@@ -67,6 +67,10 @@ const OPERATOR: Record<string, Recipe> = {
     const shop = await op.ok('POST', '/shops', { merchantId: merchant.merchantId, name: `spare ${tag()}` });
     return { path: `/shops/${shop.id}/rotate-token` };
   },
+  'PUT /shops/:id/limits': async () => {
+    const shop = await op.ok('POST', '/shops', { merchantId: merchant.merchantId, name: `limited ${tag()}` });
+    return { path: `/shops/${shop.id}/limits`, body: { rateLimit: 500, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] } };
+  },
   'POST /merchants/:id/users': async () => ({ path: `/merchants/${merchant.merchantId}/users`, body: { email: `staff-${tag()}@audit.example`, role: 'accountant' } }),
   'POST /users/:id/reset-password': async () => ({ path: `/users/${(await merchantUser(hub, merchant.merchantId, 'developer')).id}/reset-password` }),
   'POST /users/:id/reset-two-factor': async () => {

@@ -156,6 +156,25 @@ describe('dropgate CLI', () => {
     expect((await merchantClient(hub, rotated.token)('/balance')).status).toBe(200);
   });
 
+  it('shop set-limits sets the rate and the allowlist, which the Partner API then applies', async () => {
+    const merchant = await ok(['merchant', 'create', '--name', 'Limited']);
+    const shop = await ok(['shop', 'create', '--merchant', String(merchant.id), '--name', 'web']);
+    const set = await ok(['shop', 'set-limits', '--shop', String(shop.id), '--rate', '250', '--allow', '10.0.0.0/8, 2001:db8::/32']);
+    expect(set).toMatchObject({ rateLimit: 250, effectiveRateLimit: 250, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] });
+    expect((await merchantClient(hub, shop.token)('/balance')).body.error.code).toBe('IP_NOT_ALLOWED'); // from 127.0.0.1
+    await ok(['shop', 'set-limits', '--shop', String(shop.id), '--allow', 'any']);
+    const answer = await merchantClient(hub, shop.token)('/balance');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('ratelimit-limit')).toBe('250');
+    const shown = await dropgate(['shop', 'limits', '--shop', String(shop.id)]);
+    expect(shown.stdout).toContain('rate limit: 250 requests per 60 s');
+    expect(shown.stdout).toContain('IP allowlist: any address');
+    expect((await ok(['shop', 'set-limits', '--shop', String(shop.id), '--rate', 'default'])).rateLimit).toBeNull();
+    const bad = await dropgate(['shop', 'set-limits', '--shop', String(shop.id), '--allow', '10.0.0.0/40', '--json']);
+    expect([bad.code, bad.json.error.code]).toEqual([1, 'INVALID_REQUEST_BODY']);
+    expect((await dropgate(['shop', 'set-limits', '--shop', String(shop.id)])).code).toBe(2);
+  });
+
   it('sends a large key file in batches and totals them', async () => {
     const offerId = uniqueOfferId();
     await ok(['offer', 'upsert', '--id', String(offerId), '--product', 'Bulk', '--name', 'Keys', '--price', '1.00', '--currency', 'USD']);

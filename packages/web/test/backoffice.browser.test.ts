@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, merchantClient, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
-import { browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
+import { answerNextPrompt, browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
 
 let hub: TestHub;
 let browser: Browser;
@@ -62,6 +62,17 @@ describe.skipIf(browserMissing)('back-office in the browser', () => {
     await console.getByText('Token of Acme Web').waitFor();
     const firstToken = await secret(console);
     expect(firstToken).toMatch(/^[0-9a-f]{32}$/);
+
+    // The shop's limits: an allowlist set from the shop's row refuses this machine, then is dropped.
+    const shopRow = console.getByRole('row', { name: /Acme Web/ });
+    await shopRow.getByText('60000 / 60 s').waitFor();
+    answerNextPrompt(console, '10.0.0.0/8, 2001:db8::/32');
+    await shopRow.getByRole('button', { name: 'Set allowlist' }).click();
+    await shopRow.getByText('10.0.0.0/8, 2001:db8::/32').waitFor();
+    expect((await merchantClient(hub, firstToken)('/balance')).body.error.code).toBe('IP_NOT_ALLOWED');
+    answerNextPrompt(console, '');
+    await shopRow.getByRole('button', { name: 'Set allowlist' }).click();
+    await shopRow.getByText('any address').waitFor();
 
     await console.getByLabel('Email').fill(email);
     await console.getByRole('button', { name: 'Create user' }).click();

@@ -22,6 +22,7 @@ import { offerImportRoutes } from './routes/offer-import.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditLogRoutes } from './routes/audit-log.ts';
 import { teamRoutes } from './routes/team.ts';
+import { shopLimitRoutes } from './routes/shop-limits.ts';
 import type { TypedApp } from '../platform/http/typed-app.ts';
 
 /**
@@ -30,7 +31,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+  merchantRoutes, shopLimitRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
   teamRoutes, apiKeyRoutes, auditLogRoutes,
 ];
 

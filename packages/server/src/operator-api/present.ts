@@ -3,12 +3,13 @@
  * "0.00" strings. Each answer's schema lists these fields in this order: keep the two in step.
  */
 import type {
-  FxRate as FxRateOut, LedgerEntry as LedgerEntryOut, MerchantUser, OperatorOffer, OperatorOfferWithStock, OperatorOrder, Product as ProductOut,
+  FxRate as FxRateOut, LedgerEntry as LedgerEntryOut, MerchantUser, OperatorOffer, OperatorOfferWithStock, OperatorOrder, Product as ProductOut, ShopLimits as ShopLimitsOut,
 } from '@dropgate/contract';
 import type { WebUser } from '../modules/access/index.ts';
 import type { Offer, FxRate, Product } from '../modules/catalog/index.ts';
 import type { LedgerEntry } from '../modules/ledger/index.ts';
 import type { Order, OrderEvent } from '../modules/orders/index.ts';
+import type { ShopLimitsView } from '../modules/shop-limits/index.ts';
 import { formatMoney } from '../platform/money.ts';
 
 export function offerOut(offer: Offer): OperatorOffer;
@@ -108,4 +109,8 @@ export function userOut(user: WebUser): MerchantUser {
     id: user.id, merchantId: user.merchantId, email: user.email, role: user.role, twoFactor: user.twoFactor,
     passwordSetAt: user.passwordSetAt.toISOString(), createdAt: user.createdAt.toISOString(),
   };
+}
+
+export function shopLimitsOut(limits: ShopLimitsView): ShopLimitsOut {
+  return { ...limits, updatedAt: limits.updatedAt?.toISOString() ?? null };
 }

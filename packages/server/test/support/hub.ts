@@ -108,16 +108,16 @@ export function useIsolatedHub(env: Env | (() => Env) = {}, options: StartOption
   return Object.assign(hub, { database });
 }
 
-/** A JSON HTTP call that never throws on a status: tests assert on status and body (JSON, else the text). */
+/** A JSON HTTP call that never throws on a status: tests assert on status and body (JSON, else the text), and headers. */
 export async function call(
   url: string,
   init: { method?: string; token?: string; bearer?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; headers: Headers }> {
   const authorization = init.bearer !== undefined ? `Bearer ${init.bearer}` : init.token;
   // A test's own timeout bounds the call; redirects are followed as a browser would.
   const http = new HttpClient({ baseUrl: url, authorization, timeoutMs: 120_000, maxBodyBytes: Infinity, followRedirects: true });
   const answer = await http.send({ method: init.method, body: init.body, rawBody: init.rawBody, contentType: init.contentType, headers: init.headers });
-  return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body };
+  return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body, headers: answer.headers };
 }
 
 /** Operator API helper bound to a hub (in-process or a process: only its URL is read, at each call). */
@@ -156,10 +156,10 @@ export function uniqueOfferId(): number {
   return randomInt(100_000, 2_000_000_000);
 }
 
-/** Partner API helper bound to a hub and a shop token. */
-export function merchantClient(hub: Pick<TestHub, 'url'>, token: string) {
+/** Partner API helper bound to a hub and a shop token (and request headers, such as X-Forwarded-For). */
+export function merchantClient(hub: Pick<TestHub, 'url'>, token: string, headers?: Record<string, string>) {
   return (route: string, body?: unknown, method?: string) =>
-    call(`${hub.url}/api/v1${route}`, { token, body, method: method ?? (body === undefined ? 'GET' : 'POST') });
+    call(`${hub.url}/api/v1${route}`, { token, body, headers, method: method ?? (body === undefined ? 'GET' : 'POST') });
 }
 
 export function keysFor(prefix: string, n: number): string[] {

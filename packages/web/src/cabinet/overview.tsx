@@ -23,10 +23,12 @@ export function Overview(props: { onToken: (t: { shopId: number; token: string }
       {shown && <Secret label={`New token of ${shown.shop}`} value={shown.token} />}
       <Notice error={failure} />
       <table aria-label="Shops">
-        <thead><tr><th>Shop</th><th>Id</th><th>Token made</th><th /></tr></thead>
+        <thead><tr><th>Shop</th><th>Id</th><th>Token made</th><th>Rate limit</th><th>IP allowlist</th><th /></tr></thead>
         <tbody>
           {data.shops.map((s) => (
-            <tr><td>{s.name}</td><td>{s.id}</td><td>{when(s.tokenRotatedAt)}</td><td>
+            <tr><td>{s.name}</td><td>{s.id}</td><td>{when(s.tokenRotatedAt)}</td>
+              <td>{s.rateLimit === null ? 'not limited' : `${s.rateLimit} calls / ${s.rateLimitWindowSeconds} s`}</td>
+              <td>{s.ipAllowlist.length === 0 ? 'any address' : s.ipAllowlist.join(', ')}</td><td>
               {mayRotate && <button onClick={async () => {
                 if (!confirm(`Make a new token for ${s.name}? The current token stops working at once.`)) return;
                 try {

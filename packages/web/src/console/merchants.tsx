@@ -1,6 +1,6 @@
 import type {
   Balances, CreatedShop, Deposited, Merchant, MerchantDetail as MerchantAnswer, MerchantUsers, MerchantUserWithPassword, Merchants as MerchantList, OfferAccessList,
-  ShopToken,
+  ShopLimits, ShopToken,
 } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
 import { get, post, put } from '../api.ts';
@@ -65,10 +65,10 @@ export function MerchantDetail(props: { id: number }) {
 
       <h2>Shops</h2>
       <table aria-label="Shops">
-        <thead><tr><th>Id</th><th>Name</th><th>Token rotated</th><th /></tr></thead>
+        <thead><tr><th>Id</th><th>Name</th><th>Token rotated</th><th>Rate limit</th><th>IP allowlist</th><th /></tr></thead>
         <tbody>
           {merchant.shops.map((s) => (
-            <tr><td>{s.id}</td><td>{s.name}</td><td>{when(s.tokenRotatedAt)}</td><td>
+            <tr><td>{s.id}</td><td>{s.name}</td><td>{when(s.tokenRotatedAt)}</td><ShopLimitCells shopId={s.id} manage={manage} /><td>
               {manage && <button onClick={async () => {
                 if (!confirm(`Rotate the token of ${s.name}? The old token stops working at once.`)) return;
                 const r = await post<ShopToken>(`/console/v1/shops/${s.id}/rotate-token`);
@@ -118,6 +118,34 @@ export function MerchantDetail(props: { id: number }) {
 
       <OfferAccess merchantId={props.id} />
     </section>
+  );
+}
+
+/** The shop's rate limit and allowlist on the merchant APIs, each changed with a prompt. */
+function ShopLimitCells(props: { shopId: number; manage: boolean }) {
+  const path = `/console/v1/shops/${props.shopId}/limits`;
+  const { data, error, reload } = useLoad(() => get<ShopLimits>(path), [props.shopId]);
+  const { failure, act } = useAct(reload);
+  if (!data) return <td colSpan={2}><Notice error={error} /></td>;
+  const rate = data.effectiveRateLimit === null ? 'not limited' : `${data.effectiveRateLimit} / ${data.windowSeconds} s`;
+  return (
+    <>
+      <td>{rate}{data.rateLimit === null && <small class="muted"> (default)</small>}
+        {props.manage && <button onClick={() => {
+          const value = prompt('Calls per window for this shop (empty: the deployment\'s default)', data.rateLimit === null ? '' : String(data.rateLimit));
+          if (value === null) return;
+          act(() => put(path, { rateLimit: value.trim() === '' ? null : Number(value.trim()) }));
+        }}>Set rate</button>}
+      </td>
+      <td>{data.ipAllowlist.length === 0 ? 'any address' : data.ipAllowlist.join(', ')}
+        {props.manage && <button onClick={() => {
+          const value = prompt('Addresses or CIDR networks, comma-separated (empty: any address)', data.ipAllowlist.join(', '));
+          if (value === null) return;
+          act(() => put(path, { ipAllowlist: value.split(',').map((entry) => entry.trim()).filter(Boolean) }));
+        }}>Set allowlist</button>}
+        <Notice error={failure} />
+      </td>
+    </>
   );
 }
 

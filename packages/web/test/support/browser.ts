@@ -37,6 +37,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
+const promptAnswers = new WeakMap<Page, string[]>();
+
+/** What the page's next prompt() is answered; every dialog is accepted (confirm() says yes). */
+export function answerNextPrompt(page: Page, text: string): void {
+  promptAnswers.set(page, [...(promptAnswers.get(page) ?? []), text]);
+}
+
 /** Pages of a test, each in a browser context of its own (its own cookies), all closed at the end. */
 export class Pages {
   readonly #browser: Browser;
@@ -52,7 +59,7 @@ export class Pages {
     const page = await context.newPage();
     // Generous: the machine is small and shared with other suites running at the same time.
     page.setDefaultTimeout(20_000);
-    page.on('dialog', (dialog) => void dialog.accept());
+    page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? promptAnswers.get(page)?.shift() : undefined));
     return page;
   }
 

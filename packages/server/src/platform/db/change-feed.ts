@@ -8,8 +8,8 @@ import pg from 'pg';
 import type { Db } from './pool.ts';
 
 export const CHANGES_CHANNEL = 'dropgate_changes';
-/** What instances cache: a shop's token, an offer, a product (its offers). */
-export type ChangeKind = 'shop' | 'offer' | 'product';
+/** What instances cache: a shop's token, an offer, a product (its offers), a shop's limits. */
+export type ChangeKind = 'shop' | 'offer' | 'product' | 'shop-limits';
 
 export interface ChangeLog {
   warn(details: object, message: string): void;

@@ -40,6 +40,11 @@ export function answerFor(code: ErrorCode, message: string): CodeGamesAnswer {
       return { httpStatus: 401, body: { status: 'INVALID_TOKEN', comment: message } };
     case 'INVALID_REQUEST_BODY':
       return { httpStatus: 400, body: { status: 'INVALID_REQUEST', comment: message } };
+    case 'IP_NOT_ALLOWED':
+      return { httpStatus: 403, body: { status: 'IP_NOT_ALLOWED', comment: message } };
+    // A 4xx, not a 5xx: nothing was paid, so the payer must not queue a status check for it.
+    case 'RATE_LIMITED':
+      return { httpStatus: 429, body: { status: 'RATE_LIMITED', comment: message } };
     case 'NOT_FOUND':
       return { httpStatus: 404, body: { status: 'NOT_FOUND', comment: message } };
     default:

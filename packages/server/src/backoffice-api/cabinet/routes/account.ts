@@ -5,7 +5,7 @@ import type { TypedApp } from '../../../platform/http/typed-app.ts';
 import { formatMoney } from '../../../platform/money.ts';
 import { merchantOf } from '../merchant-of.ts';
 
-/** The merchant's account: balances, shops and their tokens. */
+/** The merchant's account: balances, shops, their tokens and limits (read-only: the operator sets them). */
 export function accountRoutes(app: TypedApp, hub: Hub): void {
   app.get('/overview', {
     config: { access: 'merchant.read' },
@@ -15,12 +15,16 @@ export function accountRoutes(app: TypedApp, hub: Hub): void {
     const [merchant, { balance, held }, shops] = await Promise.all([
       hub.merchants.get(merchantId), hub.orders.funds(merchantId), hub.merchants.shops(merchantId),
     ]);
+    const limits = await hub.shopLimits.ofShops(shops.map((s) => s.id));
     return {
       merchant: { id: merchant.id, name: merchant.name },
       balance: formatMoney(balance),
       draftBalance: formatMoney(held),
       currency: 'USD' as const,
-      shops: shops.map((s) => ({ id: s.id, name: s.name, tokenRotatedAt: s.tokenRotatedAt.toISOString(), createdAt: s.createdAt.toISOString() })),
+      shops: shops.map((s, i) => ({
+        id: s.id, name: s.name, tokenRotatedAt: s.tokenRotatedAt.toISOString(), createdAt: s.createdAt.toISOString(),
+        rateLimit: limits[i]!.effectiveRateLimit, rateLimitWindowSeconds: limits[i]!.windowSeconds, ipAllowlist: limits[i]!.ipAllowlist,
+      })),
     };
   });
 
