@@ -42,6 +42,27 @@ export interface Config {
   cookieSecure: 'auto' | 'always' | 'never';
   /** Behind a reverse proxy: take the client address (and protocol) from X-Forwarded-*. */
   trustProxy: boolean;
+  /** The generic job runner (graphile-worker): webhooks and what else modules queue there. */
+  jobs: JobsConfig;
+  webhooks: WebhooksConfig;
+}
+
+export interface JobsConfig {
+  concurrency: number;
+  pollMs: number;
+  /** Three missed beats and the other instances unlock a dead instance's jobs. */
+  heartbeatMs: number;
+}
+
+export interface WebhooksConfig {
+  /** Plain http:// URLs (for a receiver on the same network, or tests). */
+  allowHttp: boolean;
+  /** Private, loopback and link-local addresses. */
+  allowPrivate: boolean;
+  timeoutMs: number;
+  retryBaseMs: number;
+  maxDelayMs: number;
+  maxAgeS: number;
 }
 
 export interface StarsConfig {
@@ -161,6 +182,19 @@ export function loadConfig(env: Env = process.env): Config {
     signInMaxPerIp: read('DROPGATE_SIGNIN_MAX_PER_IP', 50, positive(100_000), 'a number 1-100000'),
     cookieSecure: read('DROPGATE_COOKIE_SECURE', 'auto', (raw) => (['auto', 'always', 'never'].includes(raw) ? raw as Config['cookieSecure'] : undefined), 'auto, always or never'),
     trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
+    jobs: {
+      concurrency: read('DROPGATE_JOBS_CONCURRENCY', 8, positive(256), 'a number 1-256'),
+      pollMs: read('DROPGATE_JOBS_POLL_MS', 2000, between(50, 60_000), 'milliseconds 50-60000'),
+      heartbeatMs: read('DROPGATE_JOBS_HEARTBEAT_MS', 10_000, between(100, 600_000), 'milliseconds 100-600000'),
+    },
+    webhooks: {
+      allowHttp: read('DROPGATE_WEBHOOK_ALLOW_HTTP', false, flag, '1/0, true/false, yes/no or on/off'),
+      allowPrivate: read('DROPGATE_WEBHOOK_ALLOW_PRIVATE', false, flag, '1/0, true/false, yes/no or on/off'),
+      timeoutMs: read('DROPGATE_WEBHOOK_TIMEOUT_MS', 10_000, between(100, 60_000), 'milliseconds 100-60000'),
+      retryBaseMs: read('DROPGATE_WEBHOOK_RETRY_BASE_MS', 10_000, between(10, 3_600_000), 'milliseconds 10-3600000'),
+      maxDelayMs: read('DROPGATE_WEBHOOK_MAX_DELAY_MS', 6 * 3_600_000, between(10, 86_400_000), 'milliseconds 10-86400000'),
+      maxAgeS: read('DROPGATE_WEBHOOK_MAX_AGE_S', 3 * 86_400, between(1, 30 * 86_400), 'seconds 1-2592000'),
+    },
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     problems.push('DROPGATE_HEADERS_TIMEOUT_MS: must not exceed DROPGATE_REQUEST_TIMEOUT_MS (the headers are part of the request)');

@@ -11,6 +11,7 @@ import type { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import type { Orders } from './modules/orders/index.ts';
 import type { Suppliers } from './modules/suppliers/index.ts';
 import type { TelegramBot, TelegramStars, TelegramUsers } from './modules/telegram/index.ts';
+import type { Webhooks } from './modules/webhooks/index.ts';
 
 /**
  * What request handlers may use: the domain modules, each bound at start-up to the database and
@@ -48,4 +49,6 @@ export interface Hub {
   telegramBot: TelegramBot | undefined;
   /** The back-office's cookie policy. */
   backoffice: { cookieSecure: 'auto' | 'always' | 'never' };
+  /** Shops' webhook endpoints, their delivery log, test events and redeliveries. */
+  webhooks: Webhooks;
 }

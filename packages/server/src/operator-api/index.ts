@@ -22,6 +22,7 @@ import { offerImportRoutes } from './routes/offer-import.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditLogRoutes } from './routes/audit-log.ts';
 import { teamRoutes } from './routes/team.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { TypedApp } from '../platform/http/typed-app.ts';
 
 /**
@@ -31,7 +32,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
-  teamRoutes, apiKeyRoutes, auditLogRoutes,
+  teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
 ];
 
 /** The embedded database's online backup (mounted by start-up, which knows the database). */
@@ -39,6 +40,9 @@ export { operatorBackup, ESTIMATE_HEADER, FINGERPRINT_HEADER } from './backup.ts
 
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
 export { entryOut, userOut } from './present.ts';
+
+/** The webhook routes, which the cabinet registers for a merchant's own shops. */
+export { webhookRoutes } from './routes/webhooks.ts';
 
 export async function operatorApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   requireDeclaredAccess(app, 'operator');

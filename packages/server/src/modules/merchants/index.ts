@@ -68,6 +68,13 @@ export async function getMerchant(db: Db, id: number): Promise<repo.Merchant> {
   return merchant;
 }
 
+/** The shop, or SHOP_NOT_FOUND; with `ownerId` (the cabinet), another merchant's shop is not found either. */
+export async function getShop(db: Db, shopId: number, ownerId?: number): Promise<repo.Shop> {
+  const shop = await repo.findShop(db, shopId);
+  if (!shop || (ownerId !== undefined && shop.merchantId !== ownerId)) throw new AppError('SHOP_NOT_FOUND', `shop ${shopId} does not exist`);
+  return shop;
+}
+
 export async function createShop(pool: pg.Pool, merchantId: number, name: string, actor: Actor): Promise<{ shop: repo.Shop; token: string }> {
   await getMerchant(pool, merchantId);
   const token = generateToken();

@@ -56,6 +56,14 @@ export async function replaceShopToken(db: Db, shopId: number, tokenHash: Buffer
   return rowCount === 1;
 }
 
+export async function findShop(db: Db, shopId: number): Promise<Shop | undefined> {
+  const { rows } = await db.query<Shop>(
+    `SELECT id, merchant_id AS "merchantId", name, token_rotated_at AS "tokenRotatedAt", created_at AS "createdAt" FROM shops WHERE id = $1`,
+    [shopId],
+  );
+  return rows[0];
+}
+
 export async function listShops(db: Db, merchantId: number): Promise<Shop[]> {
   const { rows } = await db.query<Shop>(
     `SELECT id, merchant_id AS "merchantId", name, token_rotated_at AS "tokenRotatedAt", created_at AS "createdAt"
