@@ -142,8 +142,8 @@ describe('delivery through a failing receiver', () => {
     await receiver.waitForDelivered(before + 1, 10_000);
     const [record] = eventsOf(shopId, receiver);
     expect(record!.signature!.match(/v1=/g)).toHaveLength(2);
-    expect(verifyWebhook(record!.rawBody, record!.signature, secret).id).toBe(record!.event.id);
-    expect(verifyWebhook(record!.rawBody, record!.signature, rotated.body.secret).id).toBe(record!.event.id);
+    expect(verifyWebhook<{ id: string }>(record!.rawBody, record!.signature, secret).id).toBe(record!.event.id);
+    expect(verifyWebhook<{ id: string }>(record!.rawBody, record!.signature, rotated.body.secret).id).toBe(record!.event.id);
     expect(() => verifyWebhook(record!.rawBody, record!.signature, 'whsec_wrong')).toThrow(/no signature matches/);
     expect(() => verifyWebhook(record!.rawBody.replace('COMPLETED', 'CANCELED'), record!.signature, secret)).toThrow(/no signature matches/);
 

@@ -38,6 +38,8 @@ export interface WebhookReceiverOptions {
 export interface WebhookReceiver {
   url: string;
   readonly received: ReceivedWebhook[];
+  /** The most requests the receiver held at once (to check a sender's concurrency bound). */
+  readonly maxInFlight: number;
   /** What the next requests answer, in order; when the script is empty, `setDefault`'s answer. */
   script(...answers: ReceiverAnswer[]): void;
   setDefault(answer: ReceiverAnswer): void;
@@ -56,6 +58,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   let fallback: ReceiverAnswer = { kind: 'status', status: 200 };
   let secrets = options.secrets ?? [];
   const held = new Set<ServerResponse>();
+  let inFlight = 0;
+  let maxInFlight = 0;
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
   const delivered = () => received.filter((r) => r.answered !== null && r.answered >= 200 && r.answered < 300);
@@ -76,9 +80,19 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         event: parse(rawBody), verified: secrets.some((secret) => verifies(rawBody, signature, secret)), answered: null,
       };
       received.push(record);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        inFlight -= 1;
+      };
+      response.on('close', finish);
       const answer = queue.shift() ?? fallback;
       const reply = (status: number) => {
         held.delete(response);
+        finish();
         if (response.destroyed) return;
         record.answered = status;
         response.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
@@ -98,6 +112,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     script: (...answers) => { queue.push(...answers); },
     setDefault: (answer) => { fallback = answer; },
     setSecrets: (next) => { secrets = next; },

@@ -1,9 +1,9 @@
 /**
  * graphile-worker keeps a crashed worker's jobs locked for four hours (and its named queues with
- * them). Each hub instance records its worker ids and a heartbeat in `job_runners`; every instance
- * unlocks the jobs of instances whose heartbeat is three beats old (`force_unlock_workers`), so
- * the work of a killed hub is taken up within seconds. A duplicate delivery is then possible only
- * for the job the killed hub was running: at least once.
+ * them). Each hub instance records its lock owners (its worker pool's id and its workers') and a
+ * heartbeat in `job_runners`; every instance unlocks the jobs of instances whose heartbeat is
+ * three beats old (`force_unlock_workers`), so the work of a killed hub is taken up within
+ * seconds. A duplicate is then possible only for what the killed hub was running: at least once.
  */
 import type pg from 'pg';
 import type { JobsLog } from './runner.ts';

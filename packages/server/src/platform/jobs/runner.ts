@@ -41,6 +41,8 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
   pool.on('connect', (client) => client.on('error', (error) => options.log.warn({ err: error }, 'jobs: a database connection failed')));
   const events: WorkerEvents = new EventEmitter();
   const heartbeat = new Heartbeat(pool, randomUUID(), options.heartbeatMs, options.log);
+  // Jobs are locked under the pool's id (batched fetches) or a worker's: record both.
+  events.on('pool:create', ({ workerPool }) => heartbeat.addWorker(workerPool.id));
   events.on('worker:create', ({ worker }) => heartbeat.addWorker(worker.workerId));
   let runner: Runner;
   try {
