@@ -1,8 +1,10 @@
 import { startWebhookReceiver, type WebhookReceiver } from '@dropgate/simulators';
 import { verifyWebhook } from '@dropgate/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertInFlightOrder, useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
 import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
+import { merchantUser } from './support/team.ts';
 
 // Retries in tenths of a second and a half-second timeout, so every fault plays out in seconds.
 const FAST = {
@@ -17,6 +19,7 @@ beforeAll(async () => {
 afterAll(() => receiver.stop());
 const hub = useTestHub(FAST);
 const op = operator(hub);
+const db = useDatabaseClient();
 
 /** A merchant with money, a stock offer, and an endpoint on the receiver for every order event. */
 async function shopWithWebhook(fields: Record<string, unknown> = {}) {
@@ -68,7 +71,41 @@ describe('webhook endpoints', () => {
   });
 });
 
+describe('in the cabinet', () => {
+  it("a merchant's developer manages its own shops' webhooks; another merchant's are not found; an accountant only reads", async () => {
+    const mine = await shopWithWebhook();
+    const other = await shopWithWebhook();
+    const developer = await merchantUser(hub, mine.merchantId, 'developer');
+    const made = await developer.session.call('POST', `/cabinet/v1/shops/${mine.shopId}/webhooks`, { url: `${receiver.url}/cabinet`, events: ['order.completed'] });
+    expect(made.status).toBe(201);
+    expect(made.body.secret).toMatch(/^whsec_/);
+    const listed = await developer.session.call('GET', `/cabinet/v1/shops/${mine.shopId}/webhooks`);
+    expect(listed.body.webhooks.map((w: any) => w.id)).toEqual([mine.webhook.id, made.body.webhook.id]);
+    expectError(await developer.session.call('GET', `/cabinet/v1/shops/${other.shopId}/webhooks`), 404, 'SHOP_NOT_FOUND');
+    expectError(await developer.session.call('PATCH', `/cabinet/v1/webhooks/${other.webhook.id}`, { includeKeys: true }), 404, 'WEBHOOK_NOT_FOUND');
+    expectError(await developer.session.call('POST', `/cabinet/v1/webhooks/${other.webhook.id}/test`), 404, 'WEBHOOK_NOT_FOUND');
+    expectError(await developer.session.call('GET', `/cabinet/v1/webhooks/${other.webhook.id}/deliveries`), 404, 'WEBHOOK_NOT_FOUND');
+    const accountant = await merchantUser(hub, mine.merchantId, 'accountant');
+    expect((await accountant.session.call('GET', `/cabinet/v1/webhooks/${mine.webhook.id}/deliveries`)).status).toBe(200);
+    expectError(await accountant.session.call('POST', `/cabinet/v1/webhooks/${mine.webhook.id}/rotate-secret`, {}), 403, 'FORBIDDEN');
+    const audit = await op.ok('GET', `/audit-log?action=webhook.create&targetId=${made.body.webhook.id}`);
+    expect(audit.entries[0].actor).toBe(`merchant-user:${developer.id}`);
+  });
+});
+
 describe('delivery through a failing receiver', () => {
+  it('tells order.processing, then the completion from review, in sequence', async () => {
+    const merchant = await op.merchant(undefined, '10.00');
+    const created = await op.ok('POST', `/shops/${merchant.shopId}/webhooks`, { url: `${receiver.url}/review`, events: ['order.processing', 'order.completed'] });
+    const offer = await op.offer({ price: '1.00', currency: 'USD' });
+    const { orderId } = await insertInFlightOrder(db, { ...merchant, offerId: offer.id, transactionId: `review-${merchant.shopId}` });
+    expect((await op.call('POST', `/orders/${orderId}/complete`, { key: 'REVIEW-KEY-1' })).status).toBe(200);
+    await waitFor(async () => (await op.ok('GET', `/webhooks/${created.webhook.id}/deliveries`)).deliveries.filter((d: any) => d.status === 'DELIVERED').length === 2, 10_000);
+    const events = receiver.delivered().filter((r) => r.event?.data?.order?.orderId === orderId).map((r) => r.event);
+    expect(events.map((e) => [e.sequence, e.type, e.data.order.status])).toEqual([[1, 'order.processing', 'PROCESSING'], [2, 'order.completed', 'COMPLETED']]);
+    expect(events[1].data.order.key).toBeUndefined(); // includeKeys is off
+  });
+
   it('survives 500, a timeout, a hang and a 410, then delivers every event, in order per order, signed', async () => {
     const { token, shopId, webhook, secret } = await shopWithWebhook({ includeKeys: true });
     receiver.setSecrets([secret]);

@@ -17,14 +17,28 @@ const PRIVATE = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv4');
 }
-for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96]] as const) {
+// IPv4-mapped IPv6 (::ffff:a.b.c.d) is checked as the IPv4 address it maps (isPrivateAddress).
+for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 }
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  const mapped = mappedIpv4(address);
+  return mapped ? PRIVATE.check(mapped, 'ipv4') : PRIVATE.check(address, 'ipv6');
+}
+
+/** The IPv4 address of ::ffff:a.b.c.d (or its hex form ::ffff:7f00:1), else undefined. */
+function mappedIpv4(address: string): string | undefined {
+  const match = /^::ffff:(.+)$/i.exec(address);
+  if (!match) return undefined;
+  if (isIP(match[1]!) === 4) return match[1];
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(match[1]!);
+  if (!hex) return undefined;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 /** The URL as saved: its form and scheme, and its host when the host is an address. */
