@@ -24,7 +24,7 @@ export interface BenchHub {
   stop(): Promise<void>;
 }
 
-export async function startBenchHub(externalUrl: string | undefined): Promise<BenchHub> {
+export async function startBenchHub(externalUrl: string | undefined, env: Record<string, string> = {}): Promise<BenchHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dropgate-bench-'));
   const pgPort = await freePort();
   // Embedded: the hub's own, in dataDir (the bench counts its CPU); external: a new database on that server.
@@ -36,6 +36,10 @@ export async function startBenchHub(externalUrl: string | undefined): Promise<Be
     DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN,
     DROPGATE_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
+    // The webhook scenario's receiver is on loopback, over plain HTTP.
+    DROPGATE_WEBHOOK_ALLOW_HTTP: '1',
+    DROPGATE_WEBHOOK_ALLOW_PRIVATE: '1',
+    ...env,
     ...(fresh && { DATABASE_URL: fresh.url }),
   });
   const databaseUrl = fresh?.url

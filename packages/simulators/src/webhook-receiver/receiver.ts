@@ -44,6 +44,8 @@ export interface WebhookReceiver {
   script(...answers: ReceiverAnswer[]): void;
   setDefault(answer: ReceiverAnswer): void;
   setSecrets(secrets: string[]): void;
+  /** Answers every request held so far (hung or late) with `status` now. */
+  releaseHeld(status?: number): void;
   /** Resolves once `count` deliveries were answered 2xx (the ones that count as delivered). */
   waitForDelivered(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   delivered(): ReceivedWebhook[];
@@ -57,7 +59,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
   const queue: ReceiverAnswer[] = [];
   let fallback: ReceiverAnswer = { kind: 'status', status: 200 };
   let secrets = options.secrets ?? [];
-  const held = new Set<ServerResponse>();
+  const held = new Map<ServerResponse, (status: number) => void>();
   let inFlight = 0;
   let maxInFlight = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -99,7 +101,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
         notify();
       };
       if (answer.kind === 'status') return reply(answer.status);
-      held.add(response);
+      held.set(response, reply);
       if (answer.kind === 'late') {
         const timer = setTimeout(() => { timers.delete(timer); reply(answer.status ?? 200); }, answer.ms);
         timers.add(timer);
@@ -118,6 +120,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     script: (...answers) => { queue.push(...answers); },
     setDefault: (answer) => { fallback = answer; },
     setSecrets: (next) => { secrets = next; },
+    releaseHeld: (status = 200) => { for (const reply of [...held.values()]) reply(status); },
     delivered,
     waitForDelivered(count, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
@@ -134,7 +137,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
-      for (const response of held) response.destroy();
+      for (const response of held.keys()) response.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

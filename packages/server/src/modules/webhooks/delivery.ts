@@ -39,10 +39,11 @@ export interface LanePayload {
 }
 
 export async function deliverLane(deps: DeliveryDeps, options: DeliveryOptions, { endpointId, lane }: LanePayload): Promise<void> {
+  // Read once per job: a change made meanwhile (turned off, a new URL) applies from the next job on.
+  const endpoint = await repo.findEndpoint(deps.pool, endpointId);
+  // Off: what is pending stays pending, and is sent when the endpoint is turned on again.
+  if (!endpoint || endpoint.status !== 'ACTIVE') return;
   for (;;) {
-    const endpoint = await repo.findEndpoint(deps.pool, endpointId);
-    // Off: what is pending stays pending, and is sent when the endpoint is turned on again.
-    if (!endpoint || endpoint.status !== 'ACTIVE') return;
     const delivery = await repo.nextPending(deps.pool, endpointId, lane);
     if (!delivery) return;
     const now = deps.clock.now();
