@@ -59,17 +59,20 @@ export const WebhookEndpoint = Type.Object({
 export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
 
 export const WebhookEndpoints = Type.Object({ webhooks: Type.Array(WebhookEndpoint) }, { title: 'WebhookEndpoints' });
+export type WebhookEndpoints = Static<typeof WebhookEndpoints>;
 
 export const CreatedWebhook = Type.Object({
   webhook: WebhookEndpoint,
   secret: Type.String({ description: 'Shown in this answer only' }),
 }, { title: 'CreatedWebhook' });
+export type CreatedWebhook = Static<typeof CreatedWebhook>;
 
 export const WebhookSecret = Type.Object({
   id: Type.Integer(),
   secret: Type.String({ description: 'Shown in this answer only' }),
   previousSecretUntil: Nullable(Timestamp),
 }, { title: 'WebhookSecret' });
+export type WebhookSecret = Static<typeof WebhookSecret>;
 
 export const WebhookDelivery = Type.Object({
   id: Type.Integer(),
@@ -90,8 +93,10 @@ export const WebhookDelivery = Type.Object({
 export type WebhookDelivery = Static<typeof WebhookDelivery>;
 
 export const WebhookDeliveries = Type.Object({ deliveries: Type.Array(WebhookDelivery) }, { title: 'WebhookDeliveries' });
+export type WebhookDeliveries = Static<typeof WebhookDeliveries>;
 
 export const WebhookQueued = Type.Object({ deliveryId: Type.Integer(), eventId: Type.String() }, { title: 'WebhookQueued' });
+export type WebhookQueued = Static<typeof WebhookQueued>;
 
 // ---- what Dropgate sends ----
 const EventHead = {
