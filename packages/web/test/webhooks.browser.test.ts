@@ -1,12 +1,13 @@
 /**
  * The cabinet's webhooks page in a real browser: a developer adds an endpoint on a real receiver
  * (its secret shown once), sends a test event and sees it delivered in the log, then redelivers it;
- * the receiver verifies every signature with the secret the page showed.
+ * the receiver verifies every signature with the secret the page showed. The operator's console
+ * shows the same endpoint and log on the merchant's page.
  */
 import { startWebhookReceiver, type WebhookReceiver } from '@dropgate/simulators';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
+import { ADMIN_TOKEN, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
 import { browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
 
 let hub: TestHub;
@@ -67,5 +68,16 @@ describe.skipIf(browserMissing)('webhooks in the cabinet', () => {
     expect(second!.eventId).toBe(first!.eventId);
     expect(receiver.delivered().every((r) => r.verified)).toBe(true);
     expect(first!.event).toMatchObject({ type: 'webhook.test', data: { shopId: merchant.shopId } });
+
+    const console = await pages.open();
+    await console.goto(`${hub.url}/`);
+    await console.getByRole('tab', { name: 'Operator' }).click();
+    await console.getByLabel('Operator token').fill(ADMIN_TOKEN);
+    await console.getByRole('button', { name: 'Sign in' }).click();
+    await console.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await console.goto(`${hub.url}/console/merchants/${merchant.merchantId}`);
+    await console.getByRole('table', { name: 'Webhook endpoints' }).getByText(`${receiver.url}/cabinet`).waitFor();
+    await console.getByRole('button', { name: 'Deliveries' }).click();
+    await expect.poll(() => console.getByRole('table', { name: 'Deliveries' }).getByText('DELIVERED').count(), { timeout: 15_000 }).toBe(2);
   });
 });
