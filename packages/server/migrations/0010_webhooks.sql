@@ -72,28 +72,8 @@ CREATE TABLE job_runners (
   heartbeat_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Queues (or re-times) the delivery job of one endpoint's lane. The job key makes one waiting job
--- per lane; the queue name serializes the lane, and hashing lanes over `concurrency` queues bounds
--- what runs at once for the endpoint. New events keep a lane's backoff ('preserve_run_at'); the
--- worker's own retry sets it ('replace').
--- (plpgsql: its body is resolved when it runs, after the job runner has made graphile_worker.)
-CREATE FUNCTION webhooks_schedule(p_endpoint bigint, p_lane text, p_run_at timestamptz, p_mode text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM graphile_worker.add_job(
-    'webhooks.deliver',
-    json_build_object('endpointId', p_endpoint, 'lane', p_lane),
-    queue_name => 'webhooks:' || p_endpoint || ':' || (abs(hashtext(p_lane)) % (SELECT concurrency FROM webhook_endpoints WHERE id = p_endpoint)),
-    run_at => p_run_at,
-    job_key => 'webhooks:' || p_endpoint || ':' || p_lane,
-    job_key_mode => p_mode);
-END $$;
-
--- One delivery of an event to each endpoint, and each one's job, in the caller's transaction.
-CREATE FUNCTION webhooks_fan_out(p_event uuid, p_lane text, p_endpoints bigint[]) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO webhook_deliveries (event_id, endpoint_id, lane) SELECT p_event, e, p_lane FROM unnest(p_endpoints) AS e;
-  PERFORM webhooks_schedule(e, p_lane, NULL, 'preserve_run_at') FROM unnest(p_endpoints) AS e;
-END $$;
+-- The triggers below queue through webhooks_fan_out and webhooks_schedule (functions/): plpgsql
+-- resolves them when a trigger runs, after the runner has applied the stored functions.
 
 -- An order reaching PROCESSING, COMPLETED, CANCELED or REFUND is an event for the shop's
 -- endpoints that asked for it. The order row is locked by the transition (or was just
