@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import { createPool } from '../db/index.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -44,8 +44,10 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
   // Jobs are locked under the pool's id (batched fetches) or a worker's: record both.
   events.on('pool:create', ({ workerPool }) => heartbeat.addWorker(workerPool.id));
   events.on('worker:create', ({ worker }) => heartbeat.addWorker(worker.workerId));
+  const logger = new Logger(() => (level, message, meta) => logTo(options.log, level, message, meta));
   let runner: Runner;
   try {
+    await migrateSchema(pool, logger);
     runner = await run({
       pgPool: pool,
       taskList: options.tasks,
@@ -53,7 +55,7 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
       pollInterval: options.pollIntervalMs,
       noHandleSignals: true,
       events,
-      logger: new Logger(() => (level, message, meta) => logTo(options.log, level, message, meta)),
+      logger,
     });
     await heartbeat.start();
   } catch (error) {
@@ -69,6 +71,24 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
       await pool.end().catch(() => {});
     },
   };
+}
+
+/** Ours, distinct from the schema migrations' lock (platform/db/migrate.ts). */
+const JOBS_SCHEMA_LOCK = 727_000_010;
+
+/**
+ * graphile-worker's own schema, migrated by one instance at a time: instances starting together
+ * would otherwise run its migrations concurrently and trip over each other's tables.
+ */
+async function migrateSchema(pool: pg.Pool, logger: Logger): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [JOBS_SCHEMA_LOCK]);
+    await runMigrations({ pgPool: pool, logger });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [JOBS_SCHEMA_LOCK]).catch(() => {});
+    client.release();
+  }
 }
 
 function logTo(log: JobsLog, level: string, message: string, meta: unknown): void {
