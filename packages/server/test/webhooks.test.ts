@@ -207,6 +207,28 @@ describe('delivery through a failing receiver', () => {
   });
 });
 
+describe('the retry window', () => {
+  const shortHub = useTestHub({ ...FAST, DROPGATE_WEBHOOK_MAX_AGE_S: '1' });
+  const shortOp = operator(shortHub);
+
+  it('gives an event up as FAILED once it is older than the window, and the order\'s next event still goes', async () => {
+    const merchant = await shortOp.merchant(undefined, '10.00');
+    const created = await shortOp.ok('POST', `/shops/${merchant.shopId}/webhooks`, { url: `${receiver.url}/window`, events: ['order.completed', 'order.refunded'] });
+    const offer = await shortOp.offer({ price: '1.00', currency: 'USD' }, keysFor('window', 1));
+    receiver.setDefault({ kind: 'status', status: 503 });
+    const sold = await merchantClient(shortHub, merchant.token)('/offers/create-order', { offerId: offer.id, price: 1, transactionId: `window-${merchant.shopId}` });
+    const log = async () => (await shortOp.ok('GET', `/webhooks/${created.webhook.id}/deliveries`)).deliveries;
+    await waitFor(async () => (await log())[0].status === 'FAILED', 10_000);
+    const [gaveUp] = await log();
+    expect(gaveUp).toMatchObject({ type: 'order.completed', status: 'FAILED', lastError: expect.stringMatching(/given up/), nextAttemptAt: null });
+    expect(gaveUp.attempts).toBeGreaterThanOrEqual(2);
+    receiver.setDefault({ kind: 'status', status: 200 });
+    expect((await shortOp.call('POST', `/orders/${sold.body.orderId}/refund`, { reason: 'window' })).status).toBe(200);
+    await waitFor(async () => (await log())[0].status === 'DELIVERED', 10_000);
+    expect((await log()).map((d: any) => [d.type, d.sequence, d.status])).toEqual([['order.refunded', 2, 'DELIVERED'], ['order.completed', 1, 'FAILED']]);
+  });
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
