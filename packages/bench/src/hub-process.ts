@@ -36,6 +36,9 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
     DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN,
     DROPGATE_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
+    // The webhook scenario's receiver is on loopback, over plain HTTP.
+    DROPGATE_WEBHOOK_ALLOW_HTTP: '1',
+    DROPGATE_WEBHOOK_ALLOW_PRIVATE: '1',
     ...env,
     ...(fresh && { DATABASE_URL: fresh.url }),
   });

@@ -17,6 +17,7 @@ import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
 import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
+import { drain, seedWebhookShops, webhookCallers } from './webhooks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -81,11 +82,17 @@ function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<Baselin
 }
 
 async function main(): Promise<number> {
-  // Limits off by default; the limits comparison sets them per shop (limits.ts).
-  const hub = await startBenchHub(process.env.DATABASE_URL, { DROPGATE_RATE_LIMIT: '0' });
+  // Limits off by default; the limits comparison sets them per shop (limits.ts). A webhook
+  // attempt outlasts a scenario: the receiver holds every delivery of the webhooks-on run, so that
+  // run measures the outbox alone (see webhooks.ts).
+  const hub = await startBenchHub(process.env.DATABASE_URL, {
+    DROPGATE_RATE_LIMIT: '0', DROPGATE_WEBHOOK_TIMEOUT_MS: String(Math.min(60_000, (seconds + 30) * 1000)),
+  });
   try {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
     const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds } });
+    // As many merchants as the spread scenario's, each shop with a webhook endpoint on a local receiver.
+    const hooked = await seedWebhookShops(hub.url, seeded.merchants.length, keysPerRun);
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario) => {
@@ -111,6 +118,20 @@ async function main(): Promise<number> {
     }
     const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
     http.push(...limits.http);
+    // The same create-order load, on shops with a webhook: the outbox's cost, then its delivery rate.
+    await checkpoint(hub.databaseUrl);
+    hooked.receiver.setDefault({ kind: 'hang' });
+    const withHooks = await httpScenario({
+      scenario: `create-order, ${seeded.merchants.length} merchants, webhooks on`, method: 'POST', path: '/api/v1/offers/create-order',
+      callers: webhookCallers(hooked, runId), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
+    });
+    http.push(withHooks);
+    const webhooks = {
+      ...(await drain(hooked, withHooks.requests - withHooks.errors)),
+      ordersOff: http.find((h) => h.scenario.startsWith('create-order') && !h.scenario.includes('hot'))!.rps,
+      ordersOn: withHooks.rps,
+    };
+    await hooked.receiver.stop();
     for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
     const feed = await feedScenario({
       url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
@@ -122,7 +143,7 @@ async function main(): Promise<number> {
     const report: Report = {
       date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
       connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims, limits: limits.figures,
-      feed: { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 },
+      feed: { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 }, webhooks,
     };
     print(report);
     await save(report);

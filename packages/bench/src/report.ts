@@ -6,6 +6,7 @@ import type { ClaimFigures } from './claim.ts';
 import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures } from './http-load.ts';
 import type { LimitsFigures } from './limits.ts';
+import type { WebhookFigures } from './webhooks.ts';
 
 /** The hub's order rate against the database's own, running the same SQL without HTTP or Node. */
 export interface OrderRatio {
@@ -47,6 +48,8 @@ export interface Report {
   limits: LimitsFigures[];
   /** The catalog feed: its last page's p50 over its first's, over this many offers. */
   feed: { offers: number; lastOverFirstP50: number };
+  /** Create-order with and without a webhook endpoint per shop, and the delivery that followed. */
+  webhooks: WebhookFigures & { ordersOff: number; ordersOn: number };
 }
 
 export function machine(): Report['machine'] {
@@ -91,6 +94,7 @@ export function print(report: Report): void {
     }),
     ...ratioOf(report, 'hot', 'spread'),
     ...report.limits.map((l) => `rate limits on ÷ off, create-order ${l.kind} (limit ${l.limit}/min per shop): ${l.on} ÷ ${l.off} req/s = ${(l.on / l.off).toFixed(2)}`),
+    ...webhookLines(report.webhooks),
     `sync over ${report.feed.offers} offers: last page ÷ first page, p50: ${report.feed.lastOverFirstP50.toFixed(2)} (flat is 1.00)`,
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
@@ -98,6 +102,14 @@ export function print(report: Report): void {
     ...(report.claims.length > 1 ? [`  largest ÷ smallest queue, p50: ${(report.claims.at(-1)!.p50Ms / report.claims[0]!.p50Ms).toFixed(2)}`] : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function webhookLines(w: Report['webhooks']): string[] {
+  const cost = 100 * (1 - w.ordersOn / w.ordersOff);
+  return [
+    `webhooks: create-order ${w.ordersOn} req/s with an endpoint per shop vs ${w.ordersOff} without (${cost.toFixed(1)}% less);` +
+      ` then its ${w.events} events delivered in ${w.drainSeconds.toFixed(1)} s: ${w.deliveredPerSecond}/s (signatures verified: ${w.verified})`,
+  ];
 }
 
 function ratioOf(report: Report, a: 'hot', b: 'spread'): string[] {

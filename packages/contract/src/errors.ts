@@ -49,6 +49,8 @@ export const ERROR_STATUS = {
   TWO_FACTOR_ALREADY_ON: 409,
   TWO_FACTOR_NOT_ON: 409,
   API_KEY_NOT_FOUND: 404,
+  /** A webhook endpoint (or one of its deliveries) that does not exist, or is another merchant's. */
+  WEBHOOK_NOT_FOUND: 404,
   /** Operator API: an online backup exists only for the embedded database. */
   BACKUP_NOT_AVAILABLE: 409,
 } as const;

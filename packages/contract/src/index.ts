@@ -7,3 +7,4 @@ export * from './operator-api.ts';
 export * from './cabinet.ts';
 export * from './backoffice.ts';
 export * from './team.ts';
+export * from './webhooks.ts';

@@ -30,3 +30,5 @@ export type {
   StarsTransfer,
   StarsTransferRequest,
 } from '@dropgate/contract';
+export { signWebhook, verifyWebhook, WebhookSignatureError, SIGNATURE_HEADER, DEFAULT_TOLERANCE_SECONDS } from './webhooks.ts';
+export type { VerifyOptions } from './webhooks.ts';

@@ -49,6 +49,27 @@ export interface Config {
   /** Merchant APIs: requests per window of a shop with no limit of its own; 0: not limited. */
   rateLimit: number;
   rateLimitWindowS: number;
+  /** The generic job runner (graphile-worker): webhooks and what else modules queue there. */
+  jobs: JobsConfig;
+  webhooks: WebhooksConfig;
+}
+
+export interface JobsConfig {
+  concurrency: number;
+  pollMs: number;
+  /** Three missed beats and the other instances unlock a dead instance's jobs. */
+  heartbeatMs: number;
+}
+
+export interface WebhooksConfig {
+  /** Plain http:// URLs (for a receiver on the same network, or tests). */
+  allowHttp: boolean;
+  /** Private, loopback and link-local addresses. */
+  allowPrivate: boolean;
+  timeoutMs: number;
+  retryBaseMs: number;
+  maxDelayMs: number;
+  maxAgeS: number;
 }
 
 export interface StarsConfig {
@@ -174,6 +195,19 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
     rateLimit: read('DROPGATE_RATE_LIMIT', 60_000, between(0, 10_000_000), 'requests per window 0-10000000 (0: no default limit)'),
     rateLimitWindowS: read('DROPGATE_RATE_LIMIT_WINDOW_S', 60, between(1, 3600), 'seconds 1-3600'),
+    jobs: {
+      concurrency: read('DROPGATE_JOBS_CONCURRENCY', 8, positive(256), 'a number 1-256'),
+      pollMs: read('DROPGATE_JOBS_POLL_MS', 2000, between(50, 60_000), 'milliseconds 50-60000'),
+      heartbeatMs: read('DROPGATE_JOBS_HEARTBEAT_MS', 10_000, between(100, 600_000), 'milliseconds 100-600000'),
+    },
+    webhooks: {
+      allowHttp: read('DROPGATE_WEBHOOK_ALLOW_HTTP', false, flag, '1/0, true/false, yes/no or on/off'),
+      allowPrivate: read('DROPGATE_WEBHOOK_ALLOW_PRIVATE', false, flag, '1/0, true/false, yes/no or on/off'),
+      timeoutMs: read('DROPGATE_WEBHOOK_TIMEOUT_MS', 10_000, between(100, 60_000), 'milliseconds 100-60000'),
+      retryBaseMs: read('DROPGATE_WEBHOOK_RETRY_BASE_MS', 10_000, between(10, 3_600_000), 'milliseconds 10-3600000'),
+      maxDelayMs: read('DROPGATE_WEBHOOK_MAX_DELAY_MS', 6 * 3_600_000, between(10, 86_400_000), 'milliseconds 10-86400000'),
+      maxAgeS: read('DROPGATE_WEBHOOK_MAX_AGE_S', 3 * 86_400, between(1, 30 * 86_400), 'seconds 1-2592000'),
+    },
   };
   const proxies = read<string[] | undefined>('DROPGATE_TRUSTED_PROXIES', undefined, networks, 'a comma-separated list of IPv4/IPv6 addresses or CIDR networks');
   if (proxies !== undefined) {

@@ -12,6 +12,7 @@ import type { Orders } from './modules/orders/index.ts';
 import type { ShopLimits } from './modules/shop-limits/index.ts';
 import type { Suppliers } from './modules/suppliers/index.ts';
 import type { TelegramBot, TelegramStars, TelegramUsers } from './modules/telegram/index.ts';
+import type { Webhooks } from './modules/webhooks/index.ts';
 
 /**
  * What request handlers may use: the domain modules, each bound at start-up to the database and
@@ -51,4 +52,6 @@ export interface Hub {
   telegramBot: TelegramBot | undefined;
   /** The back-office's cookie policy. */
   backoffice: { cookieSecure: 'auto' | 'always' | 'never' };
+  /** Shops' webhook endpoints, their delivery log, test events and redeliveries. */
+  webhooks: Webhooks;
 }

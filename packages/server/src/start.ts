@@ -23,8 +23,11 @@ import { Ledger } from './modules/ledger/index.ts';
 import { Inventory } from './modules/inventory/index.ts';
 import { KeyReveals } from './modules/key-reveals/index.ts';
 import { Merchants, ShopTokens } from './modules/merchants/index.ts';
-import { assertStateMachine, Orders } from './modules/orders/index.ts';
+import { assertStateMachine, findOrder, orderView, Orders } from './modules/orders/index.ts';
 import { ShopLimits } from './modules/shop-limits/index.ts';
+import { Webhooks, webhookTasks } from './modules/webhooks/index.ts';
+import { orderToWire } from './protocols/partner-api/present.ts';
+import { startJobs, type JobRunner } from './platform/jobs/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -68,6 +71,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   let feed: ChangeFeed | undefined;
   let demoStars: Awaited<ReturnType<typeof startDemoStars>> | undefined;
   let telegramBot: TelegramBot | undefined;
+  let jobs: JobRunner | undefined;
   try {
     await migrateOnce(databaseUrl);
     const secret = await loadSecret(config);
@@ -100,6 +104,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
     const shops = new ShopTokens(pool, feed);
     const catalog = new Catalog(pool, feed);
+    const webhookPolicy = { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate };
     const hub: Hub = {
       checkout: new Checkout({
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
@@ -127,6 +132,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       telegramUsers: new TelegramUsers(pool),
       telegramBot,
       backoffice: { cookieSecure: config.cookieSecure },
+      webhooks: new Webhooks(pool, vault, webhookPolicy),
     };
     await registerApis(app, hub);
     const readiness = new ReadinessProbe({ pool, expected: await expectedSchema(), worker, embeddedDown: embedded?.down });
@@ -134,6 +140,13 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     await app.register(operatorBackup, {
       prefix: '/admin/v1', hub, secretFingerprint: secretFingerprint(secret),
       embedded: embedded && { dataDir: path.resolve(config.dataDir), clusterDir: embedded.clusterDir, connect: () => openLongConnection(pool) },
+    });
+    jobs = await startJobs({
+      databaseUrl, concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollMs, heartbeatMs: config.jobs.heartbeatMs, log: app.log,
+      tasks: webhookTasks(
+        { pool, vault, clock, renderOrder: (orderId, status, includeKey) => renderWebhookOrder(pool, vault, orderId, status, includeKey) },
+        { ...webhookPolicy, timeoutMs: config.webhooks.timeoutMs, retryBaseMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.maxDelayMs, maxAgeMs: config.webhooks.maxAgeS * 1000 },
+      ),
     });
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
@@ -151,13 +164,14 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         readiness.stopping();
         await drain(app, Math.min(DRAIN_DEADLINE_MS, left()));
         // Jobs still running keep their lease and are taken up again when it ends: nothing is lost.
-        await within(worker.stop(), left());
+        await within(Promise.all([worker.stop(), jobs?.stop()]), left());
         await within(Promise.all([telegramBot?.stop(), demoSupplier?.stop(), demoStars?.stop(), feed?.stop()]), left());
         await within(pool.end(), left());
         await embedded?.stop();
       },
     };
   } catch (error) {
+    await jobs?.stop();
     await telegramBot?.stop();
     await demoStars?.stop();
     await feed?.stop();
@@ -165,6 +179,14 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     await embedded?.stop().catch(() => {});
     throw error;
   }
+}
+
+/** A webhook's order: the Partner API's shape, with the status its event recorded; the key only where the shop opted in. */
+async function renderWebhookOrder(pool: pg.Pool, vault: KeyVault, orderId: number, status: string, includeKey: boolean) {
+  const order = await findOrder(pool, orderId);
+  if (!order) throw new Error(`order ${orderId} of a webhook event does not exist`);
+  const view = orderView({ ...order, status: status as typeof order.status }, vault);
+  return orderToWire(includeKey ? view : { ...view, key: undefined });
 }
 
 /** Migrations on a connection of their own, without the pool's timeouts: a migration may be long. */

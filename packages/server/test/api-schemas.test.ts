@@ -20,6 +20,8 @@ const API_PREFIXES = ['/admin/v1/', '/console/v1/', '/cabinet/v1/', '/api/'];
 /** Writes that take no body: everything they need is in the path (or the session). */
 const NO_BODY = new Set([
   'POST /api/v1/balance/check',
+  'POST /admin/v1/webhooks/:id/test', 'POST /console/v1/webhooks/:id/test', 'POST /cabinet/v1/webhooks/:id/test',
+  'POST /admin/v1/webhook-deliveries/:id/redeliver', 'POST /console/v1/webhook-deliveries/:id/redeliver', 'POST /cabinet/v1/webhook-deliveries/:id/redeliver',
   'POST /admin/v1/shops/:id/rotate-token', 'POST /console/v1/shops/:id/rotate-token', 'POST /cabinet/v1/shops/:id/rotate-token',
   'POST /admin/v1/stock-keys/:id/reveal', 'POST /console/v1/stock-keys/:id/reveal',
   'POST /admin/v1/orders/:id/reveal-key', 'POST /console/v1/orders/:id/reveal-key', 'POST /cabinet/v1/orders/:id/reveal-key',

@@ -53,6 +53,23 @@ async function inFlightOrder(): Promise<number> {
   return (await insertInFlightOrder(db, { ...merchant, offerId: usdOffer, transactionId: `review-${tag()}` })).orderId;
 }
 
+async function webhookId(): Promise<number> {
+  return (await op.ok('POST', `/shops/${merchant.shopId}/webhooks`, { url: 'https://example.com/audit', events: ['order.completed'] })).webhook.id;
+}
+
+async function webhookDelivery(): Promise<number> {
+  return (await op.ok('POST', `/webhooks/${await webhookId()}/test`)).deliveryId;
+}
+
+/** The webhook routes: the same recipes for the operator (any shop) and the cabinet (its own). */
+const WEBHOOKS: Record<string, Recipe> = {
+  'POST /shops/:id/webhooks': async () => ({ path: `/shops/${merchant.shopId}/webhooks`, body: { url: 'https://example.com/hook', events: ['order.completed'] } }),
+  'PATCH /webhooks/:id': async () => ({ path: `/webhooks/${await webhookId()}`, body: { events: ['order.canceled'], includeKeys: true } }),
+  'POST /webhooks/:id/rotate-secret': async () => ({ path: `/webhooks/${await webhookId()}/rotate-secret`, body: {} }),
+  'POST /webhooks/:id/test': async () => ({ path: `/webhooks/${await webhookId()}/test` }),
+  'POST /webhook-deliveries/:id/redeliver': async () => ({ path: `/webhook-deliveries/${await webhookDelivery()}/redeliver` }),
+};
+
 async function stockKey(): Promise<number> {
   const offer = await op.offer({ price: '1.00', currency: 'USD' }, keysFor('REVEAL', 1));
   return (await op.ok('GET', `/offers/${offer.id}/keys`)).keys[0].id;
@@ -119,6 +136,7 @@ const OPERATOR: Record<string, Recipe> = {
     const product = await op.ok('POST', '/products', { name: `Renamed ${tag()}` });
     return { path: `/products/${product.id}`, body: { name: `Renamed ${tag()}`, regionCode: 'GLB', excludedCountryCodes: ['RU'] } };
   },
+  ...WEBHOOKS,
 };
 
 /**
@@ -188,6 +206,7 @@ const CABINET: Record<string, Recipe> = {
   'POST /users': async () => ({ path: '/users', body: { email: `invited-${tag()}@merchant.example`, role: 'developer' } }),
   'PUT /users/:id/role': async () => ({ path: `/users/${(await merchantUser(hub, merchant.merchantId, 'developer')).id}/role`, body: { role: 'accountant' } }),
   'DELETE /users/:id': async () => ({ path: `/users/${(await merchantUser(hub, merchant.merchantId, 'accountant')).id}` }),
+  ...WEBHOOKS,
 };
 
 const writeRoutes: string[] = [];
@@ -263,7 +282,7 @@ describe('the audit trail', () => {
     const { rows } = await db.query('SELECT before::text AS b, after::text AS a FROM audit_log');
     const text = rows.map((r) => `${r.b} ${r.a}`).join('\n');
     expect(rows.length).toBeGreaterThan(60);
-    for (const secret of ['secret-upstream-token', 'a-new-upstream-token', 'dgk_', merchant.token, 'KEY-', 'new-password-', 'REVEAL-', 'STOCK-']) {
+    for (const secret of ['secret-upstream-token', 'a-new-upstream-token', 'dgk_', 'whsec_', merchant.token, 'KEY-', 'new-password-', 'REVEAL-', 'STOCK-']) {
       expect(text, secret).not.toContain(secret);
     }
   });

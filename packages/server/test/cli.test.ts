@@ -175,6 +175,29 @@ describe('dropgate CLI', () => {
     expect((await dropgate(['shop', 'set-limits', '--shop', String(shop.id)])).code).toBe(2);
   });
 
+  it('webhooks: made with a secret shown once, changed, rotated, tested and redelivered, their log read', async () => {
+    const merchant = await ok(['merchant', 'create', '--name', 'CLI Hooks']);
+    const shop = await ok(['shop', 'create', '--merchant', String(merchant.id), '--name', 'web']);
+    const made = await ok(['webhook', 'create', '--shop', String(shop.id), '--url', 'https://hooks.example.com/in', '--events', 'order.completed,balance.low', '--balance-low', '25.00']);
+    expect(made.secret).toMatch(/^whsec_/);
+    expect(made.webhook).toMatchObject({ shopId: shop.id, events: ['order.completed', 'balance.low'], balanceLowThreshold: '25.00', status: 'ACTIVE' });
+    const id = String(made.webhook.id);
+    expect((await ok(['webhook', 'update', id, '--disable'])).status).toBe('DISABLED');
+    expect((await ok(['webhook', 'list', '--shop', String(shop.id)])).webhooks.map((w: { id: number }) => w.id)).toEqual([made.webhook.id]);
+    const rotated = await ok(['webhook', 'rotate-secret', id, '--overlap', '60']);
+    expect(rotated.secret).not.toBe(made.secret);
+    const test = await ok(['webhook', 'test', id]);
+    const again = await ok(['webhook', 'redeliver', String(test.deliveryId)]);
+    expect(again.eventId).toBe(test.eventId);
+    // Off: both wait, unsent, until the endpoint is turned on again.
+    const log = await ok(['webhook', 'deliveries', id]);
+    expect(log.deliveries.map((d: { type: string; status: string; attempts: number }) => [d.type, d.status, d.attempts])).toEqual([['webhook.test', 'PENDING', 0], ['webhook.test', 'PENDING', 0]]);
+    const human = await dropgate(['webhook', 'deliveries', id]);
+    expect(human.stdout).toMatch(/^id\s+type\s+orderId/);
+    expect((await dropgate(['webhook', 'update', id, '--enable', '--disable'])).code).toBe(2);
+    expect((await dropgate(['webhook', 'create', '--shop', String(shop.id), '--url', 'http://hooks.example.com/in', '--events', 'order.completed', '--json'])).json.error.code).toBe('INVALID_REQUEST_BODY');
+  });
+
   it('sends a large key file in batches and totals them', async () => {
     const offerId = uniqueOfferId();
     await ok(['offer', 'upsert', '--id', String(offerId), '--product', 'Bulk', '--name', 'Keys', '--price', '1.00', '--currency', 'USD']);

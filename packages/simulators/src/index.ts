@@ -36,3 +36,6 @@ export { STARS_PROVIDER_FAULT_KINDS } from './stars/faults.ts';
 
 export { startTelegramBotApiSimulator } from './telegram/simulator.ts';
 export type { TelegramBotApiSimulator, TelegramBotApiSimulatorOptions, TelegramUserSpec } from './telegram/simulator.ts';
+
+export { startWebhookReceiver } from './webhook-receiver/receiver.ts';
+export type { ReceivedWebhook, ReceiverAnswer, WebhookReceiver, WebhookReceiverOptions } from './webhook-receiver/receiver.ts';

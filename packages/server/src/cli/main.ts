@@ -16,12 +16,13 @@ import { supplierCommands } from './commands/suppliers.ts';
 import { teamCommands } from './commands/team.ts';
 import { userCommands } from './commands/users.ts';
 import { auditLogCommands } from './commands/audit-log.ts';
+import { webhookCommands } from './commands/webhooks.ts';
 import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
 const COMMANDS: Command[] = [
   ...merchantCommands, ...userCommands, ...productCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
-  ...backupCommands,
+  ...webhookCommands, ...backupCommands,
 ];
 
 /** An API key when one is given; else the bootstrap key (the operator token). */

@@ -23,6 +23,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditLogRoutes } from './routes/audit-log.ts';
 import { teamRoutes } from './routes/team.ts';
 import { shopLimitRoutes } from './routes/shop-limits.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import type { TypedApp } from '../platform/http/typed-app.ts';
 
 /**
@@ -32,7 +33,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, shopLimitRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
-  teamRoutes, apiKeyRoutes, auditLogRoutes,
+  teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
 ];
 
 /** The embedded database's online backup (mounted by start-up, which knows the database). */
@@ -40,6 +41,9 @@ export { operatorBackup, ESTIMATE_HEADER, FINGERPRINT_HEADER } from './backup.ts
 
 /** Shapes the merchant cabinet answers too (its ledger rows are the operator's). */
 export { entryOut, userOut } from './present.ts';
+
+/** The webhook routes, which the cabinet registers for a merchant's own shops. */
+export { webhookRoutes } from './routes/webhooks.ts';
 
 export async function operatorApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   requireDeclaredAccess(app, 'operator');

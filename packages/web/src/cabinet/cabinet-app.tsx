@@ -8,11 +8,12 @@ import { OrderDetail, Orders } from './orders.tsx';
 import { QuickStart } from './quick-start.tsx';
 import { Staff } from './staff.tsx';
 import { Transactions } from './transactions.tsx';
+import { Webhooks } from './webhooks.tsx';
 
 /** The pages, each shown to the merchant roles that hold its permission. */
 const NAV: Array<[string, string, string]> = [
   ['/cabinet', 'Balance and shops', 'merchant.read'], ['/cabinet/transactions', 'Transactions', 'merchant.money'], ['/cabinet/orders', 'Orders', 'merchant.read'],
-  ['/cabinet/api', 'API quick-start', 'merchant.integration'], ['/cabinet/staff', 'Staff', 'merchant.staff'], ['/cabinet/account', 'Account', 'merchant.self'],
+  ['/cabinet/api', 'API quick-start', 'merchant.integration'], ['/cabinet/webhooks', 'Webhooks', 'merchant.integration'], ['/cabinet/staff', 'Staff', 'merchant.staff'], ['/cabinet/account', 'Account', 'merchant.self'],
 ];
 
 export function CabinetApp(props: { path: string; who: Who; onSignOut: () => void }) {
@@ -26,6 +27,7 @@ export function CabinetApp(props: { path: string; who: Who; onSignOut: () => voi
   else if (p === '/cabinet/orders') page = <Orders />;
   else if ((params = match('/cabinet/orders/:id', p))) page = <OrderDetail id={Number(params.id)} />;
   else if (p === '/cabinet/api') page = <QuickStart token={lastToken} onToken={setLastToken} />;
+  else if (p === '/cabinet/webhooks') page = <Webhooks />;
   else if (p === '/cabinet/staff') page = <Staff />;
   else if (p === '/cabinet/account') page = <Account surface="cabinet" />;
   else page = <p>No such page.</p>;

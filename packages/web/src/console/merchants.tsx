@@ -7,6 +7,7 @@ import { get, post, put } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Can, useCan } from '../session.tsx';
 import { Field, Form, Link, Notice, Secret, Stat, useAct, useLoad, usd, when } from '../ui.tsx';
+import { WebhooksOfShops } from '../webhooks.tsx';
 
 export function Merchants() {
   const { data, error } = useLoad(() => Promise.all([get<MerchantList>('/console/v1/merchants'), get<Balances>('/console/v1/balances')]), []);
@@ -88,6 +89,9 @@ export function MerchantDetail(props: { id: number }) {
           <Field label="Shop name" name="name" required />
         </Form>
       )}
+
+      <h2>Webhooks</h2>
+      {merchant.shops.length > 0 ? <WebhooksOfShops base="/console/v1" shops={merchant.shops} mayChange={manage} /> : <p class="muted">No shops yet.</p>}
 
       <h2>Cabinet users</h2>
       <table aria-label="Users">

@@ -15,6 +15,8 @@ import { accountRoutes } from './routes/account.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { transactionRoutes } from './routes/transactions.ts';
+import { webhookRoutes } from '../../operator-api/index.ts';
+import { merchantOf } from './merchant-of.ts';
 
 export async function cabinetApi(app: FastifyInstance, { hub }: { hub: Hub }): Promise<void> {
   requireDeclaredAccess(app, 'merchant');
@@ -32,6 +34,7 @@ export async function cabinetApi(app: FastifyInstance, { hub }: { hub: Hub }): P
     ownAccountRoutes(guarded, hub, 'merchant.self');
     const typed = guarded.withTypeProvider<TypeBoxTypeProvider>();
     for (const register of [accountRoutes, transactionRoutes, orderRoutes, staffRoutes]) register(typed, hub);
+    webhookRoutes(typed, hub, { read: 'merchant.read', write: 'merchant.integration', ownerOf: (request) => merchantOf(request).merchantId });
   });
 }
 

@@ -30,7 +30,7 @@ export const OPERATOR_PERMISSIONS = {
   reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit' },
   catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources' },
   suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers' },
-  merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, shop rate limits and IP allowlists, merchant users' },
+  merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, shop rate limits and IP allowlists, shops\' webhooks, merchant users' },
   'key-reveals': { roles: ['owner', 'admin'], writes: true, what: 'show a stock key or an order\'s key in clear' },
   'audit-trail': { roles: ['owner', 'admin'], writes: false, what: 'the audit trail and the key-reveal log' },
   team: { roles: ['owner'], writes: true, what: 'operator accounts and roles, API keys, the two-factor requirement' },

@@ -1,0 +1,79 @@
+/**
+ * Webhooks in the bench: create-order throughput for shops with an endpoint against the same run
+ * without one, and how fast the hub then delivers those events to a local receiver (signed, in
+ * order per order, over the job runner).
+ *
+ * The two are measured apart. During the webhooks-on run the receiver holds every request it
+ * gets, so the hub's job runner sits on its first few attempts and the run pays for the outbox
+ * alone (the trigger, the event and delivery rows, add_job). Then the receiver answers what it
+ * held and everything after at once, and the drain is timed with the hub doing nothing else.
+ */
+import { HttpClient } from '@dropgate/sdk';
+import { startWebhookReceiver } from '@dropgate/simulators';
+import { ADMIN_TOKEN } from './hub-process.ts';
+import type { Caller } from './http-load.ts';
+
+export interface WebhookFigures {
+  /** Events the on-run created, all delivered before the figures were taken. */
+  events: number;
+  /** From the receiver's release to the last delivery. */
+  deliveredPerSecond: number;
+  drainSeconds: number;
+  /** Deliveries whose signature the receiver verified. */
+  verified: number;
+}
+
+export interface WebhookShops {
+  /** One caller per merchant, each with an endpoint for order.completed. */
+  callers: Array<{ token: string }>;
+  offerId: number;
+  receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+}
+
+/** Merchants like the seed's, each shop with an endpoint on the receiver, and an offer of their own. */
+export async function seedWebhookShops(url: string, merchants: number, keys: number): Promise<WebhookShops> {
+  const receiver = await startWebhookReceiver();
+  const api = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 120_000 });
+  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const answer = await api.send({ method, path, body });
+    if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
+    return answer.body;
+  };
+  const offerId = 5101;
+  await admin('PUT', `/offers/${offerId}`, { productName: 'Bench Card', offerName: 'webhooks', price: '1.00', currency: 'USD' });
+  for (let sent = 0; sent < keys; sent += 5000) {
+    await admin('POST', `/offers/${offerId}/stock`, { keys: Array.from({ length: Math.min(5000, keys - sent) }, (_, i) => `HOOK-${sent + i}-${Date.now()}`) });
+  }
+  const callers = [];
+  const secrets = [];
+  for (let i = 0; i < merchants; i++) {
+    const merchant = await admin('POST', '/merchants', { name: `bench-hooks-${i}` });
+    await admin('POST', `/merchants/${merchant.id}/deposits`, { amount: '1000000.00' });
+    const shop = await admin('POST', '/shops', { merchantId: merchant.id, name: `bench-hooks-${i}` });
+    const hook = await admin('POST', `/shops/${shop.id}/webhooks`, { url: `${receiver.url}/bench`, events: ['order.completed'] });
+    secrets.push(hook.secret as string);
+    callers.push({ token: shop.token as string });
+  }
+  receiver.setSecrets(secrets);
+  return { callers, offerId, receiver };
+}
+
+export function webhookCallers(shops: WebhookShops, runId: string): Caller[] {
+  return shops.callers.map((c) => ({ token: c.token, body: `{"offerId":${shops.offerId},"price":1,"transactionId":"hook-${runId}-{n}"}` }));
+}
+
+/** Lets the receiver answer, waits until it has every event of the run (`events` of them), and times it. */
+export async function drain(shops: WebhookShops, events: number, timeoutMs = 300_000): Promise<WebhookFigures> {
+  const released = Date.now();
+  shops.receiver.setDefault({ kind: 'status', status: 200 });
+  shops.receiver.releaseHeld(200);
+  await shops.receiver.waitForDelivered(events, timeoutMs);
+  const delivered = shops.receiver.delivered();
+  const seconds = (Date.now() - released) / 1000;
+  return {
+    events,
+    deliveredPerSecond: Math.round(events / seconds),
+    drainSeconds: seconds,
+    verified: delivered.filter((r) => r.verified).length,
+  };
+}
