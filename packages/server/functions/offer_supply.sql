@@ -11,7 +11,9 @@ BEGIN
      WHERE k.offer_id = p_offer_id AND k.order_id IS NULL
      ORDER BY k.id LIMIT 1 FOR UPDATE SKIP LOCKED;
   ELSE
-    SELECT k.id INTO key_id FROM stock_keys k WHERE k.offer_id = p_offer_id AND k.order_id IS NULL LIMIT 1;
+    -- Ordered like the claim, so the plan reads the index of unclaimed keys: without an order
+    -- the generic plan scans the whole table for an offer that has none.
+    SELECT k.id INTO key_id FROM stock_keys k WHERE k.offer_id = p_offer_id AND k.order_id IS NULL ORDER BY k.id LIMIT 1;
   END IF;
   IF key_id IS NOT NULL THEN
     route := 'stock';
