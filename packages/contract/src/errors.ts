@@ -45,6 +45,11 @@ export const ERROR_STATUS = {
   TWO_FACTOR_ALREADY_ON: 409,
   TWO_FACTOR_NOT_ON: 409,
   API_KEY_NOT_FOUND: 404,
+  /** Operator API: upstream catalog syncs. */
+  CATALOG_NOT_AVAILABLE: 409,
+  SYNC_RUNNING: 409,
+  SYNC_NOT_FOUND: 404,
+  SYNC_NOT_HELD: 409,
   /** Operator API: an online backup exists only for the embedded database. */
   BACKUP_NOT_AVAILABLE: 409,
 } as const;

@@ -54,6 +54,12 @@ const SupplierPolicy = {
   timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
   statusIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds between status checks' })),
   statusAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Status checks before manual review' })),
+  catalogProductIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+    maxItems: 10_000, description: 'CodeGames: the product ids its catalog sync checks (the protocol lists none)',
+  })),
+  catalogMaxMissingPercent: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 100, description: 'A catalog sync that would mark more than this share of the listed offers gone waits for confirmation (default 20)',
+  })),
 };
 export const AddSupplier = Type.Object(
   { kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })), ...SupplierPolicy },
@@ -339,6 +345,8 @@ export const Supplier = Type.Object({
   timeoutMs: Type.Integer(),
   statusIntervalS: Type.Integer(),
   statusAttempts: Type.Integer(),
+  catalogProductIds: Type.Array(Type.String()),
+  catalogMaxMissingPercent: Type.Integer(),
   hasToken: Type.Boolean(),
 }, { title: 'Supplier' });
 export type Supplier = Static<typeof Supplier>;
@@ -355,6 +363,54 @@ export const OfferSource = Type.Object({
 }, { title: 'OfferSource' });
 export type OfferSource = Static<typeof OfferSource>;
 export const OfferSources = Type.Object({ sources: Type.Array(OfferSource) }, { title: 'OfferSources' });
+
+// ---- upstream catalogs ----
+export const SupplierSyncParams = Type.Object({ id: Id, syncId: Id }, { title: 'SupplierSyncParams' });
+export const SupplierSync = Type.Object({
+  id: Type.Integer(),
+  supplierId: Type.Integer(),
+  status: Type.Union(['running', 'applied', 'failed', 'held', 'confirmed', 'discarded'].map((s) => Type.Literal(s)), {
+    description: 'running; applied; failed (nothing changed); held (nothing changed: too much would go, confirm or discard); confirmed; discarded',
+  }),
+  startedBy: Type.String(),
+  startedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  seen: Type.Integer({ description: 'Upstream offers read so far' }),
+  added: Type.Integer(),
+  changed: Type.Integer(),
+  gone: Type.Integer({ description: 'Offers no longer listed (held: that would go)' }),
+  missingPercent: Nullable(Type.String({ description: 'Share of the listed catalog this sync no longer lists' })),
+  error: Nullable(Type.String()),
+}, { title: 'SupplierSync' });
+export type SupplierSync = Static<typeof SupplierSync>;
+export const SupplierSyncs = Type.Object({ syncs: Type.Array(SupplierSync) }, { title: 'SupplierSyncs' });
+
+export const SupplierCatalogQuery = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name, or the upstream id' })),
+  gone: Type.Optional(Type.Boolean({ description: 'Offers no longer listed too' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+}, { ...Strict, title: 'SupplierCatalogQuery' });
+export const SupplierOffer = Type.Object({
+  upstreamId: Type.String(),
+  upstreamProductId: Nullable(Type.String()),
+  productName: Type.String(),
+  offerName: Type.String(),
+  category: Nullable(Type.String()),
+  platformCode: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+  regionName: Nullable(Type.String()),
+  cost: Decimal,
+  costCurrency: Currency,
+  inStock: Type.Boolean(),
+  firstSeenAt: Timestamp,
+  lastSeenAt: Nullable(Timestamp),
+  changedAt: Timestamp,
+  goneAt: Nullable(Timestamp),
+}, { title: 'SupplierOffer' });
+export type SupplierOffer = Static<typeof SupplierOffer>;
+export const SupplierCatalogPage = Type.Object({ total: Type.Integer(), offers: Type.Array(SupplierOffer) }, { title: 'SupplierCatalogPage' });
+export type SupplierCatalogPage = Static<typeof SupplierCatalogPage>;
 export type OfferSources = Static<typeof OfferSources>;
 
 // ---- answers: dashboard, Telegram Stars ----

@@ -27,7 +27,7 @@ import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
+import { CatalogSyncs, configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
@@ -99,6 +99,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
     const shops = new ShopTokens(pool, feed);
     const catalog = new Catalog(pool, feed);
+    const catalogSyncs = new CatalogSyncs({ pool, vault, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) });
     const hub: Hub = {
       checkout: new Checkout({
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
@@ -108,6 +109,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       inventory: new Inventory(pool, vault),
       keyReveals: new KeyReveals(pool, vault),
       suppliers: new Suppliers(pool, vault),
+      catalogSyncs,
       orders: new Orders(pool, vault),
       fulfilment: new Fulfilment(pool, vault),
       worker,
@@ -149,7 +151,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         readiness.stopping();
         await drain(app, Math.min(DRAIN_DEADLINE_MS, left()));
         // Jobs still running keep their lease and are taken up again when it ends: nothing is lost.
-        await within(worker.stop(), left());
+        await within(Promise.all([worker.stop(), catalogSyncs.stop()]), left());
         await within(Promise.all([telegramBot?.stop(), demoSupplier?.stop(), demoStars?.stop(), feed?.stop()]), left());
         await within(pool.end(), left());
         await embedded?.stop();

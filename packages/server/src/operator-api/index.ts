@@ -13,6 +13,7 @@ import { productRoutes } from './routes/products.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
+import { supplierCatalogRoutes } from './routes/supplier-catalog.ts';
 import { telegramRoutes } from './routes/telegram.ts';
 import { userRoutes } from './routes/users.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -30,7 +31,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
+  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, supplierCatalogRoutes, dashboardRoutes, telegramRoutes,
   teamRoutes, apiKeyRoutes, auditLogRoutes,
 ];
 

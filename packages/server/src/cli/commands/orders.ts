@@ -81,5 +81,6 @@ export const orderCommands: Command[] = [
     summary: 'Checks every ledger and order invariant; exits 1 naming each violation',
     run: ({ api }) => api.get('/audit'),
     human: (r) => (r.ok ? `ok: ${r.checks} invariants hold` : r.violations.map((v: any) => `VIOLATION ${v.invariant}: ${v.detail}`).join('\n')),
+    failed: (r) => !r.ok,
   },
 ];

@@ -29,7 +29,7 @@ export const OPERATOR_PERMISSIONS = {
   fx: { roles: ['owner', 'admin', 'finance'], writes: true, what: 'set FX rates' },
   reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit' },
   catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources' },
-  suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers' },
+  suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers, sync their catalogs, confirm or discard a held sync' },
   merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, merchant users' },
   'key-reveals': { roles: ['owner', 'admin'], writes: true, what: 'show a stock key or an order\'s key in clear' },
   'audit-trail': { roles: ['owner', 'admin'], writes: false, what: 'the audit trail and the key-reveal log' },

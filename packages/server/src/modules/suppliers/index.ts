@@ -16,7 +16,10 @@ import * as repo from './repository.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
-export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
+export { supplierConfig } from './supplier-config.ts';
+export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
+export type { CatalogQuery, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
+export { SUPPLIER_KINDS, type AdapterDeps, type CatalogEntry, type PlaceRequest, type SoldOutUpstreamOffer, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
 export class Suppliers {
@@ -65,6 +68,8 @@ export interface SupplierView {
   timeoutMs: number;
   statusIntervalS: number;
   statusAttempts: number;
+  catalogProductIds: string[];
+  catalogMaxMissingPercent: number;
 }
 
 export interface SupplierInput {
@@ -75,6 +80,13 @@ export interface SupplierInput {
   timeoutMs?: number;
   statusIntervalS?: number;
   statusAttempts?: number;
+  catalogProductIds?: string[];
+  catalogMaxMissingPercent?: number;
+}
+
+/** The product ids a catalog sync checks, each once, in the order given. */
+function catalogIds(ids: string[]): string[] {
+  return [...new Set(ids.map((id) => id.trim()).filter((id) => id !== ''))];
 }
 
 function view(row: repo.SupplierRow): SupplierView {
@@ -105,6 +117,8 @@ export async function addSupplier(pool: pg.Pool, vault: KeyVault, input: Supplie
     timeoutMs: input.timeoutMs ?? 10_000,
     statusIntervalS: input.statusIntervalS ?? 120,
     statusAttempts: input.statusAttempts ?? 100,
+    catalogProductIds: catalogIds(input.catalogProductIds ?? []),
+    catalogMaxMissingPercent: input.catalogMaxMissingPercent ?? 20,
   };
   try {
     return await inTransaction(pool, async (tx) => {
@@ -127,6 +141,8 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
     ...(input.timeoutMs !== undefined && { timeoutMs: input.timeoutMs }),
     ...(input.statusIntervalS !== undefined && { statusIntervalS: input.statusIntervalS }),
     ...(input.statusAttempts !== undefined && { statusAttempts: input.statusAttempts }),
+    ...(input.catalogProductIds !== undefined && { catalogProductIds: catalogIds(input.catalogProductIds) }),
+    ...(input.catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent: input.catalogMaxMissingPercent }),
   };
   return inTransaction(pool, async (tx) => {
     const before = await repo.findSupplier(tx, id);
@@ -140,18 +156,6 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
 
 export async function listSuppliers(db: Db): Promise<SupplierView[]> {
   return (await repo.listSuppliers(db)).map(view);
-}
-
-/** The supplier with its token opened, for building an adapter; `version` changes on every update. */
-export async function supplierConfig(db: Db, vault: KeyVault, id: number): Promise<SupplierConfig & { version: number }> {
-  const row = await repo.findSupplier(db, id);
-  if (!row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
-  return {
-    id: row.id, kind: row.kind, name: row.name, baseUrl: row.baseUrl,
-    token: row.tokenSealed ? vault.open(row.tokenSealed) : null,
-    timeoutMs: row.timeoutMs, statusIntervalS: row.statusIntervalS, statusAttempts: row.statusAttempts,
-    version: row.updatedAt.getTime(),
-  };
 }
 
 /**
