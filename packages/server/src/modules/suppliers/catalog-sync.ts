@@ -5,9 +5,11 @@
  * more of the listed catalog gone than the supplier's threshold is held for the operator, who
  * confirms it (applied as read) or discards it. One sync per supplier at a time, across every
  * hub instance (an advisory lock held by the sync's own connection: a dead process frees it).
+ * That connection is a long one, outside the pool: an apply of 100,000 rows outlasts the
+ * request statement timeout, and a sync never holds one of the requests' connections.
  */
 import type pg from 'pg';
-import { inTransaction } from '../../platform/db/index.ts';
+import { createPool, inTransaction, inTransactionOn, type Tx } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
@@ -60,12 +62,12 @@ export class CatalogSyncs {
         await recordAudit(tx, actor, { action: 'supplier.sync', target: { type: 'supplier', id: supplierId }, after: { syncId: started.id } });
         return started;
       });
-      const work = this.#run(sync, () => read.call(adapter), config.catalogMaxMissingPercent).finally(() => unlock(lock, supplierId));
+      const work = this.#run(lock.db, sync, () => read.call(adapter), config.catalogMaxMissingPercent).finally(() => lock.release());
       this.#running.add(work);
       void work.finally(() => this.#running.delete(work));
       return sync;
     } catch (error) {
-      await unlock(lock, supplierId);
+      await lock.release();
       throw error;
     }
   }
@@ -76,19 +78,19 @@ export class CatalogSyncs {
     const lock = await lockSupplier(pool, supplierId);
     try {
       const held = await this.#held(supplierId, syncId);
-      if (await repo.stagedCount(pool, syncId) !== held.seen) {
+      if (await repo.stagedCount(lock.db, syncId) !== held.seen) {
         throw new AppError('SYNC_NOT_HELD', `sync ${syncId}'s rows were lost (the database restarted): run a new sync`);
       }
-      const confirmed = await inTransaction(pool, async (tx) => {
+      const confirmed = await inTransactionOn(lock.db, async (tx) => {
         const counts = await this.#apply(tx, supplierId, syncId);
         const row = await repo.finishSync(tx, syncId, { status: 'confirmed', ...counts });
         await recordAudit(tx, actor, { action: 'supplier.sync-confirm', target: { type: 'supplier', id: supplierId }, after: { syncId, ...counts } });
         return row;
       });
-      await repo.dropStaged(pool, syncId);
+      await repo.dropStaged(lock.db, syncId);
       return confirmed;
     } finally {
-      await unlock(lock, supplierId);
+      await lock.release();
     }
   }
 
@@ -98,15 +100,15 @@ export class CatalogSyncs {
     const lock = await lockSupplier(pool, supplierId);
     try {
       await this.#held(supplierId, syncId);
-      const discarded = await inTransaction(pool, async (tx) => {
+      const discarded = await inTransactionOn(lock.db, async (tx) => {
         const row = await repo.finishSync(tx, syncId, { status: 'discarded' });
         await recordAudit(tx, actor, { action: 'supplier.sync-discard', target: { type: 'supplier', id: supplierId }, after: { syncId } });
         return row;
       });
-      await repo.dropStaged(pool, syncId);
+      await repo.dropStaged(lock.db, syncId);
       return discarded;
     } finally {
-      await unlock(lock, supplierId);
+      await lock.release();
     }
   }
 
@@ -136,8 +138,8 @@ export class CatalogSyncs {
     return sync;
   }
 
-  async #run(sync: repo.SyncRow, read: () => AsyncIterable<CatalogEntry>, maxMissingPercent: number): Promise<void> {
-    const { pool, log } = this.#deps;
+  async #run(db: pg.PoolClient, sync: repo.SyncRow, read: () => AsyncIterable<CatalogEntry>, maxMissingPercent: number): Promise<void> {
+    const { log } = this.#deps;
     let seen = 0;
     try {
       let batch: CatalogEntry[] = [];
@@ -146,30 +148,30 @@ export class CatalogSyncs {
         batch.push(entry);
         seen += 1;
         if (batch.length < BATCH) continue;
-        await repo.stageRows(pool, sync.id, batch);
+        await repo.stageRows(db, sync.id, batch);
         batch = [];
-        if (seen % PROGRESS_EVERY === 0) await repo.recordProgress(pool, sync.id, seen);
+        if (seen % PROGRESS_EVERY === 0) await repo.recordProgress(db, sync.id, seen);
       }
-      if (batch.length > 0) await repo.stageRows(pool, sync.id, batch);
-      const { present, missing } = await repo.missingFigures(pool, sync.supplierId, sync.id);
+      if (batch.length > 0) await repo.stageRows(db, sync.id, batch);
+      const { present, missing } = await repo.missingFigures(db, sync.supplierId, sync.id);
       const missingPercent = present === 0 ? '0.00' : ((missing * 100) / present).toFixed(2);
       if (missing * 100 > maxMissingPercent * present) {
-        await repo.finishSync(pool, sync.id, { status: 'held', seen, gone: missing, missingPercent });
+        await repo.finishSync(db, sync.id, { status: 'held', seen, gone: missing, missingPercent });
         return;
       }
-      await inTransaction(pool, async (tx) => {
+      await inTransactionOn(db, async (tx) => {
         const counts = await this.#apply(tx, sync.supplierId, sync.id);
         await repo.finishSync(tx, sync.id, { status: 'applied', seen, ...counts, missingPercent });
       });
-      await repo.dropStaged(pool, sync.id);
+      await repo.dropStaged(db, sync.id);
     } catch (error) {
-      await repo.dropStaged(pool, sync.id).catch(() => {});
-      await repo.finishSync(pool, sync.id, { status: 'failed', seen, error: describe(error) })
+      await repo.dropStaged(db, sync.id).catch(() => {});
+      await repo.finishSync(db, sync.id, { status: 'failed', seen, error: describe(error) })
         .catch((e: unknown) => log.error({ err: e, syncId: sync.id }, 'catalog sync: could not record its failure'));
     }
   }
 
-  async #apply(tx: pg.PoolClient, supplierId: number, syncId: number): Promise<{ added: number; changed: number; gone: number }> {
+  async #apply(tx: Tx, supplierId: number, syncId: number): Promise<{ added: number; changed: number; gone: number }> {
     const counts = await repo.applyStaged(tx, supplierId, syncId);
     const moved = await repo.refreshSourceAvailability(tx, supplierId);
     if (moved.length > 0) await touchOffers(tx, moved); // the catalog feed shows the change in stock
@@ -177,27 +179,31 @@ export class CatalogSyncs {
   }
 }
 
-/** The supplier's sync lock, on a connection of its own held for the sync's duration. */
-async function lockSupplier(pool: pg.Pool, supplierId: number): Promise<pg.PoolClient> {
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2::int) AS locked', [SYNC_LOCK, supplierId]);
-    if (rows[0]!.locked) return client;
-  } catch (error) {
-    client.release();
-    throw error;
-  }
-  client.release();
-  throw new AppError('SYNC_RUNNING', `a sync of supplier ${supplierId} is running`);
+/** A supplier's sync lock and the connection holding it, which the sync runs on. */
+interface SyncLock {
+  db: pg.PoolClient;
+  /** Closing the session frees the lock (and drops whatever a broken connection was doing). */
+  release(): Promise<void>;
 }
 
-async function unlock(client: pg.PoolClient, supplierId: number): Promise<void> {
+/** The lock, on a one-connection pool of its own: without the requests' statement timeouts. */
+async function lockSupplier(pool: pg.Pool, supplierId: number): Promise<SyncLock> {
+  const own = createPool(pool.options.connectionString!, 1);
+  let db: pg.PoolClient | undefined;
+  const release = async () => {
+    db?.release(true);
+    await own.end().catch(() => {});
+  };
   try {
-    await client.query('SELECT pg_advisory_unlock($1, $2::int)', [SYNC_LOCK, supplierId]);
-    client.release();
+    db = await own.connect();
+    const { rows } = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2::int) AS locked', [SYNC_LOCK, supplierId]);
+    if (rows[0]!.locked) return { db, release };
   } catch (error) {
-    client.release(error as Error); // a broken connection is dropped, and its lock with it
+    await release();
+    throw error;
   }
+  await release();
+  throw new AppError('SYNC_RUNNING', `a sync of supplier ${supplierId} is running`);
 }
 
 /** What the trail shows of a failure: the error's kind and words, bounded (never a request or its token). */
