@@ -70,7 +70,11 @@ export const UpdateSupplier = Type.Object(
   { ...Strict, title: 'UpdateSupplier' },
 );
 export const AddSource = Type.Object(
-  { supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }), cost: Amount, currency: Type.Optional(Currency) },
+  {
+    supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }),
+    cost: Type.Optional({ ...Amount, description: "What we pay; omitted: the cost the supplier's synced catalog lists for the product (and its currency)" }),
+    currency: Type.Optional(Currency),
+  },
   { ...Strict, title: 'AddSource' },
 );
 export const OrderComplete = Type.Object(
@@ -409,6 +413,22 @@ export const SupplierOffer = Type.Object({
   goneAt: Nullable(Timestamp),
 }, { title: 'SupplierOffer' });
 export type SupplierOffer = Static<typeof SupplierOffer>;
+export const ImportCatalog = Type.Object({
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  upstreamProductId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  regionCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name' })),
+  currency: Type.Optional({ ...Currency, description: "The new offers' currency; default: each upstream offer's own" }),
+  marginPercent: Type.Optional(Type.String({ description: 'Percent on the converted cost, at most 2 decimals, may be negative (default "0")' })),
+  fixed: Type.Optional({ ...Amount, description: 'Added after the margin, in the sale currency (default "0")' }),
+  rounding: Type.Optional(Type.Union([Type.Literal('cent'), Type.Literal('unit'), Type.Literal('ninety-nine')], { description: 'Default cent' })),
+}, { ...Strict, title: 'ImportCatalog' });
+export type ImportCatalog = Static<typeof ImportCatalog>;
+export const ImportCatalogResult = Type.Object({
+  imported: Type.Integer(),
+  firstOfferId: Nullable(Type.Integer()),
+  lastOfferId: Nullable(Type.Integer({ description: 'The new offers are firstOfferId … lastOfferId' })),
+}, { title: 'ImportCatalogResult' });
 export const SupplierCatalogPage = Type.Object({ total: Type.Integer(), offers: Type.Array(SupplierOffer) }, { title: 'SupplierCatalogPage' });
 export type SupplierCatalogPage = Static<typeof SupplierCatalogPage>;
 export type OfferSources = Static<typeof OfferSources>;

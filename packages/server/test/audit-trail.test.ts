@@ -140,6 +140,11 @@ const OPERATOR: Record<string, Recipe> = {
     const held = await heldSync();
     return { path: `/suppliers/${held.supplierId}/syncs/${held.id}/discard` };
   },
+  'POST /suppliers/:id/catalog/import': async () => {
+    const supplierId = await catalogSupplier();
+    await syncedTo(supplierId, 'applied');
+    return { path: `/suppliers/${supplierId}/catalog/import`, body: { search: 'kept', marginPercent: '10' } };
+  },
   'POST /operators': async () => ({ path: '/operators', body: { email: `invitee-${tag()}@team.example`, role: 'support' } }),
   'PATCH /operators/:id': async () => ({ path: `/operators/${(await op.ok('POST', '/operators', { email: `promoted-${tag()}@team.example`, role: 'viewer' })).id}`, body: { role: 'finance' } }),
   'POST /operators/:id/reset-password': async () => ({ path: `/operators/${(await op.ok('POST', '/operators', { email: `forgot-${tag()}@team.example`, role: 'viewer' })).id}/reset-password` }),

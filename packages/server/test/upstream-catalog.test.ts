@@ -257,6 +257,58 @@ describe('the broken-upstream guard', () => {
   });
 });
 
+describe('from upstream offers to own offers', () => {
+  let supplierId: number;
+  beforeAll(async () => {
+    supplierId = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied' });
+  });
+
+  it('links an upstream offer to an own offer, its cost taken from the catalog', async () => {
+    const offer = await op.offer({ price: '600.00', currency: 'RUB' });
+    const linked = await op.ok('POST', `/offers/${offer.id}/sources`, { supplierId, product: '503' });
+    expect(linked).toMatchObject({ supplierProductId: '503', cost: '450.00', costCurrency: 'RUB' });
+    expectError(await op.call('POST', `/offers/${offer.id}/sources`, { supplierId, product: 'no-such-offer' }), 400, 'INVALID_REQUEST_BODY', 'cost');
+  });
+
+  it('imports a filtered set as new offers in one step, priced by the rule, each with its upstream source; a second import finds nothing new', async () => {
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, {
+      category: 'Gift Card', search: 'Sync', currency: 'USD', marginPercent: '12', fixed: '0.30', rounding: 'ninety-nine',
+    });
+    expect(imported.imported).toBe(2);
+    expect(imported.lastOfferId - imported.firstOfferId).toBe(1);
+    const first = await op.ok('GET', `/offers/${imported.firstOfferId}`);
+    // 9.50 USD × 1.12 + 0.30 = 10.94 → 10.99; 19.00 × 1.12 + 0.30 = 21.58 → 21.99.
+    expect(first).toMatchObject({ productName: 'Sync Card', offerName: '10 USD', price: '10.99', currency: 'USD' });
+    expect((await op.ok('GET', `/offers/${imported.lastOfferId}`)).price).toBe('21.99');
+    expect((await op.ok('GET', `/offers/${imported.firstOfferId}/sources`)).sources).toEqual([
+      { offerId: imported.firstOfferId, position: 0, supplierId, supplierProductId: '501', cost: '9.50', costCurrency: 'USD' },
+    ]);
+    expect(await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { category: 'gift card', search: 'Sync' })).toEqual({ imported: 0, firstOfferId: null, lastOfferId: null });
+  });
+
+  it('converts a cost in another currency at the FX rate, never below cost', async () => {
+    await op.rate('RUB', '0.0108'); // the rate the compatibility suite sets too
+    // 503: 450.00 RUB, linked above, so not imported again from this supplier.
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { search: 'Sync Gems', currency: 'USD', marginPercent: '-50' });
+    expect(imported.imported).toBe(0);
+    const other = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN });
+    expect(await sync(other)).toMatchObject({ status: 'applied' });
+    const gems = await op.ok('POST', `/suppliers/${other}/catalog/import`, { search: 'Sync Gems', currency: 'USD', marginPercent: '-50' });
+    expect(gems.imported).toBe(1);
+    expect((await op.ok('GET', `/offers/${gems.firstOfferId}`)).price).toBe('4.86'); // 45000 × 0.0108 = 486 cents: the floor
+  });
+
+  it('imports at size in one transaction: a whole region of the generated catalog', async () => {
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { regionCode: 'kz', marginPercent: '5' });
+    expect(imported.imported).toBe(GENERATED / 5); // every fifth product is in KZ, five offers each
+    const { rows } = await db.query(
+      'SELECT count(*)::int AS n FROM offer_sources WHERE supplier_id = $1 AND offer_id BETWEEN $2 AND $3', [supplierId, imported.firstOfferId, imported.lastOfferId],
+    );
+    expect(rows[0].n).toBe(GENERATED / 5);
+  });
+});
+
 describe('a CodeGames upstream catalog', () => {
   it('is a check of each listed product id; an unknown id is left out, a product taken off goes', async () => {
     const supplierId = await addSupplier({ kind: 'codegames', url: cg.url });

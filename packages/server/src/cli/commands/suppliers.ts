@@ -73,11 +73,12 @@ export const supplierCommands: Command[] = [
       offer: { type: 'string', description: 'Offer id', required: true },
       supplier: { type: 'string', description: 'Supplier id', required: true },
       product: { type: 'string', description: "The supplier's product id", required: true },
-      cost: { type: 'string', description: 'What we pay the supplier, at most 2 decimals', required: true },
+      cost: { type: 'string', description: "What we pay the supplier, at most 2 decimals (default: the supplier's synced catalog's cost)" },
       currency: { type: 'string', description: "Currency of the cost (default: the offer's)" },
     },
     run: ({ values, api }) => api.post(`/offers/${id(values.offer, '--offer')}/sources`, {
-      supplierId: id(values.supplier, '--supplier'), product: text(values, 'product'), cost: text(values, 'cost'),
+      supplierId: id(values.supplier, '--supplier'), product: text(values, 'product'),
+      ...(typeof values.cost === 'string' && { cost: values.cost }),
       ...(typeof values.currency === 'string' && { currency: values.currency }),
     }),
   },
@@ -121,6 +122,27 @@ export const supplierCommands: Command[] = [
     options: { supplier: { type: 'string', description: 'Supplier id', required: true } },
     run: ({ values, api }) => api.get(`/suppliers/${id(values.supplier, '--supplier')}/syncs`),
     human: (r) => table(r.syncs, ['id', 'status', 'startedAt', 'seen', 'added', 'changed', 'gone', 'missingPercent', 'error']),
+  },
+  {
+    name: 'supplier catalog import',
+    summary: "Makes own offers of the supplier's listed offers that match the filter (not linked yet), in one step",
+    options: {
+      supplier: { type: 'string', description: 'Supplier id', required: true },
+      category: { type: 'string', description: 'Only this category' },
+      product: { type: 'string', description: "Only this upstream product id" },
+      region: { type: 'string', description: 'Only this region code' },
+      search: { type: 'string', description: 'Only names containing this' },
+      currency: { type: 'string', description: "The new offers' currency (default: each upstream offer's)" },
+      margin: { type: 'string', description: 'Margin in percent on the converted cost (default 0)' },
+      fixed: { type: 'string', description: 'Added after the margin, in the sale currency (default 0)' },
+      rounding: { type: 'string', description: 'cent (default), unit or ninety-nine' },
+    },
+    run: ({ values, api }) => {
+      const fields = { category: 'category', product: 'upstreamProductId', region: 'regionCode', search: 'search', currency: 'currency', margin: 'marginPercent', fixed: 'fixed', rounding: 'rounding' };
+      const body = Object.fromEntries(Object.entries(fields).flatMap(([option, field]) => (typeof values[option] === 'string' ? [[field, values[option]]] : [])));
+      return api.post(`/suppliers/${id(values.supplier, '--supplier')}/catalog/import`, body);
+    },
+    human: (r) => (r.imported === 0 ? 'nothing to import' : `${r.imported} offers imported: ids ${r.firstOfferId} to ${r.lastOfferId}`),
   },
   {
     name: 'supplier catalog',

@@ -229,3 +229,55 @@ export async function catalogPage(db: Db, supplierId: number, query: CatalogQuer
   );
   return { total: count!.total, offers: rows };
 }
+
+export interface ImportFilter {
+  category?: string | undefined;
+  upstreamProductId?: string | undefined;
+  regionCode?: string | undefined;
+  search?: string | undefined;
+}
+
+/**
+ * The next batch of the supplier's listed offers that match the filter (any case) and that no
+ * source of this supplier names yet, by upstream id after `after`.
+ */
+export async function importableOffers(db: Db, supplierId: number, filter: ImportFilter, after: string, limit: number): Promise<SupplierOfferRow[]> {
+  const { rows } = await db.query<SupplierOfferRow>(
+    `SELECT u.upstream_id AS "upstreamId", u.upstream_product_id AS "upstreamProductId", u.product_name AS "productName",
+            u.offer_name AS "offerName", u.category, u.platform_code AS "platformCode", u.region_code AS "regionCode",
+            u.region_name AS "regionName", u.cost, u.cost_currency AS "costCurrency", u.in_stock AS "inStock",
+            u.first_seen_at AS "firstSeenAt", u.changed_at AS "changedAt", u.gone_at AS "goneAt", u.last_seen_at AS "lastSeenAt"
+       FROM supplier_offers u
+      WHERE u.supplier_id = $1 AND u.gone_at IS NULL AND u.upstream_id > $2
+        AND ($3::text IS NULL OR lower(u.category) = lower($3))
+        AND ($4::text IS NULL OR u.upstream_product_id = $4)
+        AND ($5::text IS NULL OR lower(u.region_code) = lower($5))
+        AND ($6::text IS NULL OR strpos(lower(u.product_name), lower($6)) > 0 OR strpos(lower(u.offer_name), lower($6)) > 0)
+        AND NOT EXISTS (SELECT 1 FROM offer_sources s WHERE s.supplier_id = $1 AND s.supplier_product_id = u.upstream_id)
+      ORDER BY u.upstream_id LIMIT $7`,
+    [supplierId, after, filter.category ?? null, filter.upstreamProductId ?? null, filter.regionCode ?? null, filter.search ?? null, limit],
+  );
+  return rows;
+}
+
+/** One upstream offer of the supplier's catalog, listed or gone. */
+export type SupplierOfferCost = Pick<SupplierOfferRow, 'upstreamId' | 'cost' | 'costCurrency' | 'inStock' | 'goneAt'>;
+
+export async function findSupplierOffer(db: Db, supplierId: number, upstreamId: string): Promise<SupplierOfferCost | undefined> {
+  const page = await db.query<SupplierOfferCost>(
+    `SELECT u.upstream_id AS "upstreamId", u.cost, u.cost_currency AS "costCurrency", u.in_stock AS "inStock", u.gone_at AS "goneAt"
+       FROM supplier_offers u WHERE u.supplier_id = $1 AND u.upstream_id = $2`,
+    [supplierId, upstreamId],
+  );
+  return page.rows[0];
+}
+
+/** The first (and only) source of each new offer, available as its catalog row says. */
+export async function insertImportedSources(tx: Tx, supplierId: number, sources: Array<{ offerId: number; upstreamId: string; cost: Minor; costCurrency: Currency; available: boolean }>): Promise<void> {
+  await tx.query(
+    `INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency, available)
+     SELECT s.offer_id, 0, $1, s.upstream_id, greatest(s.cost, 1), s.cost_currency, s.available
+       FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::boolean[]) AS s(offer_id, upstream_id, cost, cost_currency, available)`,
+    [supplierId, sources.map((s) => s.offerId), sources.map((s) => s.upstreamId), sources.map((s) => s.cost), sources.map((s) => s.costCurrency), sources.map((s) => s.available)],
+  );
+}

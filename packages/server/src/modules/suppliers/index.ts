@@ -13,12 +13,15 @@ import { formatMoney, type Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
 import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
+import * as catalogRepo from './catalog-repository.ts';
+import { importCatalog, type ImportRequest, type ImportResult } from './catalog-import.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
 export { supplierConfig } from './supplier-config.ts';
 export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
-export type { CatalogQuery, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
+export type { CatalogQuery, ImportFilter, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
+export type { ImportRequest, ImportResult } from './catalog-import.ts';
 export { SUPPLIER_KINDS, type AdapterDeps, type CatalogEntry, type PlaceRequest, type SoldOutUpstreamOffer, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
@@ -50,6 +53,16 @@ export class Suppliers {
 
   sources(offerId: number): Promise<repo.OfferSource[]> {
     return repo.listSources(this.#db, offerId);
+  }
+
+  /** Makes own offers of the supplier's catalog offers that match a filter, in one transaction. */
+  importCatalog(supplierId: number, request: ImportRequest, actor: Actor): Promise<ImportResult> {
+    return importCatalog(this.#db, supplierId, request, actor);
+  }
+
+  /** One offer of the supplier's synced catalog (what a link takes its cost from). */
+  catalogOffer(supplierId: number, upstreamId: string): Promise<catalogRepo.SupplierOfferCost | undefined> {
+    return catalogRepo.findSupplierOffer(this.#db, supplierId, upstreamId);
   }
 
   /** Ids of the offers that have at least one source. */

@@ -1,11 +1,12 @@
 import {
-  ErrorResponses, IdParams, SupplierCatalogPage, SupplierCatalogQuery, SupplierSync, SupplierSyncParams, SupplierSyncs,
+  ErrorResponses, IdParams, ImportCatalog, ImportCatalogResult, SupplierCatalogPage, SupplierCatalogQuery, SupplierSync, SupplierSyncParams, SupplierSyncs,
 } from '@dropgate/contract';
 import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { SupplierOfferRow, SyncRow } from '../../modules/suppliers/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
-import { formatMoney } from '../../platform/money.ts';
+import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
+import { checkMargin } from '../../modules/catalog/index.ts';
 
 /** A supplier's own catalog: syncing it (started here, run in the background), its syncs, its offers. */
 export function supplierCatalogRoutes(app: TypedApp, hub: Hub): void {
@@ -36,6 +37,21 @@ export function supplierCatalogRoutes(app: TypedApp, hub: Hub): void {
     config: { access: 'suppliers' },
     schema: { params: SupplierSyncParams, response: { 200: SupplierSync, ...ErrorResponses }, summary: 'Drops a held sync: the catalog stays as it is' },
   }, async (request) => syncOut(await hub.catalogSyncs.discard(request.params.id, request.params.syncId, actorOf(request))));
+
+  app.post('/suppliers/:id/catalog/import', {
+    config: { access: 'catalog' },
+    schema: {
+      params: IdParams, body: ImportCatalog, response: { 200: ImportCatalogResult, ...ErrorResponses },
+      summary: "Makes own offers of the supplier's listed offers that match the filter (not linked yet), priced by the rule, in one step",
+    },
+  }, async (request) => {
+    const { category, upstreamProductId, regionCode, search, currency, marginPercent = '0', fixed, rounding = 'cent' } = request.body;
+    return hub.suppliers.importCatalog(request.params.id, {
+      filter: { category, upstreamProductId, regionCode, search },
+      currency,
+      rule: { marginPercent: checkMargin(marginPercent), fixed: fixed === undefined || Number(fixed) === 0 ? 0 : moneyFromDecimal(fixed, 'fixed'), rounding },
+    }, actorOf(request));
+  });
 
   app.get('/suppliers/:id/catalog', {
     config: { access: 'read' },
