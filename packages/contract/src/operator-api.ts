@@ -57,6 +57,9 @@ const SupplierPolicy = {
   catalogProductIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
     maxItems: 10_000, description: 'CodeGames: the product ids its catalog sync checks (the protocol lists none)',
   })),
+  catalogSyncIntervalS: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()], {
+    description: 'A catalog sync every this many seconds, run by one instance as a job on the queue; null: by hand only',
+  })),
   catalogMaxMissingPercent: Type.Optional(Type.Integer({
     minimum: 0, maximum: 100, description: 'A catalog sync that would mark more than this share of the listed offers gone waits for confirmation (default 20)',
   })),
@@ -351,6 +354,7 @@ export const Supplier = Type.Object({
   statusAttempts: Type.Integer(),
   catalogProductIds: Type.Array(Type.String()),
   catalogMaxMissingPercent: Type.Integer(),
+  catalogSyncIntervalS: Nullable(Type.Integer()),
   hasToken: Type.Boolean(),
 }, { title: 'Supplier' });
 export type Supplier = Static<typeof Supplier>;
@@ -388,6 +392,7 @@ export const SupplierSync = Type.Object({
 }, { title: 'SupplierSync' });
 export type SupplierSync = Static<typeof SupplierSync>;
 export const SupplierSyncs = Type.Object({ syncs: Type.Array(SupplierSync) }, { title: 'SupplierSyncs' });
+export type SupplierSyncs = Static<typeof SupplierSyncs>;
 
 export const SupplierCatalogQuery = Type.Object({
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name, or the upstream id' })),

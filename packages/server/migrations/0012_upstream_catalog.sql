@@ -10,7 +10,9 @@ ALTER TABLE suppliers
   -- A sync that would mark more than this share of the present catalog gone changes nothing
   -- and waits for the operator's confirmation.
   ADD COLUMN catalog_max_missing_percent integer NOT NULL DEFAULT 20
-    CHECK (catalog_max_missing_percent BETWEEN 0 AND 100);
+    CHECK (catalog_max_missing_percent BETWEEN 0 AND 100),
+  -- A sync every this many seconds, as a job on the queue (graphile-worker); NULL: by hand only.
+  ADD COLUMN catalog_sync_interval_s integer CHECK (catalog_sync_interval_s BETWEEN 1 AND 604800);
 
 -- A supplier's catalog: one row per upstream offer ever seen. A row is written only when what
 -- the upstream says about it changes, so a sync with no change writes none. While the offer is

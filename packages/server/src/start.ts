@@ -27,7 +27,8 @@ import { assertStateMachine, Orders } from './modules/orders/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { CatalogSyncs, configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
+import { CatalogSyncs, catalogSyncTasks, configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
+import { startJobs, type Jobs } from './platform/jobs/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
@@ -67,6 +68,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
   let feed: ChangeFeed | undefined;
   let demoStars: Awaited<ReturnType<typeof startDemoStars>> | undefined;
   let telegramBot: TelegramBot | undefined;
+  let jobs: Jobs | undefined;
   try {
     await migrateOnce(databaseUrl);
     const secret = await loadSecret(config);
@@ -100,6 +102,9 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const shops = new ShopTokens(pool, feed);
     const catalog = new Catalog(pool, feed);
     const catalogSyncs = new CatalogSyncs({ pool, vault, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) });
+    // The queue's runner migrates its own schema first: APIs that enqueue come after it.
+    jobs = await startJobs({ connectionString: databaseUrl, tasks: { ...catalogSyncTasks(catalogSyncs, pool) }, log: app.log });
+    const runningJobs = jobs;
     const hub: Hub = {
       checkout: new Checkout({
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
@@ -151,13 +156,14 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         readiness.stopping();
         await drain(app, Math.min(DRAIN_DEADLINE_MS, left()));
         // Jobs still running keep their lease and are taken up again when it ends: nothing is lost.
-        await within(Promise.all([worker.stop(), catalogSyncs.stop()]), left());
+        await within(Promise.all([worker.stop(), catalogSyncs.stop(), runningJobs.stop()]), left());
         await within(Promise.all([telegramBot?.stop(), demoSupplier?.stop(), demoStars?.stop(), feed?.stop()]), left());
         await within(pool.end(), left());
         await embedded?.stop();
       },
     };
   } catch (error) {
+    await jobs?.stop().catch(() => {});
     await telegramBot?.stop();
     await demoStars?.stop();
     await feed?.stop();

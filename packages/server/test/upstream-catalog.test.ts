@@ -9,7 +9,7 @@ import { startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulat
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
-import { merchantClient, operator, useTestHub } from './support/hub.ts';
+import { merchantClient, operator, startTestHub, useTestHub } from './support/hub.ts';
 
 const GD_TOKEN = 'gd-upstream-catalog-token';
 const GENERATED = 2500;
@@ -307,6 +307,30 @@ describe('from upstream offers to own offers', () => {
     );
     expect(rows[0].n).toBe(GENERATED / 5);
   });
+});
+
+describe('the scheduled sync', () => {
+  it('runs every interval as a job on the queue, one at a time across two hub instances, and stops when the interval is removed', async () => {
+    const second = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '0' }); // another instance on the same database
+    try {
+      const supplierId = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN, catalogSyncIntervalS: 1 });
+      const systemSyncs = async () => (await op.ok('GET', `/suppliers/${supplierId}/syncs`)).syncs.filter((x: any) => x.startedBy === 'system');
+      const deadline = Date.now() + 30_000;
+      while ((await systemSyncs()).filter((x: any) => x.status === 'applied').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await op.ok('PATCH', `/suppliers/${supplierId}`, { catalogSyncIntervalS: null });
+      await new Promise((r) => setTimeout(r, 1500)); // a run that had started ends
+      const runs = (await systemSyncs()).reverse();
+      expect(runs.length).toBeGreaterThanOrEqual(3);
+      expect(runs[0]).toMatchObject({ status: 'applied', added: GENERATED + 3 });
+      expect(runs.slice(1).every((x: any) => x.status === 'applied' && x.added + x.changed + x.gone === 0)).toBe(true);
+      // Never two at once: each started after the one before had finished.
+      for (let i = 1; i < runs.length; i++) expect(runs[i].startedAt >= runs[i - 1].finishedAt).toBe(true);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await systemSyncs()).length).toBe(runs.length);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
 });
 
 describe('a CodeGames upstream catalog', () => {

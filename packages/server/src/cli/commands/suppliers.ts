@@ -9,6 +9,7 @@ const POLICY = {
   'status-attempts': { type: 'string', description: 'Status checks before manual review (default 100)' },
   'catalog-products': { type: 'string', description: 'CodeGames: the product ids its catalog sync checks, comma-separated' },
   'max-missing-percent': { type: 'string', description: 'A catalog sync marking more than this share gone waits for confirmation (default 20)' },
+  'sync-every': { type: 'string', description: 'A scheduled catalog sync every this many seconds ("" or "off": by hand only)' },
 } as const;
 
 function policy(values: Values) {
@@ -17,7 +18,9 @@ function policy(values: Values) {
   const statusAttempts = optionalInt(values, 'status-attempts');
   const catalogProducts = optionalText(values, 'catalog-products');
   const catalogMaxMissingPercent = optionalInt(values, 'max-missing-percent');
+  const every = optionalText(values, 'sync-every');
   return {
+    ...(every !== undefined && { catalogSyncIntervalS: every === '' || every === 'off' ? null : optionalInt(values, 'sync-every') }),
     ...(catalogProducts !== undefined && { catalogProductIds: catalogProducts.split(',').map((p) => p.trim()).filter((p) => p !== '') }),
     ...(catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent }),
     ...(timeoutMs !== undefined && { timeoutMs }),
@@ -64,7 +67,7 @@ export const supplierCommands: Command[] = [
     name: 'supplier list',
     summary: 'All suppliers (never their tokens)',
     run: ({ api }) => api.get('/suppliers'),
-    human: (r) => table(r.suppliers, ['id', 'kind', 'name', 'baseUrl', 'hasToken', 'timeoutMs', 'statusIntervalS', 'statusAttempts']),
+    human: (r) => table(r.suppliers, ['id', 'kind', 'name', 'baseUrl', 'hasToken', 'timeoutMs', 'statusIntervalS', 'statusAttempts', 'catalogSyncIntervalS']),
   },
   {
     name: 'offer source add',

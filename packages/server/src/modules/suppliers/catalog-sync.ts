@@ -45,6 +45,15 @@ export class CatalogSyncs {
    * background (`get` shows its progress and outcome). SYNC_RUNNING if one runs already.
    */
   async start(supplierId: number, actor: Actor): Promise<repo.SyncRow> {
+    return (await this.#begin(supplierId, actor)).sync;
+  }
+
+  /** Runs a sync to its end (the schedule's way): its outcome is in supplier_syncs. */
+  async run(supplierId: number, actor: Actor): Promise<void> {
+    await (await this.#begin(supplierId, actor)).done;
+  }
+
+  async #begin(supplierId: number, actor: Actor): Promise<{ sync: repo.SyncRow; done: Promise<void> }> {
     const { pool } = this.#deps;
     const config = await supplierConfig(pool, this.#deps.vault, supplierId);
     const adapter = this.#deps.createAdapter(config);
@@ -62,10 +71,10 @@ export class CatalogSyncs {
         await recordAudit(tx, actor, { action: 'supplier.sync', target: { type: 'supplier', id: supplierId }, after: { syncId: started.id } });
         return started;
       });
-      const work = this.#run(lock.db, sync, () => read.call(adapter), config.catalogMaxMissingPercent).finally(() => lock.release());
-      this.#running.add(work);
-      void work.finally(() => this.#running.delete(work));
-      return sync;
+      const done = this.#run(lock.db, sync, () => read.call(adapter), config.catalogMaxMissingPercent).finally(() => lock.release());
+      this.#running.add(done);
+      void done.finally(() => this.#running.delete(done));
+      return { sync, done };
     } catch (error) {
       await lock.release();
       throw error;

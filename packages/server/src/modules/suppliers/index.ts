@@ -15,11 +15,13 @@ import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 import * as catalogRepo from './catalog-repository.ts';
 import { importCatalog, type ImportRequest, type ImportResult } from './catalog-import.ts';
+import { scheduleCatalogSync } from './catalog-schedule.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
 export { supplierConfig } from './supplier-config.ts';
 export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
+export { catalogSyncTasks } from './catalog-schedule.ts';
 export type { CatalogQuery, ImportFilter, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
 export type { ImportRequest, ImportResult } from './catalog-import.ts';
 export { SUPPLIER_KINDS, type AdapterDeps, type CatalogEntry, type PlaceRequest, type SoldOutUpstreamOffer, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
@@ -83,6 +85,7 @@ export interface SupplierView {
   statusAttempts: number;
   catalogProductIds: string[];
   catalogMaxMissingPercent: number;
+  catalogSyncIntervalS: number | null;
 }
 
 export interface SupplierInput {
@@ -95,6 +98,7 @@ export interface SupplierInput {
   statusAttempts?: number;
   catalogProductIds?: string[];
   catalogMaxMissingPercent?: number;
+  catalogSyncIntervalS?: number | null;
 }
 
 /** The product ids a catalog sync checks, each once, in the order given. */
@@ -132,10 +136,12 @@ export async function addSupplier(pool: pg.Pool, vault: KeyVault, input: Supplie
     statusAttempts: input.statusAttempts ?? 100,
     catalogProductIds: catalogIds(input.catalogProductIds ?? []),
     catalogMaxMissingPercent: input.catalogMaxMissingPercent ?? 20,
+    catalogSyncIntervalS: input.catalogSyncIntervalS ?? null,
   };
   try {
     return await inTransaction(pool, async (tx) => {
       const added = view(await repo.insertSupplier(tx, fields));
+      if (added.catalogSyncIntervalS !== null) await scheduleCatalogSync(tx, added.id, added.catalogSyncIntervalS);
       await recordAudit(tx, actor, { action: 'supplier.add', target: { type: 'supplier', id: added.id }, after: { ...added } });
       return added;
     });
@@ -156,12 +162,16 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
     ...(input.statusAttempts !== undefined && { statusAttempts: input.statusAttempts }),
     ...(input.catalogProductIds !== undefined && { catalogProductIds: catalogIds(input.catalogProductIds) }),
     ...(input.catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent: input.catalogMaxMissingPercent }),
+    ...(input.catalogSyncIntervalS !== undefined && { catalogSyncIntervalS: input.catalogSyncIntervalS }),
   };
   return inTransaction(pool, async (tx) => {
     const before = await repo.findSupplier(tx, id);
     const row = before && await repo.updateSupplier(tx, id, change);
     if (!before || !row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
     const after = view(row);
+    if (change.catalogSyncIntervalS !== undefined && (after.catalogSyncIntervalS ?? before.catalogSyncIntervalS) !== null) {
+      await scheduleCatalogSync(tx, id, after.catalogSyncIntervalS);
+    }
     await recordAudit(tx, actor, { action: 'supplier.update', target: { type: 'supplier', id }, before: { ...view(before) }, after: { ...after } });
     return after;
   });

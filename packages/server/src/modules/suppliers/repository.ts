@@ -16,6 +16,8 @@ export interface SupplierRow {
   catalogProductIds: string[];
   /** A sync marking more than this share of the listed catalog gone waits for the operator. */
   catalogMaxMissingPercent: number;
+  /** A scheduled catalog sync every this many seconds (null: by hand only). */
+  catalogSyncIntervalS: number | null;
   updatedAt: Date;
 }
 
@@ -32,16 +34,16 @@ export interface OfferSource {
 
 const SUPPLIER_COLUMNS = `id, kind, name, base_url AS "baseUrl", token_sealed AS "tokenSealed", timeout_ms AS "timeoutMs",
   status_interval_s AS "statusIntervalS", status_attempts AS "statusAttempts", catalog_product_ids AS "catalogProductIds",
-  catalog_max_missing_percent AS "catalogMaxMissingPercent", updated_at AS "updatedAt"`;
+  catalog_max_missing_percent AS "catalogMaxMissingPercent", catalog_sync_interval_s AS "catalogSyncIntervalS", updated_at AS "updatedAt"`;
 
 export type SupplierFields = Omit<SupplierRow, 'id' | 'updatedAt'>;
 
 export async function insertSupplier(db: Db, s: SupplierFields): Promise<SupplierRow> {
   const { rows } = await db.query<SupplierRow>(
     `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts,
-                            catalog_product_ids, catalog_max_missing_percent)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SUPPLIER_COLUMNS}`,
-    [s.kind, s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts, s.catalogProductIds, s.catalogMaxMissingPercent],
+                            catalog_product_ids, catalog_max_missing_percent, catalog_sync_interval_s)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${SUPPLIER_COLUMNS}`,
+    [s.kind, s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts, s.catalogProductIds, s.catalogMaxMissingPercent, s.catalogSyncIntervalS],
   );
   return rows[0]!;
 }
@@ -52,10 +54,12 @@ export async function updateSupplier(db: Db, id: number, s: Partial<SupplierFiel
             token_sealed = CASE WHEN $4::boolean THEN $5 ELSE token_sealed END,
             timeout_ms = coalesce($6, timeout_ms), status_interval_s = coalesce($7, status_interval_s),
             status_attempts = coalesce($8, status_attempts), catalog_product_ids = coalesce($9, catalog_product_ids),
-            catalog_max_missing_percent = coalesce($10, catalog_max_missing_percent), updated_at = now()
+            catalog_max_missing_percent = coalesce($10, catalog_max_missing_percent),
+            catalog_sync_interval_s = CASE WHEN $11::boolean THEN $12 ELSE catalog_sync_interval_s END, updated_at = now()
       WHERE id = $1 RETURNING ${SUPPLIER_COLUMNS}`,
     [id, s.name ?? null, s.baseUrl ?? null, s.tokenSealed !== undefined, s.tokenSealed ?? null,
-      s.timeoutMs ?? null, s.statusIntervalS ?? null, s.statusAttempts ?? null, s.catalogProductIds ?? null, s.catalogMaxMissingPercent ?? null],
+      s.timeoutMs ?? null, s.statusIntervalS ?? null, s.statusAttempts ?? null, s.catalogProductIds ?? null, s.catalogMaxMissingPercent ?? null,
+      s.catalogSyncIntervalS !== undefined, s.catalogSyncIntervalS ?? null],
   );
   return rows[0];
 }
@@ -93,7 +97,7 @@ export async function listSources(db: Db, offerId: number): Promise<OfferSource[
 }
 
 /** The one Telegram Stars provider (a unique index allows one): created, or brought up to date. */
-export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind' | 'catalogProductIds' | 'catalogMaxMissingPercent'>): Promise<SupplierRow> {
+export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind' | 'catalogProductIds' | 'catalogMaxMissingPercent' | 'catalogSyncIntervalS'>): Promise<SupplierRow> {
   const { rows } = await db.query<SupplierRow>(
     `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts)
      VALUES ('telegram_stars', $1, $2, $3, $4, $5, $6)
