@@ -18,11 +18,13 @@ export function UpstreamCatalog(props: { id: number }) {
   const syncs = data?.[1].syncs ?? [];
   const running = syncs.some((s) => s.status === 'running');
   const refresh = () => setVersion((v) => v + 1);
-  useEffect(() => { // follow a running sync's progress
+  // Follow a running sync's progress; the offers reload when a sync is applied, not on every poll.
+  useEffect(() => {
     if (!running) return undefined;
-    const timer = setTimeout(refresh, 500);
-    return () => clearTimeout(timer);
-  }, [data]);
+    const timer = setInterval(refresh, 500);
+    return () => clearInterval(timer);
+  }, [running]);
+  const applied = syncs.find((s) => s.status === 'applied' || s.status === 'confirmed')?.id;
   const act = (sync: SupplierSync, what: 'confirm' | 'discard') =>
     post(`/console/v1/suppliers/${props.id}/syncs/${sync.id}/${what}`, {}).then(refresh, (e: Error) => alert(e.message));
   return (
@@ -60,7 +62,7 @@ export function UpstreamCatalog(props: { id: number }) {
       <PagedTable
         label="Upstream offers"
         first="First"
-        deps={[props.id, search, version]}
+        deps={[props.id, search, applied]}
         load={async (page = 1) => {
           const found = await get<SupplierCatalogPage>(`/console/v1/suppliers/${props.id}/catalog${query({ q: search, page, limit: PAGE })}`);
           return { rows: found.offers, next: page * PAGE < found.total ? page + 1 : null };

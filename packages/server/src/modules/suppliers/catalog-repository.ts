@@ -149,8 +149,9 @@ export async function applyStaged(tx: Tx, supplierId: number, syncId: number): P
     `SELECT max(finished_at) AS at FROM supplier_syncs WHERE supplier_id = $1 AND status IN ('applied', 'confirmed')`,
     [supplierId],
   );
-  const upserted = await tx.query<{ inserted: boolean }>(
-    `INSERT INTO supplier_offers AS s (supplier_id, upstream_id, upstream_product_id, product_name, offer_name, category, platform_code,
+  const { rows: [upserted] } = await tx.query<{ added: number; written: number }>(
+    `WITH written AS (
+     INSERT INTO supplier_offers AS s (supplier_id, upstream_id, upstream_product_id, product_name, offer_name, category, platform_code,
                                       region_code, region_name, cost, cost_currency, in_stock)
      SELECT $1, r.upstream_id, r.upstream_product_id, r.product_name, r.offer_name, r.category, r.platform_code, r.region_code,
             r.region_name, r.cost, r.cost_currency, r.in_stock
@@ -162,7 +163,8 @@ export async function applyStaged(tx: Tx, supplierId: number, syncId: number): P
        category = EXCLUDED.category, platform_code = EXCLUDED.platform_code, region_code = EXCLUDED.region_code,
        region_name = EXCLUDED.region_name, cost = EXCLUDED.cost, cost_currency = EXCLUDED.cost_currency, in_stock = EXCLUDED.in_stock,
        gone_at = NULL, last_seen_at = NULL, changed_at = now()
-     RETURNING (xmax = 0) AS inserted`,
+     RETURNING (xmax = 0) AS inserted)
+     SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*)::int AS written FROM written`,
     [supplierId, syncId],
   );
   const soldOut = await tx.query(
@@ -178,8 +180,7 @@ export async function applyStaged(tx: Tx, supplierId: number, syncId: number): P
         AND NOT EXISTS (SELECT 1 FROM supplier_sync_rows r WHERE r.sync_id = $2 AND r.upstream_id = u.upstream_id)`,
     [supplierId, syncId, previous?.at ?? null],
   );
-  const added = upserted.rows.filter((r) => r.inserted).length;
-  return { added, changed: upserted.rows.length - added + (soldOut.rowCount ?? 0), gone: gone.rowCount ?? 0 };
+  return { added: upserted!.added, changed: upserted!.written - upserted!.added + (soldOut.rowCount ?? 0), gone: gone.rowCount ?? 0 };
 }
 
 /**
