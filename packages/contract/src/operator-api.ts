@@ -372,6 +372,25 @@ export const OfferSource = Type.Object({
 export type OfferSource = Static<typeof OfferSource>;
 export const OfferSources = Type.Object({ sources: Type.Array(OfferSource) }, { title: 'OfferSources' });
 
+// ---- margins ----
+const MarginDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A UTC day, YYYY-MM-DD' });
+export const MarginsQuery = Type.Object({
+  by: Type.Union([Type.Literal('supplier'), Type.Literal('product'), Type.Literal('day')], { description: 'How rows are grouped' }),
+  from: Type.Optional(MarginDay),
+  to: Type.Optional({ ...MarginDay, description: 'Included' }),
+}, { ...Strict, title: 'MarginsQuery' });
+export const MarginRow = Type.Object({
+  key: Type.String({ description: 'The supplier id, the product name, or the UTC day' }),
+  orders: Type.Integer({ description: 'Completed orders fulfilled by a supplier' }),
+  revenueUsd: Decimal,
+  costUsd: Decimal,
+  marginUsd: Decimal,
+}, { title: 'MarginRow' });
+export type MarginRow = Static<typeof MarginRow>;
+export const MarginsReport = Type.Object({ rows: Type.Array(MarginRow) }, { title: 'MarginsReport' });
+export const MarginsCsv = Type.String({ title: 'MarginsCsv', description: 'key,orders,revenueUsd,costUsd,marginUsd' });
+export type MarginsReport = Static<typeof MarginsReport>;
+
 // ---- upstream catalogs ----
 export const SupplierSyncParams = Type.Object({ id: Id, syncId: Id }, { title: 'SupplierSyncParams' });
 export const SupplierSync = Type.Object({

@@ -309,6 +309,33 @@ describe('from upstream offers to own offers', () => {
   });
 });
 
+describe('margins', () => {
+  it('each supplier order records its cost and margin; the report groups them per supplier, product and day, also as CSV', async () => {
+    const supplierId = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied' });
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { search: 'Sync Card', marginPercent: '20' });
+    const offerId = imported.firstOfferId; // upstream 501: 9.50 USD, sold at 11.40
+    const merchant = await op.merchant(undefined, '50.00');
+    const bought = await merchantClient(hub, merchant.token)('/offers/create-order', { offerId, price: 11.4, transactionId: `margin-${Date.now()}` });
+    expect(bought.body.status).toBe('PROCESSING');
+    await hub.running.hub.worker.runDue();
+    expect((await op.order(bought.body.orderId)).status).toBe('COMPLETED');
+
+    const bySupplier = await op.ok('GET', '/reports/margins?by=supplier');
+    expect(bySupplier.rows.find((r: any) => r.key === String(supplierId))).toEqual({
+      key: String(supplierId), orders: 1, revenueUsd: '11.40', costUsd: '9.50', marginUsd: '1.90',
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const byDay = await op.ok('GET', `/reports/margins?by=day&from=${today}&to=${today}`);
+    expect(byDay.rows.map((r: any) => r.key)).toEqual([today]);
+    expect((await op.ok('GET', '/reports/margins?by=product')).rows.some((r: any) => r.key === 'Sync Card')).toBe(true);
+    const csv = await op.call('GET', '/reports/margins.csv?by=supplier');
+    expect(csv.status).toBe(200);
+    expect(String(csv.body)).toMatch(/^key,orders,revenueUsd,costUsd,marginUsd\r\n/);
+    expect(String(csv.body)).toContain(`\r\n${supplierId},1,11.40,9.50,1.90\r\n`);
+  });
+});
+
 describe('the scheduled sync', () => {
   it('runs every interval as a job on the queue, one at a time across two hub instances, and stops when the interval is removed', async () => {
     const second = await startTestHub({ DROPGATE_ORDER_WAIT_MS: '0' }); // another instance on the same database

@@ -14,6 +14,7 @@ import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
 import { supplierCatalogRoutes } from './routes/supplier-catalog.ts';
+import { marginRoutes } from './routes/margins.ts';
 import { telegramRoutes } from './routes/telegram.ts';
 import { userRoutes } from './routes/users.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -31,7 +32,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, supplierCatalogRoutes, dashboardRoutes, telegramRoutes,
+  merchantRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, supplierCatalogRoutes, marginRoutes, dashboardRoutes, telegramRoutes,
   teamRoutes, apiKeyRoutes, auditLogRoutes,
 ];
 

@@ -27,7 +27,7 @@ export const OPERATOR_PERMISSIONS = {
   refunds: { roles: ['owner', 'admin', 'finance'], writes: true, what: 'refund a completed order' },
   deposits: { roles: ['owner', 'admin', 'finance'], writes: true, what: "credit a merchant's balance" },
   fx: { roles: ['owner', 'admin', 'finance'], writes: true, what: 'set FX rates' },
-  reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit' },
+  reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit, margins per supplier, product and day' },
   catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources' },
   suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers, sync their catalogs, confirm or discard a held sync' },
   merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, merchant users' },
