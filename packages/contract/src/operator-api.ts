@@ -372,6 +372,11 @@ export const OfferSource = Type.Object({
 export type OfferSource = Static<typeof OfferSource>;
 export const OfferSources = Type.Object({ sources: Type.Array(OfferSource) }, { title: 'OfferSources' });
 
+// ---- price history ----
+export const PriceHistory = Type.Object({
+  prices: Type.Array(Type.Object({ price: Decimal, currency: Currency, reason: Type.String(), changedAt: Timestamp })),
+}, { title: 'PriceHistory', description: 'Prices the offer was moved to by repricing, oldest first' });
+
 // ---- margins ----
 const MarginDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A UTC day, YYYY-MM-DD' });
 export const MarginsQuery = Type.Object({

@@ -82,3 +82,24 @@ CREATE UNLOGGED TABLE supplier_sync_rows (
 -- An offer source whose upstream offer is gone or out of stock is not tried (offer_supply):
 -- an offer left with none answers inStock: false and refuses orders before any debit.
 ALTER TABLE offer_sources ADD COLUMN available boolean NOT NULL DEFAULT true;
+
+-- Offers priced from their upstream cost (made by an import): the rule they were priced by. When
+-- the sync sees their source's cost move, their price follows (the rule, at the FX rates of then).
+CREATE TABLE offer_pricing (
+  offer_id       bigint PRIMARY KEY REFERENCES offers (id) ON DELETE CASCADE,
+  supplier_id    bigint NOT NULL REFERENCES suppliers (id),
+  margin_percent numeric(7, 2) NOT NULL,
+  fixed          bigint NOT NULL DEFAULT 0 CHECK (fixed >= 0),
+  rounding       text NOT NULL CHECK (rounding IN ('cent', 'unit', 'ninety-nine'))
+);
+CREATE INDEX offer_pricing_by_supplier ON offer_pricing (supplier_id, offer_id);
+
+-- Every price an offer had, from when (module: catalog). Orders keep their own snapshot.
+CREATE TABLE offer_price_history (
+  offer_id   bigint NOT NULL REFERENCES offers (id) ON DELETE CASCADE,
+  price      bigint NOT NULL,
+  currency   text NOT NULL,
+  reason     text NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX offer_price_history_by_offer ON offer_price_history (offer_id, changed_at);

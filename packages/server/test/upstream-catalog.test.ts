@@ -299,6 +299,40 @@ describe('from upstream offers to own offers', () => {
     expect((await op.ok('GET', `/offers/${gems.firstOfferId}`)).price).toBe('4.86'); // 45000 × 0.0108 = 486 cents: the floor
   });
 
+  it('reprices an imported offer when its upstream cost moves: history kept, the old price refused, the order keeps its snapshot', async () => {
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { search: 'Sync Card', marginPercent: '10' });
+    // This supplier imported Sync Card above; a second supplier's import is the one to follow.
+    const other = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN });
+    expect(imported.imported).toBe(0);
+    expect(await sync(other)).toMatchObject({ status: 'applied' });
+    const mine = await op.ok('POST', `/suppliers/${other}/catalog/import`, { search: 'Sync Card', marginPercent: '10' });
+    const offerId = mine.firstOfferId; // upstream 501: 9.50 → 10.45
+    expect((await op.ok('GET', `/offers/${offerId}`)).price).toBe('10.45');
+    const merchant = await op.merchant(undefined, '50.00');
+    const api = merchantClient(hub, merchant.token);
+    const before = await api('/offers/create-order', { offerId, price: 10.45, transactionId: `before-${Date.now()}` });
+    const updatedBefore = (await op.ok('GET', `/offers/${offerId}`)).updatedAt;
+
+    gd.changeOffer(501, { price: 12 });
+    try {
+      expect(await sync(other)).toMatchObject({ status: 'applied', changed: 1 });
+    } finally {
+      gd.changeOffer(501, { price: 9.5 });
+    }
+    const offer = await op.ok('GET', `/offers/${offerId}`);
+    expect(offer.price).toBe('13.20'); // 12.00 × 1.10
+    expect(offer.updatedAt > updatedBefore).toBe(true);
+    expect((await op.ok('GET', `/offers/${offerId}/sources`)).sources[0]).toMatchObject({ cost: '12.00' });
+    expect((await op.ok('GET', `/offers/${offerId}/price-history`)).prices).toEqual([
+      { price: '13.20', currency: 'USD', reason: `upstream cost moved (supplier ${other})`, changedAt: expect.any(String) },
+    ]);
+    expect((await api('/offers/find-one', { offerId })).body.price).toBe(13.2);
+    expectError(await api('/offers/create-order', { offerId, price: 10.45, transactionId: `old-${Date.now()}` }), 409, 'WRONG_PRICE');
+    expect((await op.order(before.body.orderId)).price).toBe('10.45');
+    expect(await sync(other)).toMatchObject({ status: 'applied', changed: 1 }); // back to 9.50
+    expect((await op.ok('GET', `/offers/${offerId}`)).price).toBe('10.45');
+  });
+
   it('imports at size in one transaction: a whole region of the generated catalog', async () => {
     const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { regionCode: 'kz', marginPercent: '5' });
     expect(imported.imported).toBe(GENERATED / 5); // every fifth product is in KZ, five offers each

@@ -1,5 +1,5 @@
 import type { Currency } from '@dropgate/contract';
-import type { Db, Tx } from '../../platform/db/index.ts';
+import { CHANGES_CHANNEL, type Db, type Tx } from '../../platform/db/index.ts';
 import type { Minor } from '../../platform/money.ts';
 
 /** What a game or card is: its offers are its denominations. */
@@ -311,4 +311,28 @@ export async function insertImportedOffers(tx: Tx, offers: ImportedOffer[]): Pro
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS n(id, name, offer_name, price, currency)`,
     [offers.map((o) => o.id), names, offers.map((o) => o.offerName), offers.map((o) => o.price), offers.map((o) => o.currency)],
   );
+}
+
+/** New prices of offers (repricing), each recorded in the offer's price history with why. */
+export async function setPrices(tx: Tx, prices: Array<{ id: number; price: Minor }>, reason: string): Promise<void> {
+  if (prices.length === 0) return;
+  await tx.query(
+    `WITH changed AS (
+       UPDATE offers o SET price = n.price, updated_at = now()
+         FROM unnest($1::bigint[], $2::bigint[]) AS n(id, price)
+        WHERE o.id = n.id AND o.price <> n.price
+       RETURNING o.id, o.price, o.currency)
+     INSERT INTO offer_price_history (offer_id, price, currency, reason) SELECT id, price, currency, $3 FROM changed`,
+    [prices.map((p) => p.id), prices.map((p) => p.price), reason],
+  );
+  // Every instance drops these offers from its cache: find-one shows the new price at once.
+  await tx.query("SELECT pg_notify($1, 'offer:' || id) FROM unnest($2::bigint[]) AS id", [CHANGES_CHANNEL, prices.map((p) => p.id)]);
+}
+
+export async function priceHistory(db: Db, offerId: number): Promise<Array<{ price: Minor; currency: Currency; reason: string; changedAt: Date }>> {
+  const { rows } = await db.query(
+    'SELECT price, currency, reason, changed_at AS "changedAt" FROM offer_price_history WHERE offer_id = $1 ORDER BY changed_at, price',
+    [offerId],
+  );
+  return rows;
 }

@@ -2,7 +2,8 @@
  * From upstream offers to own offers. Import: every listed offer of the supplier's catalog that
  * matches a filter (category, upstream product, region, search) and that no source of this
  * supplier names yet becomes a new offer, under the product of its name, priced by a rule from
- * its cost, with the upstream offer as its one source; all in one transaction, in batches of
+ * its cost, with the upstream offer as its one source, and remembering that rule (its price
+ * follows the cost from then on: catalog-reprice.ts); all in one transaction, in batches of
  * 1000 (memory stays bounded at 100,000). New ids follow the highest offer id, under a lock so
  * two imports never pick the same.
  */
@@ -62,6 +63,7 @@ export async function importCatalog(pool: pg.Pool, supplierId: number, request: 
         };
       });
       await insertImportedOffers(tx, offers);
+      await repo.insertPricing(tx, supplierId, offers.map((o) => o.id), request.rule);
       await repo.insertImportedSources(tx, supplierId, batch.map((u, i) => ({
         offerId: next + i, upstreamId: u.upstreamId, cost: u.cost, costCurrency: u.costCurrency, available: u.inStock,
       })));

@@ -282,3 +282,51 @@ export async function insertImportedSources(tx: Tx, supplierId: number, sources:
     [supplierId, sources.map((s) => s.offerId), sources.map((s) => s.upstreamId), sources.map((s) => s.cost), sources.map((s) => s.costCurrency), sources.map((s) => s.available)],
   );
 }
+
+/** The rule each imported offer is priced by, recorded with it. */
+export async function insertPricing(tx: Tx, supplierId: number, offerIds: number[], rule: { marginPercent: string; fixed: Minor; rounding: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO offer_pricing (offer_id, supplier_id, margin_percent, fixed, rounding)
+     SELECT id, $1, $3::numeric, $4, $5 FROM unnest($2::bigint[]) AS id`,
+    [supplierId, offerIds, rule.marginPercent, rule.fixed, rule.rounding],
+  );
+}
+
+export interface CostMove {
+  offerId: number;
+  currency: Currency;
+  marginPercent: string;
+  fixed: Minor;
+  rounding: 'cent' | 'unit' | 'ninety-nine';
+  cost: Minor;
+  costCurrency: Currency;
+}
+
+/**
+ * Up to `limit` offers priced from this supplier whose source's recorded cost is no longer what
+ * the catalog lists (the sync just moved it). Once repriced, their source records the new cost.
+ */
+export async function costMoves(tx: Tx, supplierId: number, limit: number): Promise<CostMove[]> {
+  const { rows } = await tx.query<CostMove>(
+    `SELECT p.offer_id AS "offerId", o.currency, trim_scale(p.margin_percent)::text AS "marginPercent", p.fixed, p.rounding,
+            u.cost, u.cost_currency AS "costCurrency"
+       FROM offer_pricing p
+       JOIN offers o ON o.id = p.offer_id
+       JOIN offer_sources s ON s.offer_id = p.offer_id AND s.position = 0 AND s.supplier_id = p.supplier_id
+       JOIN supplier_offers u ON u.supplier_id = s.supplier_id AND u.upstream_id = s.supplier_product_id
+      WHERE p.supplier_id = $1 AND u.gone_at IS NULL AND u.cost > 0 AND (s.cost, s.cost_currency) IS DISTINCT FROM (u.cost, u.cost_currency)
+      ORDER BY p.offer_id LIMIT $2`,
+    [supplierId, limit],
+  );
+  return rows;
+}
+
+/** The sources of repriced offers now agree to pay the upstream's new cost. */
+export async function recordSourceCosts(tx: Tx, supplierId: number, moves: CostMove[]): Promise<void> {
+  await tx.query(
+    `UPDATE offer_sources s SET cost = m.cost, cost_currency = m.cost_currency
+       FROM unnest($2::bigint[], $3::bigint[], $4::text[]) AS m(offer_id, cost, cost_currency)
+      WHERE s.offer_id = m.offer_id AND s.position = 0 AND s.supplier_id = $1`,
+    [supplierId, moves.map((m) => m.offerId), moves.map((m) => m.cost), moves.map((m) => m.costCurrency)],
+  );
+}

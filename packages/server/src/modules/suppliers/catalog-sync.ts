@@ -16,6 +16,7 @@ import { recordAudit, type Actor } from '../audit-log/index.ts';
 import { touchOffers } from '../catalog/index.ts';
 import type { CatalogEntry, SupplierAdapter, SupplierConfig } from './adapter.ts';
 import * as repo from './catalog-repository.ts';
+import { repriceMoved } from './catalog-reprice.ts';
 import { supplierConfig } from './supplier-config.ts';
 
 /** Any constant shared by every instance: the first key of each supplier's sync lock. */
@@ -182,6 +183,7 @@ export class CatalogSyncs {
 
   async #apply(tx: Tx, supplierId: number, syncId: number): Promise<{ added: number; changed: number; gone: number }> {
     const counts = await repo.applyStaged(tx, supplierId, syncId);
+    await repriceMoved(tx, supplierId);
     const moved = await repo.refreshSourceAvailability(tx, supplierId);
     if (moved.length > 0) await touchOffers(tx, moved); // the catalog feed shows the change in stock
     return counts;

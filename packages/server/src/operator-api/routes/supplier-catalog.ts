@@ -1,5 +1,5 @@
 import {
-  ErrorResponses, IdParams, ImportCatalog, ImportCatalogResult, SupplierCatalogPage, SupplierCatalogQuery, SupplierSync, SupplierSyncParams, SupplierSyncs,
+  ErrorResponses, IdParams, ImportCatalog, ImportCatalogResult, PriceHistory, SupplierCatalogPage, SupplierCatalogQuery, SupplierSync, SupplierSyncParams, SupplierSyncs,
 } from '@dropgate/contract';
 import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
@@ -51,6 +51,15 @@ export function supplierCatalogRoutes(app: TypedApp, hub: Hub): void {
       currency,
       rule: { marginPercent: checkMargin(marginPercent), fixed: fixed === undefined || Number(fixed) === 0 ? 0 : moneyFromDecimal(fixed, 'fixed'), rounding },
     }, actorOf(request));
+  });
+
+  app.get('/offers/:id/price-history', {
+    config: { access: 'read' },
+    schema: { params: IdParams, response: { 200: PriceHistory, ...ErrorResponses }, summary: 'The prices repricing moved the offer to (its upstream cost moved), oldest first' },
+  }, async (request) => {
+    await hub.catalog.get(request.params.id);
+    const prices = await hub.catalog.priceHistory(request.params.id);
+    return { prices: prices.map((p) => ({ ...p, price: formatMoney(p.price), changedAt: p.changedAt.toISOString() })) };
   });
 
   app.get('/suppliers/:id/catalog', {
