@@ -51,6 +51,11 @@ export const ERROR_STATUS = {
   API_KEY_NOT_FOUND: 404,
   /** A webhook endpoint (or one of its deliveries) that does not exist, or is another merchant's. */
   WEBHOOK_NOT_FOUND: 404,
+  /** Operator API: upstream catalog syncs. */
+  CATALOG_NOT_AVAILABLE: 409,
+  SYNC_RUNNING: 409,
+  SYNC_NOT_FOUND: 404,
+  SYNC_NOT_HELD: 409,
   /** Operator API: an online backup exists only for the embedded database. */
   BACKUP_NOT_AVAILABLE: 409,
 } as const;

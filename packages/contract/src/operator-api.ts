@@ -54,6 +54,15 @@ const SupplierPolicy = {
   timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
   statusIntervalS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'Seconds between status checks' })),
   statusAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Status checks before manual review' })),
+  catalogProductIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+    maxItems: 10_000, description: 'CodeGames: the product ids its catalog sync checks (the protocol lists none)',
+  })),
+  catalogSyncIntervalS: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 604_800 }), Type.Null()], {
+    description: 'A catalog sync every this many seconds, run by one instance as a job on the queue; null: by hand only',
+  })),
+  catalogMaxMissingPercent: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 100, description: 'A catalog sync that would mark more than this share of the listed offers gone waits for confirmation (default 20)',
+  })),
 };
 export const AddSupplier = Type.Object(
   { kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })), ...SupplierPolicy },
@@ -64,7 +73,11 @@ export const UpdateSupplier = Type.Object(
   { ...Strict, title: 'UpdateSupplier' },
 );
 export const AddSource = Type.Object(
-  { supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }), cost: Amount, currency: Type.Optional(Currency) },
+  {
+    supplierId: Id, product: Type.String({ minLength: 1, maxLength: 200 }),
+    cost: Type.Optional({ ...Amount, description: "What we pay; omitted: the cost the supplier's synced catalog lists for the product (and its currency)" }),
+    currency: Type.Optional(Currency),
+  },
   { ...Strict, title: 'AddSource' },
 );
 export const OrderComplete = Type.Object(
@@ -361,6 +374,9 @@ export const Supplier = Type.Object({
   timeoutMs: Type.Integer(),
   statusIntervalS: Type.Integer(),
   statusAttempts: Type.Integer(),
+  catalogProductIds: Type.Array(Type.String()),
+  catalogMaxMissingPercent: Type.Integer(),
+  catalogSyncIntervalS: Nullable(Type.Integer()),
   hasToken: Type.Boolean(),
 }, { title: 'Supplier' });
 export type Supplier = Static<typeof Supplier>;
@@ -377,6 +393,95 @@ export const OfferSource = Type.Object({
 }, { title: 'OfferSource' });
 export type OfferSource = Static<typeof OfferSource>;
 export const OfferSources = Type.Object({ sources: Type.Array(OfferSource) }, { title: 'OfferSources' });
+
+// ---- price history ----
+export const PriceHistory = Type.Object({
+  prices: Type.Array(Type.Object({ price: Decimal, currency: Currency, reason: Type.String(), changedAt: Timestamp })),
+}, { title: 'PriceHistory', description: 'Prices the offer was moved to by repricing, oldest first' });
+
+// ---- margins ----
+const MarginDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A UTC day, YYYY-MM-DD' });
+export const MarginsQuery = Type.Object({
+  by: Type.Union([Type.Literal('supplier'), Type.Literal('product'), Type.Literal('day')], { description: 'How rows are grouped' }),
+  from: Type.Optional(MarginDay),
+  to: Type.Optional({ ...MarginDay, description: 'Included' }),
+}, { ...Strict, title: 'MarginsQuery' });
+export const MarginRow = Type.Object({
+  key: Type.String({ description: 'The supplier id, the product name, or the UTC day' }),
+  orders: Type.Integer({ description: 'Completed orders fulfilled by a supplier' }),
+  revenueUsd: Decimal,
+  costUsd: Decimal,
+  marginUsd: Decimal,
+}, { title: 'MarginRow' });
+export type MarginRow = Static<typeof MarginRow>;
+export const MarginsReport = Type.Object({ rows: Type.Array(MarginRow) }, { title: 'MarginsReport' });
+export const MarginsCsv = Type.String({ title: 'MarginsCsv', description: 'key,orders,revenueUsd,costUsd,marginUsd' });
+export type MarginsReport = Static<typeof MarginsReport>;
+
+// ---- upstream catalogs ----
+export const SupplierSyncParams = Type.Object({ id: Id, syncId: Id }, { title: 'SupplierSyncParams' });
+export const SupplierSync = Type.Object({
+  id: Type.Integer(),
+  supplierId: Type.Integer(),
+  status: Type.Union(['running', 'applied', 'failed', 'held', 'confirmed', 'discarded'].map((s) => Type.Literal(s)), {
+    description: 'running; applied; failed (nothing changed); held (nothing changed: too much would go, confirm or discard); confirmed; discarded',
+  }),
+  startedBy: Type.String(),
+  startedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  seen: Type.Integer({ description: 'Upstream offers read so far' }),
+  added: Type.Integer(),
+  changed: Type.Integer(),
+  gone: Type.Integer({ description: 'Offers no longer listed (held: that would go)' }),
+  missingPercent: Nullable(Type.String({ description: 'Share of the listed catalog this sync no longer lists' })),
+  error: Nullable(Type.String()),
+}, { title: 'SupplierSync' });
+export type SupplierSync = Static<typeof SupplierSync>;
+export const SupplierSyncs = Type.Object({ syncs: Type.Array(SupplierSync) }, { title: 'SupplierSyncs' });
+export type SupplierSyncs = Static<typeof SupplierSyncs>;
+
+export const SupplierCatalogQuery = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name, or the upstream id' })),
+  gone: Type.Optional(Type.Boolean({ description: 'Offers no longer listed too' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+}, { ...Strict, title: 'SupplierCatalogQuery' });
+export const SupplierOffer = Type.Object({
+  upstreamId: Type.String(),
+  upstreamProductId: Nullable(Type.String()),
+  productName: Type.String(),
+  offerName: Type.String(),
+  category: Nullable(Type.String()),
+  platformCode: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+  regionName: Nullable(Type.String()),
+  cost: Decimal,
+  costCurrency: Currency,
+  inStock: Type.Boolean(),
+  firstSeenAt: Timestamp,
+  lastSeenAt: Nullable(Timestamp),
+  changedAt: Timestamp,
+  goneAt: Nullable(Timestamp),
+}, { title: 'SupplierOffer' });
+export type SupplierOffer = Static<typeof SupplierOffer>;
+export const ImportCatalog = Type.Object({
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  upstreamProductId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  regionCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name' })),
+  currency: Type.Optional({ ...Currency, description: "The new offers' currency; default: each upstream offer's own" }),
+  marginPercent: Type.Optional(Type.String({ description: 'Percent on the converted cost, at most 2 decimals, may be negative (default "0")' })),
+  fixed: Type.Optional({ ...Amount, description: 'Added after the margin, in the sale currency (default "0")' }),
+  rounding: Type.Optional(Type.Union([Type.Literal('cent'), Type.Literal('unit'), Type.Literal('ninety-nine')], { description: 'Default cent' })),
+}, { ...Strict, title: 'ImportCatalog' });
+export type ImportCatalog = Static<typeof ImportCatalog>;
+export const ImportCatalogResult = Type.Object({
+  imported: Type.Integer(),
+  firstOfferId: Nullable(Type.Integer()),
+  lastOfferId: Nullable(Type.Integer({ description: 'The new offers are firstOfferId … lastOfferId' })),
+}, { title: 'ImportCatalogResult' });
+export const SupplierCatalogPage = Type.Object({ total: Type.Integer(), offers: Type.Array(SupplierOffer) }, { title: 'SupplierCatalogPage' });
+export type SupplierCatalogPage = Static<typeof SupplierCatalogPage>;
 export type OfferSources = Static<typeof OfferSources>;
 
 // ---- answers: dashboard, Telegram Stars ----

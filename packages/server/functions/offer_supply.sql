@@ -3,6 +3,7 @@
 -- claims the key it finds (p_claim: FOR UPDATE SKIP LOCKED, so concurrent orders never wait on
 -- each other's key) and the CodeGames check only asks (could an order be fulfilled now?).
 -- route: 'stock' (key_id and sealed set), 'supplier' or 'none'. The sandbox offer never asks.
+-- A source counts while its upstream offer is sold (available: the upstream catalog sync says).
 CREATE FUNCTION offer_supply(p_offer_id bigint, p_claim boolean, OUT route text, OUT key_id bigint, OUT sealed bytea)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -17,7 +18,7 @@ BEGIN
   END IF;
   IF key_id IS NOT NULL THEN
     route := 'stock';
-  ELSIF EXISTS (SELECT 1 FROM offer_sources s WHERE s.offer_id = p_offer_id) THEN
+  ELSIF EXISTS (SELECT 1 FROM offer_sources s WHERE s.offer_id = p_offer_id AND s.available) THEN
     route := 'supplier';
   ELSE
     route := 'none';

@@ -10,7 +10,7 @@ import type { Ledger } from './modules/ledger/index.ts';
 import type { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import type { Orders } from './modules/orders/index.ts';
 import type { ShopLimits } from './modules/shop-limits/index.ts';
-import type { Suppliers } from './modules/suppliers/index.ts';
+import type { CatalogSyncs, Suppliers } from './modules/suppliers/index.ts';
 import type { TelegramBot, TelegramStars, TelegramUsers } from './modules/telegram/index.ts';
 import type { Webhooks } from './modules/webhooks/index.ts';
 
@@ -25,6 +25,8 @@ export interface Hub {
   inventory: Inventory;
   keyReveals: KeyReveals;
   suppliers: Suppliers;
+  /** Suppliers' own catalogs: syncs (one per supplier at a time, run in the background) and their offers. */
+  catalogSyncs: CatalogSyncs;
   /** Orders: merchants' reads and refund requests, the operator's lists and refunds, funds. */
   orders: Orders;
   /** Merchant cancels and the operator's manual review. */

@@ -31,7 +31,7 @@ import { startJobs, type JobRunner } from './platform/jobs/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
+import { CatalogSyncs, catalogSyncTasks, configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
@@ -105,6 +105,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const shops = new ShopTokens(pool, feed);
     const catalog = new Catalog(pool, feed);
     const webhookPolicy = { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate };
+    const catalogSyncs = new CatalogSyncs({ pool, vault, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) });
     const hub: Hub = {
       checkout: new Checkout({
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
@@ -114,6 +115,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       inventory: new Inventory(pool, vault),
       keyReveals: new KeyReveals(pool, vault),
       suppliers: new Suppliers(pool, vault),
+      catalogSyncs,
       orders: new Orders(pool, vault),
       fulfilment: new Fulfilment(pool, vault),
       worker,
@@ -143,10 +145,13 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     });
     jobs = await startJobs({
       databaseUrl, concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollMs, heartbeatMs: config.jobs.heartbeatMs, log: app.log,
-      tasks: webhookTasks(
-        { pool, vault, clock, renderOrder: (orderId, status, includeKey) => renderWebhookOrder(pool, vault, orderId, status, includeKey) },
-        { ...webhookPolicy, timeoutMs: config.webhooks.timeoutMs, retryBaseMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.maxDelayMs, maxAgeMs: config.webhooks.maxAgeS * 1000 },
-      ),
+      tasks: {
+        ...webhookTasks(
+          { pool, vault, clock, renderOrder: (orderId, status, includeKey) => renderWebhookOrder(pool, vault, orderId, status, includeKey) },
+          { ...webhookPolicy, timeoutMs: config.webhooks.timeoutMs, retryBaseMs: config.webhooks.retryBaseMs, maxDelayMs: config.webhooks.maxDelayMs, maxAgeMs: config.webhooks.maxAgeS * 1000 },
+        ),
+        ...catalogSyncTasks(catalogSyncs, pool),
+      },
     });
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();
@@ -164,14 +169,14 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         readiness.stopping();
         await drain(app, Math.min(DRAIN_DEADLINE_MS, left()));
         // Jobs still running keep their lease and are taken up again when it ends: nothing is lost.
-        await within(Promise.all([worker.stop(), jobs?.stop()]), left());
+        await within(Promise.all([worker.stop(), catalogSyncs.stop(), jobs?.stop()]), left());
         await within(Promise.all([telegramBot?.stop(), demoSupplier?.stop(), demoStars?.stop(), feed?.stop()]), left());
         await within(pool.end(), left());
         await embedded?.stop();
       },
     };
   } catch (error) {
-    await jobs?.stop();
+    await jobs?.stop().catch(() => {});
     await telegramBot?.stop();
     await demoStars?.stop();
     await feed?.stop();

@@ -31,6 +31,9 @@ const NO_BODY = new Set([
   'POST /admin/v1/operators/:id/reset-two-factor', 'POST /console/v1/operators/:id/reset-two-factor',
   'POST /admin/v1/api-keys/:id/rotate', 'POST /console/v1/api-keys/:id/rotate',
   'POST /admin/v1/api-keys/:id/revoke', 'POST /console/v1/api-keys/:id/revoke',
+  'POST /admin/v1/suppliers/:id/syncs', 'POST /console/v1/suppliers/:id/syncs',
+  'POST /admin/v1/suppliers/:id/syncs/:syncId/confirm', 'POST /console/v1/suppliers/:id/syncs/:syncId/confirm',
+  'POST /admin/v1/suppliers/:id/syncs/:syncId/discard', 'POST /console/v1/suppliers/:id/syncs/:syncId/discard',
 ]);
 
 let hub: TestHub;

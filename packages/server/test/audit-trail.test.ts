@@ -5,6 +5,7 @@
  * real, on a hub of its own (no other file's rows), and the rows it added are read back.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { startGamesDropSimulator, type GamesDropSimulator } from '@dropgate/simulators';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, registerApis } from '../src/app.ts';
@@ -13,6 +14,15 @@ import { BrowserSession } from './support/browser-session.ts';
 import { connect, insertInFlightOrder } from './support/db.ts';
 import { call, keysFor, merchantClient, operator, useIsolatedHub } from './support/hub.ts';
 import { apiKey, enableTwoFactor, merchantUser, operatorUser, totpCode, type Key, type MerchantPerson, type OperatorPerson } from './support/team.ts';
+
+let upstream: GamesDropSimulator;
+beforeAll(async () => {
+  upstream = await startGamesDropSimulator({ offers: [
+    { offerId: 11, productName: 'Audit upstream', offerName: 'kept', price: 1, currency: 'USD' },
+    { offerId: 12, productName: 'Audit upstream', offerName: 'comes and goes', price: 1, currency: 'USD' },
+  ] });
+});
+afterAll(() => upstream?.stop());
 
 const hub = useIsolatedHub();
 const op = operator(hub);
@@ -75,6 +85,30 @@ async function stockKey(): Promise<number> {
   return (await op.ok('GET', `/offers/${offer.id}/keys`)).keys[0].id;
 }
 
+/** A GamesDrop supplier whose catalog is the simulator's; held at once by any offer missing. */
+async function catalogSupplier(): Promise<number> {
+  return (await op.ok('POST', '/suppliers', { kind: 'gamesdrop', name: `Catalog ${tag()}`, url: upstream.url, catalogMaxMissingPercent: 0 })).id;
+}
+
+async function syncedTo(supplierId: number, status: string): Promise<{ id: number; supplierId: number }> {
+  let sync = await op.ok('POST', `/suppliers/${supplierId}/syncs`);
+  while (sync.status === 'running') sync = await op.ok('GET', `/suppliers/${supplierId}/syncs/${sync.id}`);
+  expect(sync.status).toBe(status);
+  return sync;
+}
+
+/** A sync held by the guard: offer 12 went missing after a first sync. */
+async function heldSync(): Promise<{ id: number; supplierId: number }> {
+  const supplierId = await catalogSupplier();
+  await syncedTo(supplierId, 'applied');
+  upstream.changeOffer(12, { listed: false });
+  try {
+    return await syncedTo(supplierId, 'held');
+  } finally {
+    upstream.changeOffer(12, { listed: true });
+  }
+}
+
 /** Operator routes: the same recipe serves /admin/v1 (an API key) and /console/v1 (an owner's session). */
 const OPERATOR: Record<string, Recipe> = {
   'POST /merchants': async () => ({ path: '/merchants', body: { name: `Audit ${tag()}` } }),
@@ -117,6 +151,20 @@ const OPERATOR: Record<string, Recipe> = {
   'POST /offers/:id/sources': async () => {
     const supplier = await op.ok('POST', '/suppliers', { kind: 'gamesdrop', name: `Source ${tag()}`, url: 'http://127.0.0.1:9' });
     return { path: `/offers/${usdOffer}/sources`, body: { supplierId: supplier.id, product: 'p-1', cost: '0.50' } };
+  },
+  'POST /suppliers/:id/syncs': async () => ({ path: `/suppliers/${await catalogSupplier()}/syncs` }),
+  'POST /suppliers/:id/syncs/:syncId/confirm': async () => {
+    const held = await heldSync();
+    return { path: `/suppliers/${held.supplierId}/syncs/${held.id}/confirm` };
+  },
+  'POST /suppliers/:id/syncs/:syncId/discard': async () => {
+    const held = await heldSync();
+    return { path: `/suppliers/${held.supplierId}/syncs/${held.id}/discard` };
+  },
+  'POST /suppliers/:id/catalog/import': async () => {
+    const supplierId = await catalogSupplier();
+    await syncedTo(supplierId, 'applied');
+    return { path: `/suppliers/${supplierId}/catalog/import`, body: { search: 'kept', marginPercent: '10' } };
   },
   'POST /operators': async () => ({ path: '/operators', body: { email: `invitee-${tag()}@team.example`, role: 'support' } }),
   'PATCH /operators/:id': async () => ({ path: `/operators/${(await op.ok('POST', '/operators', { email: `promoted-${tag()}@team.example`, role: 'viewer' })).id}`, body: { role: 'finance' } }),

@@ -8,7 +8,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { startGamesDropSimulator } from '@dropgate/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, merchantClient, operator, uniqueOfferId, useTestHub } from './support/hub.ts';
 
 const BIN = fileURLToPath(new URL('../bin/dropgate.js', import.meta.url));
@@ -224,5 +225,34 @@ describe('dropgate CLI', () => {
     expect(missing.stderr).toMatch(/--merchant/);
     expect((await dropgate(['frobnicate'])).code).toBe(2);
     expect((await dropgate(['order', 'show', '999999999', '--json'])).json.error.code).toBe('ORDER_NOT_FOUND');
+  });
+
+  describe('upstream catalogs', () => {
+    let upstream: Awaited<ReturnType<typeof startGamesDropSimulator>>;
+    beforeAll(async () => {
+      upstream = await startGamesDropSimulator({ token: 'cli-upstream', offers: [
+        { offerId: 71, productName: 'CLI Upstream Card', offerName: '5 USD', price: 4.5, currency: 'USD' },
+        { offerId: 72, productName: 'CLI Upstream Card', offerName: '10 USD', price: 9, currency: 'USD' },
+      ] });
+    });
+    afterAll(() => upstream?.stop());
+
+    it('syncs a supplier\'s catalog, lists it, imports it; a failed sync exits 1 and changes nothing', async () => {
+      const supplier = await ok(['supplier', 'add', '--kind', 'gamesdrop', '--name', `cli-up-${randomBytes(3).toString('hex')}`, '--url', upstream.url, '--token', 'cli-upstream']);
+      expect(await ok(['supplier', 'sync', '--supplier', String(supplier.id)])).toMatchObject({ status: 'applied', seen: 2, added: 2 });
+      const listed = await dropgate(['supplier', 'catalog', '--supplier', String(supplier.id), '--search', 'CLI Upstream']);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/CLI Upstream Card\s+5 USD\s+4\.50\s+USD/);
+      expect(listed.stdout).toContain('2 in all');
+      const imported = await ok(['supplier', 'catalog', 'import', '--supplier', String(supplier.id), '--margin', '10', '--rounding', 'unit']);
+      expect(imported.imported).toBe(2);
+      expect((await operator(hub).ok('GET', `/offers/${imported.firstOfferId}`)).price).toBe('5.00'); // 4.95 up to a whole unit
+
+      await ok(['supplier', 'update', String(supplier.id), '--token', 'wrong']);
+      const failed = await dropgate(['supplier', 'sync', '--supplier', String(supplier.id)]);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/failed, nothing changed: .*INVALID_TOKEN/);
+      expect((await ok(['supplier', 'catalog', '--supplier', String(supplier.id)])).total).toBe(2);
+    });
   });
 });

@@ -17,7 +17,7 @@ export type {
   GamesDropOrderRecord,
   GamesDropCatalogEntry,
 } from './gamesdrop/simulator.ts';
-export type { GamesDropOfferOptions, GamesDropProductFields } from './gamesdrop/catalog.ts';
+export type { GamesDropOfferChange, GamesDropOfferOptions, GamesDropProductFields } from './gamesdrop/catalog.ts';
 export { DEFAULT_GAMESDROP_OFFERS } from './gamesdrop/catalog.ts';
 export { GENERATED_FIRST_ID as GAMESDROP_GENERATED_FIRST_ID } from './gamesdrop/generated.ts';
 export type { GamesDropFault } from './gamesdrop/faults.ts';

@@ -15,6 +15,8 @@ export interface Command {
   run(input: { values: Values; args: string[]; api: AdminClient; progress: (line: string) => void }): Promise<unknown>;
   /** How a person reads the answer; default: its fields, one per line. */
   human?(result: any): string;
+  /** Whether the answer means the command did not do its job (exit status 1); default: never. */
+  failed?(result: any): boolean;
 }
 
 /** A mistake in how the command was called: usage, exit status 2. */

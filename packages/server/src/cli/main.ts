@@ -31,7 +31,7 @@ function credential(): string {
 }
 
 /** Commands that draw a progress line on the terminal, ended before their answer. */
-const PROGRESS_COMMANDS = new Set(['stock add', 'backup', 'restore']);
+const PROGRESS_COMMANDS = new Set(['stock add', 'backup', 'restore', 'supplier sync']);
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') {
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await command.run({ values: values as Values, args: positionals, api, progress });
     if (process.stderr.isTTY && !json && PROGRESS_COMMANDS.has(command.name)) process.stderr.write('\n');
     printResult(result, json, command.human);
-    return command.name === 'audit' && !(result as { ok: boolean }).ok ? 1 : 0;
+    return command.failed?.(result) ? 1 : 0;
   } catch (error) {
     return fail(error, json, command);
   }

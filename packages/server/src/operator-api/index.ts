@@ -13,6 +13,8 @@ import { productRoutes } from './routes/products.ts';
 import { merchantRoutes } from './routes/merchants.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
+import { supplierCatalogRoutes } from './routes/supplier-catalog.ts';
+import { marginRoutes } from './routes/margins.ts';
 import { telegramRoutes } from './routes/telegram.ts';
 import { userRoutes } from './routes/users.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -32,8 +34,8 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  * Each route declares its permission (`config: { access }`, see src/access-control).
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
-  merchantRoutes, shopLimitRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, dashboardRoutes, telegramRoutes,
-  teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
+  merchantRoutes, shopLimitRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, supplierCatalogRoutes, marginRoutes,
+  dashboardRoutes, telegramRoutes, teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
 ];
 
 /** The embedded database's online backup (mounted by start-up, which knows the database). */

@@ -15,6 +15,7 @@ import {
 } from '@dropgate/contract';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { BoundedMap } from '../bounded-map.ts';
+import { KeyStock } from '../key-stock.ts';
 import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
@@ -60,6 +61,8 @@ export interface CodeGamesSimulator {
   clearFaults(): void;
   payments(): CodeGamesPaymentRecord[];
   catalog(): CodeGamesCatalogEntry[];
+  /** Scripts a change of a product (prices, stock, listed or not): upstream moves for tests. */
+  changeProduct(id: number, change: { price?: number; partnerPrice?: number; keys?: number; listed?: boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -83,6 +86,8 @@ const COMMENTS = {
 
 export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions = {}): Promise<CodeGamesSimulator> {
   const catalog = buildCatalog(options.products ?? DEFAULT_CODEGAMES_PRODUCTS);
+  /** Products taken off by changeProduct: unknown to every call until put back. */
+  const unlisted = new Map<number, CodeGamesProduct>();
   const payments = new BoundedMap<string, Payment>(options.maxPayments ?? 10_000);
   const faults = new FaultTable<CodeGamesFault>();
   const calls = { check: 0, pay: 0, status: 0 };
@@ -201,6 +206,15 @@ export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions
     payments: () => [...payments.values()].map(({ hideKey: _hide, failingStatusCalls: _failing, ...record }) => ({ ...record })),
     catalog: () =>
       [...catalog.values()].map((p) => ({ id: p.id, name: p.name, price: p.price, partnerPrice: p.partnerPrice, keysLeft: p.stock.remaining })),
+    changeProduct(id, change) {
+      const product = catalog.get(id) ?? unlisted.get(id);
+      if (!product) throw new TypeError(`changeProduct: no product ${id} in this simulator`);
+      if (change.price !== undefined) product.price = change.price;
+      if (change.partnerPrice !== undefined) product.partnerPrice = change.partnerPrice;
+      if (change.keys !== undefined) product.stock = new KeyStock(change.keys, 'CG');
+      if (change.listed === false && catalog.delete(id)) unlisted.set(id, product);
+      if (change.listed === true && unlisted.delete(id)) catalog.set(id, product);
+    },
     stop: () => server.stop(),
   };
 }

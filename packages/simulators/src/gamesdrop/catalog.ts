@@ -40,6 +40,13 @@ export interface GamesDropOffer extends GamesDropOfferFields {
   stock: KeyStock;
 }
 
+/** A scripted change of a given offer: a new price, a new stock, taken off the catalog or back on. */
+export interface GamesDropOfferChange {
+  price?: number;
+  keys?: number;
+  listed?: boolean;
+}
+
 /** The sync filters, applied as the hub applies them: category equal, search contained, any case. */
 export interface CatalogFilter {
   category?: string | undefined;
@@ -64,6 +71,8 @@ export class GamesDropCatalog {
   readonly #generated: number;
   /** Stocks of the generated offers that were read to be sold (the others are still full). */
   readonly #generatedStock = new Map<number, KeyStock>();
+  /** Given offers taken off the catalog by a scripted change: not listed, not sold. */
+  readonly #unlisted = new Set<number>();
 
   constructor(offers: GamesDropOfferOptions[], generated = 0) {
     if (!Number.isInteger(generated) || generated < 0) throw new TypeError('generatedOffers: must be a whole number >= 0');
@@ -80,10 +89,20 @@ export class GamesDropCatalog {
     return this.#byId.has(offerId) || this.#generatedIndex(offerId) !== undefined;
   }
 
+  /** Scripts a change of a given offer, seen by every call from now on. */
+  change(offerId: number, change: GamesDropOfferChange): void {
+    const offer = this.#byId.get(offerId);
+    if (!offer) throw new TypeError(`change: offer ${offerId} is not one of the given offers`);
+    if (change.price !== undefined) offer.price = change.price;
+    if (change.keys !== undefined) offer.stock = new KeyStock(change.keys, 'GD');
+    if (change.listed === false) this.#unlisted.add(offerId);
+    if (change.listed === true) this.#unlisted.delete(offerId);
+  }
+
   /** The offer with its live stock (a generated one keeps a stock from now on). */
   get(offerId: number): GamesDropOffer | undefined {
     const given = this.#byId.get(offerId);
-    if (given) return given;
+    if (given) return this.#unlisted.has(offerId) ? undefined : given;
     const index = this.#generatedIndex(offerId);
     if (index === undefined) return undefined;
     let stock = this.#generatedStock.get(offerId);
@@ -94,7 +113,7 @@ export class GamesDropCatalog {
   /** The offers matching the filters, in offerId order: how many in all, and the page asked for. */
   page(filter: CatalogFilter, offset: number, limit: number): { count: number; offers: GamesDropOffer[] } {
     const matches = matcher(filter);
-    const given = this.#given.filter(matches);
+    const given = this.#given.filter((offer) => !this.#unlisted.has(offer.offerId) && matches(offer));
     const page = given.slice(offset, offset + limit);
     const generatedOffset = Math.max(0, offset - given.length);
     const room = limit - page.length;
@@ -115,7 +134,7 @@ export class GamesDropCatalog {
 
   /** Every offer, given then generated. */
   *all(): Generator<GamesDropOffer> {
-    yield* this.#given;
+    yield* this.#given.filter((offer) => !this.#unlisted.has(offer.offerId));
     for (let i = 0; i < this.#generated; i++) yield this.#peek(i);
   }
 

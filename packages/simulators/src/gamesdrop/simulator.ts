@@ -27,7 +27,7 @@ import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
 import { checkBody } from '../validate.ts';
-import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferFields, type GamesDropOfferOptions } from './catalog.ts';
+import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferChange, type GamesDropOfferFields, type GamesDropOfferOptions } from './catalog.ts';
 import { GAMESDROP_FAULT_KINDS, type GamesDropFault } from './faults.ts';
 
 export interface GamesDropSimulatorOptions extends ListenOptions {
@@ -74,8 +74,10 @@ export interface GamesDropSimulator {
   /** Clears every fault: the per-offer ones and the one for all. */
   clearFaults(): void;
   orders(): GamesDropOrderRecord[];
-  /** Every offer, given then generated (a generated catalog makes this list long: read it once). */
+  /** Every offer listed now, given then generated (a generated catalog makes this list long: read it once). */
   catalog(): GamesDropCatalogEntry[];
+  /** Scripts a change of a given offer (price, stock, listed or not): upstream price and stock moves for tests. */
+  changeOffer(offerId: number, change: GamesDropOfferChange): void;
   stop(): Promise<void>;
 }
 
@@ -239,6 +241,7 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     },
     clearFaults: () => faults.clear(),
     orders: () => [...orders.values()].map(({ script: _script, ...record }) => ({ ...record })),
+    changeOffer: (offerId, change) => offers.change(offerId, change),
     catalog: () => Array.from(offers.all(), ({ stock, ...offer }) => ({ ...offer, keysLeft: stock.remaining })),
     stop: () => server.stop(),
   };

@@ -10,6 +10,7 @@ import { OrderDetail, Orders } from './orders.tsx';
 import { ProductDetail, Products } from './products.tsx';
 import { Audit, FxRates, Suppliers } from './settings.tsx';
 import { ApiKeysPage, Team } from './team.tsx';
+import { UpstreamCatalog } from './upstream-catalog.tsx';
 
 /** The pages, each shown to the roles that hold its permission. */
 const NAV: Array<[string, string, string]> = [
@@ -37,6 +38,7 @@ export function ConsoleApp(props: { path: string; who: Who; onSignOut: () => voi
   else if ((params = match('/console/orders/:id', p))) page = <OrderDetail id={Number(params.id)} />;
   else if (p === '/console/fx') page = <FxRates />;
   else if (p === '/console/suppliers') page = <Suppliers />;
+  else if ((params = match('/console/suppliers/:id/catalog', p))) page = <UpstreamCatalog id={Number(params.id)} />;
   else if (p === '/console/audit') page = <Audit />;
   else if (p === '/console/activity') page = <AuditLog />;
   else if (p === '/console/team') page = <Team />;

@@ -1,7 +1,7 @@
 import type { AuditReport, FxRates as FxRateList, KeyRevealsPage, Suppliers as SupplierList } from '@dropgate/contract';
 import { get, patch, post, put } from '../api.ts';
 import { Can, useCan } from '../session.tsx';
-import { Field, Form, Notice, PagedTable, useLoad, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, useLoad, when } from '../ui.tsx';
 
 export function FxRates() {
   const { data, error, reload } = useLoad(() => get<FxRateList>('/console/v1/fx'), []);
@@ -35,7 +35,7 @@ export function Suppliers() {
         <thead><tr><th>Id</th><th>Kind</th><th>Name</th><th>URL</th><th>Token</th><th>Timeout</th><th>Status checks</th><th /></tr></thead>
         <tbody>
           {data?.suppliers.map((s) => (
-            <tr><td>{s.id}</td><td>{s.kind}</td><td>{s.name}</td><td>{s.baseUrl}</td><td>{s.hasToken ? 'set' : '—'}</td><td>{s.timeoutMs} ms</td>
+            <tr><td>{s.id}</td><td>{s.kind}</td><td>{s.kind === 'telegram_stars' ? s.name : <Link href={`/console/suppliers/${s.id}/catalog`}>{s.name}</Link>}</td><td>{s.baseUrl}</td><td>{s.hasToken ? 'set' : '—'}</td><td>{s.timeoutMs} ms</td>
               <td>{s.statusAttempts} × {s.statusIntervalS} s</td>
               <td>{mayChange && <button onClick={() => {
                 const url = prompt(`New URL for ${s.name}`, s.baseUrl);

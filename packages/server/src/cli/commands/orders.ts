@@ -81,5 +81,21 @@ export const orderCommands: Command[] = [
     summary: 'Checks every ledger and order invariant; exits 1 naming each violation',
     run: ({ api }) => api.get('/audit'),
     human: (r) => (r.ok ? `ok: ${r.checks} invariants hold` : r.violations.map((v: any) => `VIOLATION ${v.invariant}: ${v.detail}`).join('\n')),
+    failed: (r) => !r.ok,
+  },
+  {
+    name: 'margins',
+    summary: 'Revenue, supplier cost and margin (USD) of completed supplier orders, per supplier, product or day',
+    options: {
+      by: { type: 'string', description: 'supplier, product or day', required: true },
+      from: { type: 'string', description: 'First UTC day, YYYY-MM-DD' },
+      to: { type: 'string', description: 'Last UTC day, YYYY-MM-DD (included)' },
+    },
+    run: ({ values, api }) => {
+      const query = new URLSearchParams({ by: text(values, 'by') });
+      for (const name of ['from', 'to']) if (typeof values[name] === 'string') query.set(name, values[name] as string);
+      return api.get(`/reports/margins?${query}`);
+    },
+    human: (r) => table(r.rows, ['key', 'orders', 'revenueUsd', 'costUsd', 'marginUsd']),
   },
 ];

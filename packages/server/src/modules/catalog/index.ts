@@ -14,9 +14,12 @@ import { compilePattern } from '../../platform/patterns.ts';
 import { feedPage, type FeedFilter, type FeedRow } from './feed.ts';
 import * as repo from './repository.ts';
 
-export type { Offer, OfferDefinition, FxRate, Product, ProductDetails, ProductFields } from './repository.ts';
+export type { Offer, OfferDefinition, FxRate, ImportedOffer, Product, ProductDetails, ProductFields } from './repository.ts';
 export type { FeedFilter, FeedRow } from './feed.ts';
 export { touchOffers } from './repository.ts';
+/** Offers made from an upstream catalog, inside the import's transaction (modules/suppliers). */
+export { insertImportedOffers, listRates, nextOfferId, setPrices } from './repository.ts';
+export { checkMargin, ROUNDINGS, salePrice, type Conversion, type PriceRule, type Rounding } from './pricing.ts';
 
 /**
  * An offer as the operator writes it: under a product named by id, or by name (found, else
@@ -65,6 +68,11 @@ export class Catalog {
     const offer = await repo.findOffer(this.#pool, offerId);
     if (!offer) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
     return offer;
+  }
+
+  /** The prices repricing moved the offer to, oldest first. */
+  priceHistory(offerId: number): Promise<Array<{ price: Minor; currency: Currency; reason: string; changedAt: Date }>> {
+    return repo.priceHistory(this.#pool, offerId);
   }
 
   list(): Promise<repo.Offer[]> {

@@ -1,5 +1,5 @@
 import type { Currency } from '@dropgate/contract';
-import type { Db, Tx } from '../../platform/db/index.ts';
+import { CHANGES_CHANNEL, type Db, type Tx } from '../../platform/db/index.ts';
 import type { Minor } from '../../platform/money.ts';
 
 /** What a game or card is: its offers are its denominations. */
@@ -266,4 +266,73 @@ export async function findMerchantCommission(db: Db, offerId: number, merchantId
     [offerId, merchantId],
   );
   return rows[0]?.percent ?? null;
+}
+
+// ---- offers imported from an upstream catalog ----
+
+/** An offer to create from an upstream offer, under the product of that name (found, else created). */
+export interface ImportedOffer {
+  id: number;
+  productName: string;
+  category: string | null;
+  platformCode: string | null;
+  regionCode: string | null;
+  regionName: string | null;
+  offerName: string;
+  price: Minor;
+  currency: Currency;
+}
+
+/** The first free offer id above every existing one (the caller holds the import lock). */
+export async function nextOfferId(tx: Tx): Promise<number> {
+  const { rows } = await tx.query<{ next: number }>('SELECT coalesce(max(id), 0) + 1 AS next FROM offers');
+  return rows[0]!.next;
+}
+
+/**
+ * Creates a batch of offers in two statements: their products (each name found, else created
+ * with the first row's details), then the offers. Names longer than the catalog allows are cut.
+ */
+export async function insertImportedOffers(tx: Tx, offers: ImportedOffer[]): Promise<void> {
+  const names = offers.map((o) => o.productName.slice(0, 200));
+  await tx.query(
+    `WITH wanted AS (
+       SELECT DISTINCT ON (name) name, category, platform_code, region_code, region_name
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS w(name, category, platform_code, region_code, region_name)
+        ORDER BY name)
+     INSERT INTO products (name, category, platform_code, region_code, region_name)
+     SELECT w.name, left(w.category, 100), left(w.platform_code, 50), left(w.region_code, 50), left(w.region_name, 100) FROM wanted w
+      WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.name = w.name AND p.id <> 0)`,
+    [names, offers.map((o) => o.category), offers.map((o) => o.platformCode), offers.map((o) => o.regionCode), offers.map((o) => o.regionName)],
+  );
+  await tx.query(
+    `INSERT INTO offers (id, product_id, offer_name, price, currency)
+     SELECT n.id, (SELECT min(p.id) FROM products p WHERE p.name = n.name AND p.id <> 0), left(n.offer_name, 200), n.price, n.currency
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS n(id, name, offer_name, price, currency)`,
+    [offers.map((o) => o.id), names, offers.map((o) => o.offerName), offers.map((o) => o.price), offers.map((o) => o.currency)],
+  );
+}
+
+/** New prices of offers (repricing), each recorded in the offer's price history with why. */
+export async function setPrices(tx: Tx, prices: Array<{ id: number; price: Minor }>, reason: string): Promise<void> {
+  if (prices.length === 0) return;
+  await tx.query(
+    `WITH changed AS (
+       UPDATE offers o SET price = n.price, updated_at = now()
+         FROM unnest($1::bigint[], $2::bigint[]) AS n(id, price)
+        WHERE o.id = n.id AND o.price <> n.price
+       RETURNING o.id, o.price, o.currency)
+     INSERT INTO offer_price_history (offer_id, price, currency, reason) SELECT id, price, currency, $3 FROM changed`,
+    [prices.map((p) => p.id), prices.map((p) => p.price), reason],
+  );
+  // Every instance drops these offers from its cache: find-one shows the new price at once.
+  await tx.query("SELECT pg_notify($1, 'offer:' || id) FROM unnest($2::bigint[]) AS id", [CHANGES_CHANNEL, prices.map((p) => p.id)]);
+}
+
+export async function priceHistory(db: Db, offerId: number): Promise<Array<{ price: Minor; currency: Currency; reason: string; changedAt: Date }>> {
+  const { rows } = await db.query(
+    'SELECT price, currency, reason, changed_at AS "changedAt" FROM offer_price_history WHERE offer_id = $1 ORDER BY changed_at, price',
+    [offerId],
+  );
+  return rows;
 }

@@ -117,7 +117,10 @@ export class FulfilmentWorker {
       const source = sources[job.sourceIndex];
       if (!source) return await this.#apply(job, order, sources, undefined, { kind: 'failed', reason: 'the offer has no supplier source left' });
       const supplier = await supplierConfig(this.#deps.pool, this.#deps.vault, source.supplierId);
-      const outcome = await this.#callSupplier(job, order, source, supplier);
+      // A source whose upstream offer the catalog sync found gone or sold out is not asked to sell.
+      const outcome: SupplierOutcome = source.available || job.claimedPhase !== 'place'
+        ? await this.#callSupplier(job, order, source, supplier)
+        : { kind: 'failed', reason: 'the upstream catalog lists it gone or out of stock' };
       await this.#apply(job, order, sources, supplier, outcome);
       // A failover is due at once: go straight on to the next source, in this same run.
       if (outcome.kind === 'failed' && job.sourceIndex + 1 < sources.length) {

@@ -14,7 +14,7 @@ import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
 import { findTransition } from './states.ts';
 
-export type { Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
+export type { MarginGrouping, MarginRow, Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
 export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
 export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type HourlyOrders } from './repository.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
@@ -81,6 +81,11 @@ export class Orders {
   /** One page of orders, newest first (keyset): see listOrders. */
   list(filter: repo.OrderFilter, limit: number): Promise<{ orders: repo.Order[]; nextBefore: number | null }> {
     return repo.listOrders(this.#pool, filter, limit);
+  }
+
+  /** Revenue, cost and margin of supplier-fulfilled completed orders, per supplier, product or day. */
+  margins(by: repo.MarginGrouping, range: { from: Date | undefined; to: Date | undefined }): Promise<repo.MarginRow[]> {
+    return repo.margins(this.#pool, by, range);
   }
 
   /** Orders per hour over the last `hours` (the dashboard). */

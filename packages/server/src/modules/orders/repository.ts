@@ -325,6 +325,39 @@ export async function ordersPerHour(db: Db, hours: number): Promise<HourlyOrders
   return rows;
 }
 
+export type MarginGrouping = 'supplier' | 'product' | 'day';
+
+export interface MarginRow {
+  key: string;
+  orders: number;
+  revenueUsd: Minor;
+  costUsd: Minor;
+  marginUsd: Minor;
+}
+
+const MARGIN_KEYS: Record<MarginGrouping, string> = {
+  supplier: 'supplier_id::text',
+  product: 'product_name',
+  day: "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+};
+
+/**
+ * Revenue, supplier cost and margin (USD, at each order's own rates) of completed orders that a
+ * supplier fulfilled, grouped; within [from, to) when given.
+ */
+export async function margins(db: Db, by: MarginGrouping, range: { from: Date | undefined; to: Date | undefined }): Promise<MarginRow[]> {
+  const { rows } = await db.query<MarginRow>(
+    `SELECT ${MARGIN_KEYS[by]} AS key, count(*)::bigint AS orders, sum(amount_usd)::bigint AS "revenueUsd",
+            sum(supplier_cost_usd)::bigint AS "costUsd", sum(amount_usd - supplier_cost_usd)::bigint AS "marginUsd"
+       FROM orders
+      WHERE status = 'COMPLETED' AND supplier_cost_usd IS NOT NULL
+        AND ($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2)
+      GROUP BY 1 ORDER BY 1`,
+    [range.from ?? null, range.to ?? null],
+  );
+  return rows;
+}
+
 /** Orders the operator should look at: waiting on a supplier, and in manual review. */
 export async function waitingCounts(db: Db): Promise<{ waitingOnSuppliers: number; inReview: number }> {
   const { rows } = await db.query<{ waitingOnSuppliers: number; inReview: number }>(

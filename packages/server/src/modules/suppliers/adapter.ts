@@ -61,6 +61,17 @@ export interface UpstreamOffer extends ProductDetails {
   returnsKey: boolean | null;
 }
 
+/**
+ * An offer the upstream still lists but says nothing more about than that it is sold out now (a
+ * CodeGames PRODUCT_OUT_OF_STOCK): the catalog keeps what it knew of it, out of stock.
+ */
+export interface SoldOutUpstreamOffer {
+  supplierProductId: string;
+  soldOut: true;
+}
+
+export type CatalogEntry = UpstreamOffer | SoldOutUpstreamOffer;
+
 export interface SupplierAdapter {
   place(request: PlaceRequest): Promise<SupplierOutcome>;
   checkStatus(request: StatusRequest): Promise<SupplierOutcome>;
@@ -69,7 +80,7 @@ export interface SupplierAdapter {
    * the read fails or the catalog changed underneath it; the offers yielded until then are not
    * the whole catalog.
    */
-  catalog?(): AsyncIterable<UpstreamOffer>;
+  catalog?(): AsyncIterable<CatalogEntry>;
 }
 
 /** A supplier as the operator configured it, token decrypted, ready to build an adapter. */
@@ -82,6 +93,8 @@ export interface SupplierConfig {
   timeoutMs: number;
   statusIntervalS: number;
   statusAttempts: number;
+  /** CodeGames: the product ids its catalog is read from (`check` each); the protocol lists none. */
+  catalogProductIds?: readonly string[];
 }
 
 /** The kinds an operator adds; the Telegram Stars provider is configured by environment instead. */

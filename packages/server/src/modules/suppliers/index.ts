@@ -13,10 +13,18 @@ import { formatMoney, type Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
 import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
+import * as catalogRepo from './catalog-repository.ts';
+import { importCatalog, type ImportRequest, type ImportResult } from './catalog-import.ts';
+import { scheduleCatalogSync } from './catalog-schedule.ts';
 
 export type { OfferSource } from './repository.ts';
 export { listSources } from './repository.ts';
-export { SUPPLIER_KINDS, type AdapterDeps, type PlaceRequest, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
+export { supplierConfig } from './supplier-config.ts';
+export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
+export { catalogSyncTasks } from './catalog-schedule.ts';
+export type { CatalogQuery, ImportFilter, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
+export type { ImportRequest, ImportResult } from './catalog-import.ts';
+export { SUPPLIER_KINDS, type AdapterDeps, type CatalogEntry, type PlaceRequest, type SoldOutUpstreamOffer, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
 export class Suppliers {
@@ -49,6 +57,16 @@ export class Suppliers {
     return repo.listSources(this.#db, offerId);
   }
 
+  /** Makes own offers of the supplier's catalog offers that match a filter, in one transaction. */
+  importCatalog(supplierId: number, request: ImportRequest, actor: Actor): Promise<ImportResult> {
+    return importCatalog(this.#db, supplierId, request, actor);
+  }
+
+  /** One offer of the supplier's synced catalog (what a link takes its cost from). */
+  catalogOffer(supplierId: number, upstreamId: string): Promise<catalogRepo.SupplierOfferCost | undefined> {
+    return catalogRepo.findSupplierOffer(this.#db, supplierId, upstreamId);
+  }
+
   /** Ids of the offers that have at least one source. */
   offersWithSources(): Promise<number[]> {
     return repo.offersWithSources(this.#db);
@@ -65,6 +83,9 @@ export interface SupplierView {
   timeoutMs: number;
   statusIntervalS: number;
   statusAttempts: number;
+  catalogProductIds: string[];
+  catalogMaxMissingPercent: number;
+  catalogSyncIntervalS: number | null;
 }
 
 export interface SupplierInput {
@@ -75,6 +96,14 @@ export interface SupplierInput {
   timeoutMs?: number;
   statusIntervalS?: number;
   statusAttempts?: number;
+  catalogProductIds?: string[];
+  catalogMaxMissingPercent?: number;
+  catalogSyncIntervalS?: number | null;
+}
+
+/** The product ids a catalog sync checks, each once, in the order given. */
+function catalogIds(ids: string[]): string[] {
+  return [...new Set(ids.map((id) => id.trim()).filter((id) => id !== ''))];
 }
 
 function view(row: repo.SupplierRow): SupplierView {
@@ -105,10 +134,14 @@ export async function addSupplier(pool: pg.Pool, vault: KeyVault, input: Supplie
     timeoutMs: input.timeoutMs ?? 10_000,
     statusIntervalS: input.statusIntervalS ?? 120,
     statusAttempts: input.statusAttempts ?? 100,
+    catalogProductIds: catalogIds(input.catalogProductIds ?? []),
+    catalogMaxMissingPercent: input.catalogMaxMissingPercent ?? 20,
+    catalogSyncIntervalS: input.catalogSyncIntervalS ?? null,
   };
   try {
     return await inTransaction(pool, async (tx) => {
       const added = view(await repo.insertSupplier(tx, fields));
+      if (added.catalogSyncIntervalS !== null) await scheduleCatalogSync(tx, added.id, added.catalogSyncIntervalS);
       await recordAudit(tx, actor, { action: 'supplier.add', target: { type: 'supplier', id: added.id }, after: { ...added } });
       return added;
     });
@@ -127,12 +160,18 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
     ...(input.timeoutMs !== undefined && { timeoutMs: input.timeoutMs }),
     ...(input.statusIntervalS !== undefined && { statusIntervalS: input.statusIntervalS }),
     ...(input.statusAttempts !== undefined && { statusAttempts: input.statusAttempts }),
+    ...(input.catalogProductIds !== undefined && { catalogProductIds: catalogIds(input.catalogProductIds) }),
+    ...(input.catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent: input.catalogMaxMissingPercent }),
+    ...(input.catalogSyncIntervalS !== undefined && { catalogSyncIntervalS: input.catalogSyncIntervalS }),
   };
   return inTransaction(pool, async (tx) => {
     const before = await repo.findSupplier(tx, id);
     const row = before && await repo.updateSupplier(tx, id, change);
     if (!before || !row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
     const after = view(row);
+    if (change.catalogSyncIntervalS !== undefined && (after.catalogSyncIntervalS ?? before.catalogSyncIntervalS) !== null) {
+      await scheduleCatalogSync(tx, id, after.catalogSyncIntervalS);
+    }
     await recordAudit(tx, actor, { action: 'supplier.update', target: { type: 'supplier', id }, before: { ...view(before) }, after: { ...after } });
     return after;
   });
@@ -140,18 +179,6 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
 
 export async function listSuppliers(db: Db): Promise<SupplierView[]> {
   return (await repo.listSuppliers(db)).map(view);
-}
-
-/** The supplier with its token opened, for building an adapter; `version` changes on every update. */
-export async function supplierConfig(db: Db, vault: KeyVault, id: number): Promise<SupplierConfig & { version: number }> {
-  const row = await repo.findSupplier(db, id);
-  if (!row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
-  return {
-    id: row.id, kind: row.kind, name: row.name, baseUrl: row.baseUrl,
-    token: row.tokenSealed ? vault.open(row.tokenSealed) : null,
-    timeoutMs: row.timeoutMs, statusIntervalS: row.statusIntervalS, statusAttempts: row.statusAttempts,
-    version: row.updatedAt.getTime(),
-  };
 }
 
 /**

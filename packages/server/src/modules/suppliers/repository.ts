@@ -12,6 +12,12 @@ export interface SupplierRow {
   timeoutMs: number;
   statusIntervalS: number;
   statusAttempts: number;
+  /** CodeGames: the product ids its catalog sync checks. */
+  catalogProductIds: string[];
+  /** A sync marking more than this share of the listed catalog gone waits for the operator. */
+  catalogMaxMissingPercent: number;
+  /** A scheduled catalog sync every this many seconds (null: by hand only). */
+  catalogSyncIntervalS: number | null;
   updatedAt: Date;
 }
 
@@ -22,18 +28,22 @@ export interface OfferSource {
   supplierProductId: string;
   cost: Minor;
   costCurrency: Currency;
+  /** False while the supplier's catalog lists its product gone or out of stock: not tried. */
+  available: boolean;
 }
 
 const SUPPLIER_COLUMNS = `id, kind, name, base_url AS "baseUrl", token_sealed AS "tokenSealed", timeout_ms AS "timeoutMs",
-  status_interval_s AS "statusIntervalS", status_attempts AS "statusAttempts", updated_at AS "updatedAt"`;
+  status_interval_s AS "statusIntervalS", status_attempts AS "statusAttempts", catalog_product_ids AS "catalogProductIds",
+  catalog_max_missing_percent AS "catalogMaxMissingPercent", catalog_sync_interval_s AS "catalogSyncIntervalS", updated_at AS "updatedAt"`;
 
 export type SupplierFields = Omit<SupplierRow, 'id' | 'updatedAt'>;
 
 export async function insertSupplier(db: Db, s: SupplierFields): Promise<SupplierRow> {
   const { rows } = await db.query<SupplierRow>(
-    `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SUPPLIER_COLUMNS}`,
-    [s.kind, s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts],
+    `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts,
+                            catalog_product_ids, catalog_max_missing_percent, catalog_sync_interval_s)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${SUPPLIER_COLUMNS}`,
+    [s.kind, s.name, s.baseUrl, s.tokenSealed, s.timeoutMs, s.statusIntervalS, s.statusAttempts, s.catalogProductIds, s.catalogMaxMissingPercent, s.catalogSyncIntervalS],
   );
   return rows[0]!;
 }
@@ -43,10 +53,13 @@ export async function updateSupplier(db: Db, id: number, s: Partial<SupplierFiel
     `UPDATE suppliers SET name = coalesce($2, name), base_url = coalesce($3, base_url),
             token_sealed = CASE WHEN $4::boolean THEN $5 ELSE token_sealed END,
             timeout_ms = coalesce($6, timeout_ms), status_interval_s = coalesce($7, status_interval_s),
-            status_attempts = coalesce($8, status_attempts), updated_at = now()
+            status_attempts = coalesce($8, status_attempts), catalog_product_ids = coalesce($9, catalog_product_ids),
+            catalog_max_missing_percent = coalesce($10, catalog_max_missing_percent),
+            catalog_sync_interval_s = CASE WHEN $11::boolean THEN $12 ELSE catalog_sync_interval_s END, updated_at = now()
       WHERE id = $1 RETURNING ${SUPPLIER_COLUMNS}`,
     [id, s.name ?? null, s.baseUrl ?? null, s.tokenSealed !== undefined, s.tokenSealed ?? null,
-      s.timeoutMs ?? null, s.statusIntervalS ?? null, s.statusAttempts ?? null],
+      s.timeoutMs ?? null, s.statusIntervalS ?? null, s.statusAttempts ?? null, s.catalogProductIds ?? null, s.catalogMaxMissingPercent ?? null,
+      s.catalogSyncIntervalS !== undefined, s.catalogSyncIntervalS ?? null],
   );
   return rows[0];
 }
@@ -62,12 +75,12 @@ export async function listSuppliers(db: Db): Promise<SupplierRow[]> {
 }
 
 /** Appends a source after the offer's existing ones. */
-export async function appendSource(db: Db, source: Omit<OfferSource, 'position'>): Promise<OfferSource> {
+export async function appendSource(db: Db, source: Omit<OfferSource, 'position' | 'available'>): Promise<OfferSource> {
   const { rows } = await db.query<OfferSource>(
     `INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency)
      SELECT $1, coalesce(max(position) + 1, 0), $2, $3, $4, $5 FROM offer_sources WHERE offer_id = $1
      RETURNING offer_id AS "offerId", position, supplier_id AS "supplierId",
-               supplier_product_id AS "supplierProductId", cost, cost_currency AS "costCurrency"`,
+               supplier_product_id AS "supplierProductId", cost, cost_currency AS "costCurrency", available`,
     [source.offerId, source.supplierId, source.supplierProductId, source.cost, source.costCurrency],
   );
   return rows[0]!;
@@ -76,7 +89,7 @@ export async function appendSource(db: Db, source: Omit<OfferSource, 'position'>
 export async function listSources(db: Db, offerId: number): Promise<OfferSource[]> {
   const { rows } = await db.query<OfferSource>(
     `SELECT offer_id AS "offerId", position, supplier_id AS "supplierId", supplier_product_id AS "supplierProductId",
-            cost, cost_currency AS "costCurrency"
+            cost, cost_currency AS "costCurrency", available
        FROM offer_sources WHERE offer_id = $1 ORDER BY position`,
     [offerId],
   );
@@ -84,7 +97,7 @@ export async function listSources(db: Db, offerId: number): Promise<OfferSource[
 }
 
 /** The one Telegram Stars provider (a unique index allows one): created, or brought up to date. */
-export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind'>): Promise<SupplierRow> {
+export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind' | 'catalogProductIds' | 'catalogMaxMissingPercent' | 'catalogSyncIntervalS'>): Promise<SupplierRow> {
   const { rows } = await db.query<SupplierRow>(
     `INSERT INTO suppliers (kind, name, base_url, token_sealed, timeout_ms, status_interval_s, status_attempts)
      VALUES ('telegram_stars', $1, $2, $3, $4, $5, $6)
@@ -98,7 +111,7 @@ export async function upsertStarsSupplier(db: Db, s: Omit<SupplierFields, 'kind'
 }
 
 /** Makes `supplierId` the offer's one source (position 0), whatever it had before. */
-export async function replaceSources(db: Db, source: Omit<OfferSource, 'position'>): Promise<void> {
+export async function replaceSources(db: Db, source: Omit<OfferSource, 'position' | 'available'>): Promise<void> {
   await db.query(
     `WITH dropped AS (DELETE FROM offer_sources WHERE offer_id = $1 AND position > 0)
      INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency)

@@ -2,7 +2,8 @@ import { AddSource, AddSupplier, ErrorResponses, IdParams, OfferSource, OfferSou
 import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
-import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
+import { invalidField } from '../../platform/errors.ts';
+import { formatMoney, moneyFromDecimal, type Minor } from '../../platform/money.ts';
 
 export function supplierRoutes(app: TypedApp, hub: Hub): void {
   app.post('/suppliers', {
@@ -27,15 +28,15 @@ export function supplierRoutes(app: TypedApp, hub: Hub): void {
     config: { access: 'catalog' },
     schema: {
       params: IdParams, body: AddSource, response: { 201: OfferSource, ...ErrorResponses },
-      summary: 'Appends an upstream source to the offer (tried in order, after own stock)',
+      summary: "Appends an upstream source to the offer (tried in order, after own stock); without a cost, the supplier's catalog gives it",
     },
   }, async (request, reply) => {
     const offer = await hub.catalog.get(request.params.id);
     const b = request.body;
-    const currency = b.currency ?? offer.currency;
-    const source = await hub.suppliers.addSource({
-      offerId: offer.id, supplierId: b.supplierId, supplierProductId: b.product, cost: moneyFromDecimal(b.cost, 'cost'), costCurrency: currency,
-    }, actorOf(request));
+    const { cost, costCurrency } = b.cost !== undefined
+      ? { cost: moneyFromDecimal(b.cost, 'cost'), costCurrency: b.currency ?? offer.currency }
+      : await catalogCost(hub, b.supplierId, b.product);
+    const source = await hub.suppliers.addSource({ offerId: offer.id, supplierId: b.supplierId, supplierProductId: b.product, cost, costCurrency }, actorOf(request));
     return reply.status(201).send({ ...source, cost: formatMoney(source.cost) });
   });
 
@@ -43,4 +44,11 @@ export function supplierRoutes(app: TypedApp, hub: Hub): void {
     const sources = await hub.suppliers.sources(request.params.id);
     return { sources: sources.map((s) => ({ ...s, cost: formatMoney(s.cost) })) };
   });
+}
+
+/** Linking an upstream offer: its cost and currency as the supplier's last sync saw them. */
+async function catalogCost(hub: Hub, supplierId: number, product: string): Promise<{ cost: Minor; costCurrency: string }> {
+  const listed = await hub.suppliers.catalogOffer(supplierId, product);
+  if (!listed || listed.goneAt !== null) throw invalidField('cost', `is required: supplier ${supplierId}'s catalog lists no offer "${product}" (sync it first)`);
+  return { cost: Math.max(1, listed.cost), costCurrency: listed.costCurrency };
 }

@@ -1,4 +1,4 @@
-export { createPool, inTransaction, openLongConnection, withLongConnection, type Db, type DbTimeouts, type Tx } from './pool.ts';
+export { createPool, inTransaction, inTransactionOn, openLongConnection, withLongConnection, type Db, type DbTimeouts, type Tx } from './pool.ts';
 export { databaseFault, type DatabaseFault } from './faults.ts';
 export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 export { expectedSchema, migrate, schemaDifferences, type ExpectedSchema, type MigrateOptions, type Migrated } from './migrate.ts';

@@ -77,6 +77,19 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>
   }
 }
 
+/** A transaction on a connection the caller holds (of a pool of its own, without the requests' timeouts). */
+export async function inTransactionOn<T>(client: pg.PoolClient, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
 /**
  * Work allowed to run long (the audit over a whole history): a connection of its own, outside
  * the pool and its timeouts, closed afterwards.

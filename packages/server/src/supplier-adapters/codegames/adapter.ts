@@ -2,11 +2,13 @@
  * CodeGames API-HUB as a supplier: check the price, pay with our own txn id, and on anything but
  * a clear answer let the worker run the spec's status-check queue (status, by default 100 times,
  * 2 minutes apart). Classification follows the spec: a 5xx, timeout or unreadable answer to `pay`
- * is unknown, never final; TXN_NOT_FOUND and TXN_CANCELED from `status` are final.
+ * is unknown, never final; TXN_NOT_FOUND and TXN_CANCELED from `status` are final. Its catalog
+ * is a `check` of each product id the operator lists (catalog.ts).
  */
 import { CodeGamesClient, TransportError } from '@dropgate/sdk';
 import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 import { minorFromNumber } from '../../platform/money.ts';
+import { checkedCatalog } from './catalog.ts';
 
 const FINAL_PAY_STATUSES = new Set(['WRONG_PRICE', 'PRODUCT_NOT_FOUND', 'PRODUCT_OUT_OF_STOCK', 'INSUFFICIENT_BALANCE']);
 const FINAL_STATUS_STATUSES = new Set(['TXN_NOT_FOUND', 'TXN_CANCELED']);
@@ -51,6 +53,8 @@ export function codeGamesAdapter(config: SupplierConfig): SupplierAdapter {
         return { kind: 'unknown', reason: `status: ${describe(error)}` };
       }
     },
+
+    catalog: () => checkedCatalog(client, config.catalogProductIds ?? []),
   };
 }
 
