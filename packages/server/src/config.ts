@@ -49,6 +49,8 @@ export interface Config {
   /** Merchant APIs: requests per window of a shop with no limit of its own; 0: not limited. */
   rateLimit: number;
   rateLimitWindowS: number;
+  /** How long a request waits for its instance's share of a window before it is admitted anyway. */
+  rateLimitWaitMs: number;
   /** The generic job runner (graphile-worker): webhooks and what else modules queue there. */
   jobs: JobsConfig;
   webhooks: WebhooksConfig;
@@ -195,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: read('DROPGATE_TRUST_PROXY', false, flag, '1/0, true/false, yes/no or on/off'),
     rateLimit: read('DROPGATE_RATE_LIMIT', 60_000, between(0, 10_000_000), 'requests per window 0-10000000 (0: no default limit)'),
     rateLimitWindowS: read('DROPGATE_RATE_LIMIT_WINDOW_S', 60, between(1, 3600), 'seconds 1-3600'),
+    rateLimitWaitMs: read('DROPGATE_RATE_LIMIT_WAIT_MS', 200, between(10, 5000), 'milliseconds 10-5000'),
     jobs: {
       concurrency: read('DROPGATE_JOBS_CONCURRENCY', 8, positive(256), 'a number 1-256'),
       pollMs: read('DROPGATE_JOBS_POLL_MS', 2000, between(50, 60_000), 'milliseconds 50-60000'),

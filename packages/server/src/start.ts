@@ -122,7 +122,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
       ledger: new Ledger(pool),
       merchants: new Merchants(pool, shops),
       shops,
-      shopLimits: new ShopLimits(pool, feed, { defaultRateLimit: config.rateLimit, windowSeconds: config.rateLimitWindowS, log: app.log }),
+      shopLimits: new ShopLimits(pool, feed, { defaultRateLimit: config.rateLimit, windowSeconds: config.rateLimitWindowS, reservationWaitMs: config.rateLimitWaitMs, log: app.log }),
       access: new Access(pool, vault, {
         limits: { perAccount: config.signInMaxPerAccount, perIp: config.signInMaxPerIp, windowSeconds: SIGN_IN_WINDOW_SECONDS },
         operatorTokenHash: admin.hash,

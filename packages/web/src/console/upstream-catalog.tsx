@@ -19,11 +19,13 @@ export function UpstreamCatalog(props: { id: number }) {
   const running = syncs.some((s) => s.status === 'running');
   const refresh = () => setVersion((v) => v + 1);
   // Follow a running sync's progress; the offers reload when a sync is applied, not on every poll.
+  // The next look is taken once this one has answered: a look slower than the interval (a busy
+  // hub) is never replaced by the next before it shows.
   useEffect(() => {
     if (!running) return undefined;
-    const timer = setInterval(refresh, 500);
-    return () => clearInterval(timer);
-  }, [running]);
+    const timer = setTimeout(refresh, 500);
+    return () => clearTimeout(timer);
+  }, [data]);
   const applied = syncs.find((s) => s.status === 'applied' || s.status === 'confirmed')?.id;
   const act = (sync: SupplierSync, what: 'confirm' | 'discard') =>
     post(`/console/v1/suppliers/${props.id}/syncs/${sync.id}/${what}`, {}).then(refresh, (e: Error) => alert(e.message));

@@ -20,6 +20,8 @@ export interface ShopLimitsOptions {
   /** Requests per window for shops with no limit of their own; 0: those shops are not limited. */
   defaultRateLimit: number;
   windowSeconds: number;
+  /** The longest a request waits for its instance's share of the window (then it is admitted). */
+  reservationWaitMs?: number | undefined;
   log: RateLog;
 }
 
@@ -55,7 +57,7 @@ export class ShopLimits {
   constructor(pool: pg.Pool, feed: ChangeFeed, options: ShopLimitsOptions) {
     this.#pool = pool;
     this.#options = options;
-    this.#rate = new RateLimiter(pool, { windowSeconds: options.windowSeconds, log: options.log });
+    this.#rate = new RateLimiter(pool, { windowSeconds: options.windowSeconds, reservationWaitMs: options.reservationWaitMs, log: options.log });
     this.#cache.reset(false); // until the feed listens, changes could be missed
     feed.on('shop-limits', (shopId) => this.#cache.deleteWhere((_, key) => key === shopId));
     feed.onConnection((up) => this.#cache.reset(up));

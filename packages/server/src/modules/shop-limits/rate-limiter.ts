@@ -5,7 +5,7 @@
  * counter row (repository.reserve: one statement) and admits requests from that share in memory;
  * it asks for the next share when half of this one is used (in the background), and a request
  * waits for a reservation only when its instance holds none (the first request of a window, or
- * a burst), and never long (RESERVATION_WAIT_MS). A reservation never grants more than the window
+ * a burst), and never long (`reservationWaitMs`). A reservation never grants more than the window
  * has left, so, while the database answers them:
  *
  * - across all instances, a window admits at most `limit` requests (the shares granted in it
@@ -33,13 +33,13 @@ export interface RateLog {
 }
 
 /**
- * The longest a request waits for a reservation (one takes about a millisecond). Past it the
- * database is in trouble, and the request is admitted rather than made to wait twice (here, then
+ * The longest a request waits for a reservation by default (one takes about a millisecond;
+ * DROPGATE_RATE_LIMIT_WAIT_MS). Past it the database is in trouble, and the request is admitted rather than made to wait twice (here, then
  * for its own statement or connection), so it still answers within the bound of docs/errors.md
  * (about 5 s) when the database stalls. After such a reservation, requests do not wait for one
  * at all for TROUBLE_MS: they are admitted while a reservation is tried in the background.
  */
-const RESERVATION_WAIT_MS = 200;
+export const RESERVATION_WAIT_MS = 200;
 const TROUBLE_MS = 10_000;
 
 /** A reservation under way, and since when (requests wait for it only so long after it was asked). */
@@ -68,6 +68,7 @@ interface Bucket {
 export class RateLimiter {
   readonly #pool: pg.Pool;
   readonly #windowSeconds: number;
+  readonly #reservationWaitMs: number;
   readonly #log: RateLog;
   readonly #buckets = new Map<number, Bucket>();
   readonly #reserving = new Map<number, Reservation>();
@@ -75,9 +76,10 @@ export class RateLimiter {
   /** Until when reservations are not waited for (the last one failed or was too slow). */
   #troubleUntil = 0;
 
-  constructor(pool: pg.Pool, options: { windowSeconds: number; log: RateLog }) {
+  constructor(pool: pg.Pool, options: { windowSeconds: number; reservationWaitMs?: number | undefined; log: RateLog }) {
     this.#pool = pool;
     this.#windowSeconds = options.windowSeconds;
+    this.#reservationWaitMs = options.reservationWaitMs ?? RESERVATION_WAIT_MS;
     this.#log = options.log;
   }
 
@@ -112,14 +114,14 @@ export class RateLimiter {
   }
 
   /**
-   * Waits for a reservation, at most RESERVATION_WAIT_MS after it was asked: false when it failed
+   * Waits for a reservation, at most reservationWaitMs after it was asked: false when it failed
    * or is slower than that (the database is in trouble), and then the caller is admitted.
    */
   async #waitForShare(shopId: number, limit: number): Promise<boolean> {
     this.#waiting.set(shopId, (this.#waiting.get(shopId) ?? 0) + 1);
     try {
       const pending = this.#reserve(shopId, limit);
-      const left = RESERVATION_WAIT_MS - (performance.now() - pending.askedAt);
+      const left = this.#reservationWaitMs - (performance.now() - pending.askedAt);
       if (left <= 0) return false;
       let timer: NodeJS.Timeout | undefined;
       const slow = new Promise<'slow'>((resolve) => (timer = setTimeout(() => resolve('slow'), left)));
