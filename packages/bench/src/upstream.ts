@@ -30,7 +30,7 @@ const quick = values.quick;
 const offers = Number(values.offers ?? (quick ? 10_000 : 100_000));
 const seconds = Number(values.seconds ?? (quick ? 2 : 10));
 const connections = Number(values.connections);
-/** The bound on the hub's memory during a first sync of 100,000 offers. */
+/** The bound on the hub's memory during a first sync of 100,000 offers (docs/benchmarks.md). */
 const RSS_LIMIT_MB = 250;
 
 interface SyncFigures {
