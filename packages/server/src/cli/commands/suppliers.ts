@@ -1,3 +1,4 @@
+import type { SupplierSync } from '@dropgate/contract';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { id, optionalInt, optionalText, text, type Command, type Values } from '../command.ts';
 import type { AdminClient } from '../http.ts';
@@ -98,7 +99,7 @@ export const supplierCommands: Command[] = [
     options: { supplier: { type: 'string', description: 'Supplier id', required: true } },
     async run({ values, api, progress }) {
       const supplierId = id(values.supplier, '--supplier');
-      const started = await api.post(`/suppliers/${supplierId}/syncs`) as SyncAnswer;
+      const started = await api.post(`/suppliers/${supplierId}/syncs`) as SupplierSync;
       return waitForSync(api, supplierId, started, progress);
     },
     human: syncSummary,
@@ -171,31 +172,20 @@ export const supplierCommands: Command[] = [
   },
 ];
 
-interface SyncAnswer {
-  id: number;
-  status: string;
-  seen: number;
-  added: number;
-  changed: number;
-  gone: number;
-  missingPercent: string | null;
-  error: string | null;
-}
-
 /** How often `supplier sync` reads its sync back while it runs. */
 const POLL_MS = 250;
 
-async function waitForSync(api: AdminClient, supplierId: number, sync: SyncAnswer, progress: (line: string) => void): Promise<SyncAnswer> {
+async function waitForSync(api: AdminClient, supplierId: number, sync: SupplierSync, progress: (line: string) => void): Promise<SupplierSync> {
   let current = sync;
   while (current.status === 'running') {
     progress(`sync ${current.id}: ${current.seen} upstream offers read`);
     await sleep(POLL_MS);
-    current = await api.get(`/suppliers/${supplierId}/syncs/${current.id}`) as SyncAnswer;
+    current = await api.get(`/suppliers/${supplierId}/syncs/${current.id}`) as SupplierSync;
   }
   return current;
 }
 
-function syncSummary(r: SyncAnswer): string {
+function syncSummary(r: SupplierSync): string {
   const counts = `${r.seen} read, ${r.added} added, ${r.changed} changed, ${r.gone} gone`;
   switch (r.status) {
     case 'held':

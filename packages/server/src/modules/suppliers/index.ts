@@ -74,18 +74,8 @@ export class Suppliers {
 }
 
 /** A supplier as the operator sees it: everything but the token. */
-export interface SupplierView {
-  id: number;
-  kind: SupplierKind;
-  name: string;
-  baseUrl: string;
+export interface SupplierView extends Omit<repo.SupplierRow, 'tokenSealed' | 'updatedAt'> {
   hasToken: boolean;
-  timeoutMs: number;
-  statusIntervalS: number;
-  statusAttempts: number;
-  catalogProductIds: string[];
-  catalogMaxMissingPercent: number;
-  catalogSyncIntervalS: number | null;
 }
 
 export interface SupplierInput {

@@ -26,15 +26,7 @@ const ENDPOINT_COLUMNS = `e.id, e.shop_id AS "shopId", s.merchant_id AS "merchan
   e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 const ENDPOINT_FROM = 'webhook_endpoints e JOIN shops s ON s.id = e.shop_id';
 
-export interface NewEndpoint {
-  shopId: number;
-  url: string;
-  events: string[];
-  includeKeys: boolean;
-  balanceLowThreshold: Minor | null;
-  concurrency: number;
-  secret: Buffer;
-}
+export type NewEndpoint = Pick<Endpoint, 'shopId' | 'url' | 'events' | 'includeKeys' | 'balanceLowThreshold' | 'concurrency' | 'secret'>;
 
 export async function insertEndpoint(tx: Tx, endpoint: NewEndpoint): Promise<Endpoint> {
   const { rows } = await tx.query<{ id: number }>(
