@@ -4,18 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
+import { eventually } from './support/wait.ts';
 
 const first = useTestHub();
 const second = useTestHub();
-
-/** Polls until `check` holds, for at most a second: notifications take milliseconds. */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-}
 
 describe('caches across instances', () => {
   it('a token rotated on one hub stops working on the other', async () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { expectError } from './support/expect.ts';
 import { call, merchantClient, operator, startTestHub, useTestHub, type TestHub } from './support/hub.ts';
 import { merchantUser } from './support/team.ts';
+import { eventually } from './support/wait.ts';
 
 /** Short windows, so that a test sees several; the budget holds per window whatever its length. */
 const WINDOW_S = 2;
@@ -34,15 +35,6 @@ async function limitedShop(rateLimit: number, ipAllowlist?: string[]) {
   const shop = await op.merchant(undefined, '100.00');
   await op.ok('PUT', `/shops/${shop.shopId}/limits`, { rateLimit, ...(ipAllowlist && { ipAllowlist }) });
   return shop;
-}
-
-/** Polls until `check` holds, for at most a second: change notices take milliseconds. */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
 }
 
 function expectRateHeaders(answer: Answer, limit: number): void {
