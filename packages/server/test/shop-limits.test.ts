@@ -108,6 +108,8 @@ describe('the RateLimit headers', () => {
   it('are on every answer to a shop: success, errors of each kind, and the CodeGames protocol', async () => {
     const shop = await limitedShop(1000);
     const api = merchantClient(first, shop.token);
+    // Windows are 2 s here: the first answers are taken early in one, so that they share it.
+    await startOfWindow(1900);
     const answers = [
       await api('/balance'),
       await api('/offers/find-one', { offerId: 1 }), // 404 OFFER_NOT_FOUND
@@ -119,7 +121,7 @@ describe('the RateLimit headers', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 404, 400, 404, 200, 400]);
     for (const answer of answers) expectRateHeaders(answer, 1000);
     const remaining = answers.map((a) => Number(a.headers.get('ratelimit-remaining')));
-    expect(remaining[0]).toBeGreaterThan(remaining[5]!);
+    expect(remaining[0]).toBeGreaterThan(remaining[1]!);
   });
 
   it('are absent for a shop that is not limited, and a 429 in CodeGames is its own shape', async () => {
