@@ -17,7 +17,7 @@ import { startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
 import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
-import { drain, seedWebhookShops, webhookCallers } from './webhooks.ts';
+import { drain, seedWebhookShops, setEndpoints, webhookCallers } from './webhooks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
     const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds } });
     // As many merchants as the spread scenario's, each shop with a webhook endpoint on a local receiver.
-    const hooked = await seedWebhookShops(hub.url, seeded.merchants.length, keysPerRun);
+    const hooked = await seedWebhookShops(hub.url, seeded.merchants.length, 2 * keysPerRun);
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario) => {
@@ -118,18 +118,23 @@ async function main(): Promise<number> {
     }
     const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
     http.push(...limits.http);
-    // The same create-order load, on shops with a webhook: the outbox's cost, then its delivery rate.
+    // The same create-order load on the same shops, their endpoints off and then on, back to back:
+    // the outbox's cost; then the rate at which the on-run's events are delivered.
+    const hookedRun = (state: 'off' | 'on') => httpScenario({
+      scenario: `create-order, ${seeded.merchants.length} merchants, webhooks ${state}`, method: 'POST', path: '/api/v1/offers/create-order',
+      callers: webhookCallers(hooked, `${state}-${runId}`), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
+    });
+    await setEndpoints(hub.url, hooked, false);
+    await checkpoint(hub.databaseUrl);
+    const withoutHooks = await hookedRun('off');
+    await setEndpoints(hub.url, hooked, true);
     await checkpoint(hub.databaseUrl);
     hooked.receiver.setDefault({ kind: 'hang' });
-    const withHooks = await httpScenario({
-      scenario: `create-order, ${seeded.merchants.length} merchants, webhooks on`, method: 'POST', path: '/api/v1/offers/create-order',
-      callers: webhookCallers(hooked, runId), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
-    });
-    http.push(withHooks);
+    const withHooks = await hookedRun('on');
+    http.push(withoutHooks, withHooks);
     const webhooks = {
       ...(await drain(hooked, withHooks.requests - withHooks.errors)),
-      ordersOff: http.find((h) => h.scenario.startsWith('create-order') && !h.scenario.includes('hot'))!.rps,
-      ordersOn: withHooks.rps,
+      ordersOff: withoutHooks.rps, ordersOn: withHooks.rps, cpuOff: withoutHooks.cpu, cpuOn: withHooks.cpu,
     };
     await hooked.receiver.stop();
     for (const scenario of readScenarios(seeded)) http.push(await load(scenario));

@@ -48,8 +48,8 @@ export interface Report {
   limits: LimitsFigures[];
   /** The catalog feed: its last page's p50 over its first's, over this many offers. */
   feed: { offers: number; lastOverFirstP50: number };
-  /** Create-order with and without a webhook endpoint per shop, and the delivery that followed. */
-  webhooks: WebhookFigures & { ordersOff: number; ordersOn: number };
+  /** Create-order on the same shops with their webhook endpoints off, then on, and the delivery that followed. */
+  webhooks: WebhookFigures & { ordersOff: number; ordersOn: number; cpuOff: CpuFigures; cpuOn: CpuFigures };
 }
 
 export function machine(): Report['machine'] {
@@ -106,9 +106,11 @@ export function print(report: Report): void {
 
 function webhookLines(w: Report['webhooks']): string[] {
   const cost = 100 * (1 - w.ordersOn / w.ordersOff);
+  const us = (x: number | undefined) => (x === undefined ? 'n/a' : `${x} µs`);
   return [
-    `webhooks: create-order ${w.ordersOn} req/s with an endpoint per shop vs ${w.ordersOff} without (${cost.toFixed(1)}% less);` +
-      ` then its ${w.events} events delivered in ${w.drainSeconds.toFixed(1)} s: ${w.deliveredPerSecond}/s (signatures verified: ${w.verified})`,
+    `webhooks: create-order ${w.ordersOn} req/s with each shop's endpoint on vs ${w.ordersOff} off (${cost.toFixed(1)}% less);` +
+      ` CPU per order, hub ${us(w.cpuOn.hubUs)} vs ${us(w.cpuOff.hubUs)}, database ${us(w.cpuOn.databaseUs)} vs ${us(w.cpuOff.databaseUs)}`,
+    `  then the on-run's ${w.events} events delivered in ${w.drainSeconds.toFixed(1)} s: ${w.deliveredPerSecond}/s (signatures verified: ${w.verified})`,
   ];
 }
 

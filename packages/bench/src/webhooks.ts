@@ -26,6 +26,7 @@ export interface WebhookFigures {
 export interface WebhookShops {
   /** One caller per merchant, each with an endpoint for order.completed. */
   callers: Array<{ token: string }>;
+  endpointIds: number[];
   offerId: number;
   receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 }
@@ -46,16 +47,27 @@ export async function seedWebhookShops(url: string, merchants: number, keys: num
   }
   const callers = [];
   const secrets = [];
+  const endpointIds = [];
   for (let i = 0; i < merchants; i++) {
     const merchant = await admin('POST', '/merchants', { name: `bench-hooks-${i}` });
     await admin('POST', `/merchants/${merchant.id}/deposits`, { amount: '1000000.00' });
     const shop = await admin('POST', '/shops', { merchantId: merchant.id, name: `bench-hooks-${i}` });
     const hook = await admin('POST', `/shops/${shop.id}/webhooks`, { url: `${receiver.url}/bench`, events: ['order.completed'] });
     secrets.push(hook.secret as string);
+    endpointIds.push(hook.webhook.id as number);
     callers.push({ token: shop.token as string });
   }
   receiver.setSecrets(secrets);
-  return { callers, offerId, receiver };
+  return { callers, endpointIds, offerId, receiver };
+}
+
+/** Turns every shop's endpoint off (its shop's orders then make no event) or on. */
+export async function setEndpoints(url: string, shops: WebhookShops, enabled: boolean): Promise<void> {
+  const api = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 30_000 });
+  for (const id of shops.endpointIds) {
+    const answer = await api.send({ method: 'PATCH', path: `/webhooks/${id}`, body: { enabled } });
+    if (answer.status !== 200) throw new Error(`PATCH /webhooks/${id}: ${answer.status} ${answer.text}`);
+  }
 }
 
 export function webhookCallers(shops: WebhookShops, runId: string): Caller[] {

@@ -72,6 +72,8 @@ export interface WebhooksConfig {
   retryBaseMs: number;
   maxDelayMs: number;
   maxAgeS: number;
+  /** How often the job runner queues the jobs of the events the outbox holds. */
+  dispatchMs: number;
 }
 
 export interface StarsConfig {
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: read('DROPGATE_WEBHOOK_RETRY_BASE_MS', 10_000, between(10, 3_600_000), 'milliseconds 10-3600000'),
       maxDelayMs: read('DROPGATE_WEBHOOK_MAX_DELAY_MS', 6 * 3_600_000, between(10, 86_400_000), 'milliseconds 10-86400000'),
       maxAgeS: read('DROPGATE_WEBHOOK_MAX_AGE_S', 3 * 86_400, between(1, 30 * 86_400), 'seconds 1-2592000'),
+      dispatchMs: read('DROPGATE_WEBHOOK_DISPATCH_MS', 100, between(10, 10_000), 'milliseconds 10-10000'),
     },
   };
   const proxies = read<string[] | undefined>('DROPGATE_TRUSTED_PROXIES', undefined, networks, 'a comma-separated list of IPv4/IPv6 addresses or CIDR networks');

@@ -25,7 +25,7 @@ import { KeyReveals } from './modules/key-reveals/index.ts';
 import { Merchants, ShopTokens } from './modules/merchants/index.ts';
 import { assertStateMachine, findOrder, orderView, Orders } from './modules/orders/index.ts';
 import { ShopLimits } from './modules/shop-limits/index.ts';
-import { Webhooks, webhookTasks } from './modules/webhooks/index.ts';
+import { Webhooks, webhookPump, webhookTasks } from './modules/webhooks/index.ts';
 import { orderToWire } from './protocols/partner-api/present.ts';
 import { startJobs, type JobRunner } from './platform/jobs/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
@@ -152,6 +152,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         ),
         ...catalogSyncTasks(catalogSyncs, pool),
       },
+      pumps: [webhookPump(config.webhooks.dispatchMs)],
     });
     const address = await app.listen({ port: config.port, host: config.host });
     worker.start();

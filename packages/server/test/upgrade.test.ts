@@ -92,10 +92,11 @@ describe('upgrading a database made by f6e7a12', () => {
       'place_order(bigint,bigint,bigint,bigint,text,text,text,text,text,integer,bigint,bigint,numeric)',
       'reject_mutation()',
       'usd_amount(bigint,numeric)',
+      'webhooks_dispatch(integer)',
       'webhooks_fan_out(uuid,text,bigint[])',
       'webhooks_on_debit()',
       'webhooks_on_order_event()',
-      'webhooks_schedule(bigint,text,timestamp with time zone,text)',
+      'webhooks_schedule(bigint[],text[],timestamp with time zone,text)',
     ]);
     expect(after.types!.map((t: any) => t.typname)).toContain('place_order_result');
     expect(before).toEqual(after);
@@ -105,7 +106,7 @@ describe('upgrading a database made by f6e7a12', () => {
     const client = await connect(upgraded.url);
     try {
       const { rows } = await client.query('SELECT name FROM stored_functions ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['offer_now', 'offer_partner_price', 'offer_supply', 'place_order', 'usd_amount', 'webhooks_fan_out', 'webhooks_schedule']);
+      expect(rows.map((r) => r.name)).toEqual(['offer_now', 'offer_partner_price', 'offer_supply', 'place_order', 'usd_amount', 'webhooks_dispatch', 'webhooks_fan_out', 'webhooks_schedule']);
     } finally {
       await client.end();
     }

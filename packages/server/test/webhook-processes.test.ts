@@ -1,9 +1,11 @@
 /**
  * Webhook delivery across real processes: a hub SIGKILLed with deliveries in flight, whose work
- * another instance takes up once its heartbeat is stale; and two hubs delivering one stream of
- * events together. Each on a database of its own, to a real HTTP receiver.
+ * another instance takes up once its heartbeat is stale; one SIGKILLed before it queued the jobs
+ * of its outbox; and two hubs delivering one stream of events together. Each on a database of its
+ * own, to a real HTTP receiver.
  */
 import { startWebhookReceiver, type WebhookReceiver } from '@dropgate/simulators';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedDatabase, type IsolatedDatabase } from './support/db.ts';
 import { ADMIN_TOKEN, call, keysFor, operator, SECRET_KEY } from './support/hub.ts';
@@ -18,12 +20,24 @@ afterEach(async () => {
 });
 const processes = useHubProcesses();
 
-async function hubOn(db: IsolatedDatabase): Promise<HubProcess> {
+async function hubOn(db: IsolatedDatabase, env: Record<string, string> = {}): Promise<HubProcess> {
   return processes.start({
     DATABASE_URL: db.url, PORT: String(await freePort()), DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN, DROPGATE_SECRET_KEY: SECRET_KEY,
     DROPGATE_WEBHOOK_ALLOW_HTTP: '1', DROPGATE_WEBHOOK_ALLOW_PRIVATE: '1', DROPGATE_WEBHOOK_TIMEOUT_MS: '3000',
     DROPGATE_WEBHOOK_RETRY_BASE_MS: '100', DROPGATE_WEBHOOK_MAX_DELAY_MS: '500', DROPGATE_JOBS_POLL_MS: '100', DROPGATE_JOBS_HEARTBEAT_MS: '300',
+    ...env,
   });
+}
+
+/** One row of a query on the database itself. */
+async function queryOne(db: IsolatedDatabase, sql: string): Promise<Record<string, unknown>> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0];
+  } finally {
+    await client.end();
+  }
 }
 
 async function setUp(hub: HubProcess, receiver: WebhookReceiver, keys: number) {
@@ -95,6 +109,36 @@ describe('webhooks across processes', () => {
     const log = await operator(second).ok('GET', `/webhooks/${webhookId}/deliveries`);
     expect(log.deliveries.every((d: { status: string }) => d.status === 'DELIVERED')).toBe(true);
     console.log(`figures: webhooks after SIGKILL: ${deliveredBeforeKill.size}/20 delivered before, the rest within ${resumedMs} ms of a new instance, ${duplicates.length} duplicate(s)`);
+  }, 90_000);
+
+  it('a hub killed before it queued its outbox: the events waited there, and the next instance delivers each once', async () => {
+    const db = await isolatedDatabase();
+    cleanup.push(() => db.drop());
+    const receiver = await startWebhookReceiver();
+    cleanup.push(() => receiver.stop());
+
+    // Its outbox is dispatched at start, then every 10 s: the orders below are made in between.
+    const first = await hubOn(db, { DROPGATE_WEBHOOK_DISPATCH_MS: '10000' });
+    const { token } = await setUp(first, receiver, 10);
+    await new Promise((r) => setTimeout(r, 200)); // past the dispatch at start
+    for (let i = 0; i < 10; i++) expect((await buy(first, token, `outbox-${i}`)).body.status).toBe('COMPLETED');
+    // Each order's transaction wrote its event, its delivery and an outbox row, and no job.
+    expect(await queryOne(db, `SELECT (SELECT count(*) FROM webhook_outbox)::int AS outbox,
+      (SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'webhooks.deliver')::int AS jobs,
+      (SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING')::int AS pending`)).toEqual({ outbox: 10, jobs: 0, pending: 10 });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(receiver.received).toHaveLength(0);
+
+    await hubOn(db);
+    await until(() => receiver.delivered().length >= 10, 30_000, 'all 10 events delivered');
+    await new Promise((r) => setTimeout(r, 500)); // anything sent twice would arrive by now
+    const ids = receiver.delivered().map((r) => r.eventId);
+    expect(new Set(ids).size).toBe(10);
+    expect(ids).toHaveLength(10);
+    expect(receiver.delivered().every((r) => r.verified)).toBe(true);
+    expect(await queryOne(db, `SELECT (SELECT count(*) FROM webhook_outbox)::int AS outbox,
+      (SELECT count(*) FROM webhook_deliveries WHERE status = 'DELIVERED')::int AS delivered`)).toEqual({ outbox: 0, delivered: 10 });
   }, 90_000);
 
   it('two hubs deliver one stream together: each event once, in order per order, within the endpoint bound', async () => {

@@ -49,7 +49,7 @@ export async function deliverLane(deps: DeliveryDeps, options: DeliveryOptions, 
     const now = deps.clock.now();
     // Woken early by a new event of a lane in backoff: the oldest event still waits its turn.
     if (delivery.nextAttemptAt.getTime() > now.getTime() + 50) {
-      await repo.schedule(deps.pool, endpointId, lane, delivery.nextAttemptAt, 'replace');
+      await repo.schedule(deps.pool, endpointId, [lane], delivery.nextAttemptAt, 'replace');
       return;
     }
     if (now.getTime() - delivery.createdAt.getTime() > options.maxAgeMs) {
@@ -63,7 +63,7 @@ export async function deliverLane(deps: DeliveryDeps, options: DeliveryOptions, 
       return;
     }
     if (attempt.outcome === 'RETRY') {
-      await repo.schedule(deps.pool, endpointId, lane, attempt.nextAttemptAt, 'replace');
+      await repo.schedule(deps.pool, endpointId, [lane], attempt.nextAttemptAt, 'replace');
       return;
     }
   }

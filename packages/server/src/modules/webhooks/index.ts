@@ -11,7 +11,7 @@ import { inTransaction } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
-import type { JobTasks } from '../../platform/jobs/index.ts';
+import type { JobPump, JobTasks } from '../../platform/jobs/index.ts';
 import { recordAudit, SECRET_CHANGED, type Actor } from '../audit-log/index.ts';
 import { getShop } from '../merchants/index.ts';
 import { deliverLane, type DeliveryDeps, type DeliveryOptions, type LanePayload } from './delivery.ts';
@@ -93,7 +93,7 @@ export class Webhooks {
         status, disabledReason: status === undefined ? undefined : status === 'DISABLED' ? 'turned off by a person' : null,
       });
       if (status === 'ACTIVE' && before.status === 'DISABLED') {
-        for (const lane of await repo.pendingLanes(tx, id)) await repo.schedule(tx, id, lane, null, 'replace');
+        await repo.schedule(tx, id, await repo.pendingLanes(tx, id), null, 'replace');
       }
       const after = (await repo.findEndpoint(tx, id))!;
       await recordAudit(tx, actor, { action: 'webhook.update', target: { type: 'webhook', id }, before: snapshot(before), after: snapshot(after) });
@@ -163,4 +163,12 @@ export function webhookTasks(deps: DeliveryDeps, options: DeliveryOptions): JobT
   return {
     'webhooks.deliver': async (payload) => deliverLane(deps, options, payload as LanePayload),
   };
+}
+
+/** Outbox rows one dispatch takes: a full batch dispatches again at once. */
+const DISPATCH_BATCH = 1000;
+
+/** The outbox pump: the lanes that changes gave something to send, queued as delivery jobs. */
+export function webhookPump(everyMs: number): JobPump {
+  return { name: 'webhooks.dispatch', everyMs, step: async (pool) => (await repo.dispatch(pool, DISPATCH_BATCH)) === DISPATCH_BATCH };
 }

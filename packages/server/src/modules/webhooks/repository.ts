@@ -164,8 +164,19 @@ export async function expireDelivery(db: Db, id: number, reason: string): Promis
   await db.query(`UPDATE webhook_deliveries SET status = 'FAILED', last_error = $2 WHERE id = $1 AND status = 'PENDING'`, [id, reason]);
 }
 
-export async function schedule(db: Db, endpointId: number, lane: string, runAt: Date | null, mode: 'replace' | 'preserve_run_at'): Promise<void> {
-  await db.query({ name: 'webhooks.schedule', text: 'SELECT webhooks_schedule($1, $2, $3, $4)', values: [endpointId, lane, runAt, mode] });
+/** Queues (or re-times) the delivery job of each of the endpoint's lanes. */
+export async function schedule(db: Db, endpointId: number, lanes: string[], runAt: Date | null, mode: 'replace' | 'preserve_run_at'): Promise<void> {
+  await db.query({
+    name: 'webhooks.schedule',
+    text: 'SELECT webhooks_schedule(array_fill($1::bigint, ARRAY[cardinality($2::text[])]), $2, $3, $4)',
+    values: [endpointId, lanes, runAt, mode],
+  });
+}
+
+/** Queues the jobs of up to `limit` lanes the outbox holds; how many rows it took. */
+export async function dispatch(db: Db, limit: number): Promise<number> {
+  const { rows } = await db.query<{ taken: number }>({ name: 'webhooks.dispatch', text: 'SELECT webhooks_dispatch($1) AS taken', values: [limit] });
+  return rows[0]!.taken;
 }
 
 /** Every lane of the endpoint with something pending (to resume them). */

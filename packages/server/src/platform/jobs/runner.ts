@@ -4,6 +4,7 @@ import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEven
 import type pg from 'pg';
 import { createPool } from '../db/index.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { PumpLoop, type JobPump } from './pump.ts';
 
 export type JobTasks = TaskList;
 
@@ -22,6 +23,8 @@ export interface JobsOptions {
   pollIntervalMs: number;
   /** How often this instance says it is alive; three missed beats and the others unlock its jobs. */
   heartbeatMs: number;
+  /** Outboxes turned into jobs in batches, on this runner's pool (pump.ts). */
+  pumps?: JobPump[];
   log: JobsLog;
 }
 
@@ -63,9 +66,12 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
     await pool.end().catch(() => {});
     throw error;
   }
+  const pumps = (options.pumps ?? []).map((pump) => new PumpLoop(pump, pool, options.log));
+  for (const pump of pumps) pump.start();
   return {
     pool,
     async stop() {
+      await Promise.all(pumps.map((pump) => pump.stop()));
       await heartbeat.stop();
       await runner.stop().catch((error: unknown) => options.log.warn({ err: error }, 'jobs: the runner stopped with an error'));
       await pool.end().catch(() => {});
