@@ -27,12 +27,13 @@ export interface WebhookShops {
   /** One caller per merchant, each with an endpoint for order.completed. */
   callers: Array<{ token: string }>;
   endpointIds: number[];
-  offerId: number;
+  /** One offer per run, each with a stock of its own: no run buys from a stock an earlier one sold down. */
+  offerIds: number[];
   receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 }
 
-/** Merchants like the seed's, each shop with an endpoint on the receiver, and an offer of their own. */
-export async function seedWebhookShops(url: string, merchants: number, keys: number): Promise<WebhookShops> {
+/** Merchants like the seed's, each shop with an endpoint on the receiver, and `runs` offers of `keys` keys each. */
+export async function seedWebhookShops(url: string, merchants: number, runs: number, keys: number): Promise<WebhookShops> {
   const receiver = await startWebhookReceiver();
   const api = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 120_000 });
   const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
@@ -40,10 +41,12 @@ export async function seedWebhookShops(url: string, merchants: number, keys: num
     if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
     return answer.body;
   };
-  const offerId = 5101;
-  await admin('PUT', `/offers/${offerId}`, { productName: 'Bench Card', offerName: 'webhooks', price: '1.00', currency: 'USD' });
-  for (let sent = 0; sent < keys; sent += 5000) {
-    await admin('POST', `/offers/${offerId}/stock`, { keys: Array.from({ length: Math.min(5000, keys - sent) }, (_, i) => `HOOK-${sent + i}-${Date.now()}`) });
+  const offerIds = Array.from({ length: runs }, (_, run) => 5101 + run);
+  for (const offerId of offerIds) {
+    await admin('PUT', `/offers/${offerId}`, { productName: 'Bench Card', offerName: `webhooks ${offerId}`, price: '1.00', currency: 'USD' });
+    for (let sent = 0; sent < keys; sent += 5000) {
+      await admin('POST', `/offers/${offerId}/stock`, { keys: Array.from({ length: Math.min(5000, keys - sent) }, (_, i) => `HOOK-${offerId}-${sent + i}-${Date.now()}`) });
+    }
   }
   const callers = [];
   const secrets = [];
@@ -58,7 +61,7 @@ export async function seedWebhookShops(url: string, merchants: number, keys: num
     callers.push({ token: shop.token as string });
   }
   receiver.setSecrets(secrets);
-  return { callers, endpointIds, offerId, receiver };
+  return { callers, endpointIds, offerIds, receiver };
 }
 
 /** Turns every shop's endpoint off (its shop's orders then make no event) or on. */
@@ -70,17 +73,20 @@ export async function setEndpoints(url: string, shops: WebhookShops, enabled: bo
   }
 }
 
-export function webhookCallers(shops: WebhookShops, runId: string): Caller[] {
-  return shops.callers.map((c) => ({ token: c.token, body: `{"offerId":${shops.offerId},"price":1,"transactionId":"hook-${runId}-{n}"}` }));
+/** Every shop buying the offer of run `run`. */
+export function webhookCallers(shops: WebhookShops, run: number, runId: string): Caller[] {
+  const offerId = shops.offerIds[run]!;
+  return shops.callers.map((c) => ({ token: c.token, body: `{"offerId":${offerId},"price":1,"transactionId":"hook-${run}-${runId}-{n}"}` }));
 }
 
-/** Lets the receiver answer, waits until it has every event of the run (`events` of them), and times it. */
+/** Lets the receiver answer, waits until it has the `events` held and sent since, and times it. */
 export async function drain(shops: WebhookShops, events: number, timeoutMs = 300_000): Promise<WebhookFigures> {
+  const before = shops.receiver.delivered().length;
   const released = Date.now();
   shops.receiver.setDefault({ kind: 'status', status: 200 });
   shops.receiver.releaseHeld(200);
-  await shops.receiver.waitForDelivered(events, timeoutMs);
-  const delivered = shops.receiver.delivered();
+  await shops.receiver.waitForDelivered(before + events, timeoutMs);
+  const delivered = shops.receiver.delivered().slice(before);
   const seconds = (Date.now() - released) / 1000;
   return {
     events,
