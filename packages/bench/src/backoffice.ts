@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import {
-  availableCounts, heldAmount, listEntriesPage, listOrders, lowBalances, ordersPerHour, waitingCounts,
+  heldAmount, listEntriesPage, listOrders, lowBalances, lowStock, ordersPerHour, waitingCounts,
 } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       ['dashboard: orders per hour, 24 h', (d) => ordersPerHour(d, 24)],
       ['dashboard: waiting and review counts', (d) => waitingCounts(d)],
       ['dashboard: low balances', (d) => lowBalances(d, 10000, 20)],
-      ['dashboard: keys available per offer', (d) => availableCounts(d)],
+      ['dashboard: own-stock offers low on keys', (d) => lowStock(d, 5)],
     ];
     const rows: Row[] = [];
     for (const [name, run] of cases) rows.push(...(await measure(pool, name, run)));

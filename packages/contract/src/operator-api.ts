@@ -221,7 +221,16 @@ export type OperatorOffer = Static<typeof OperatorOffer>;
 /** An offer with its stock level (the offer lists and GET /offers/:id). */
 export const OperatorOfferWithStock = Type.Object({ ...offerHead, stock: StockLevel, updatedAt: Timestamp }, { title: 'OperatorOfferWithStock' });
 export type OperatorOfferWithStock = Static<typeof OperatorOfferWithStock>;
-export const OperatorOffers = Type.Object({ offers: Type.Array(OperatorOfferWithStock) }, { title: 'OperatorOffers' });
+export const OffersQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: "The offer's id, or a part of its product or offer name (any case)" })),
+  productId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the offers of this product' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Keyset cursor: offers with a larger id' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Page size; without it, every matching offer' })),
+}, { title: 'OffersQuery' });
+export const OperatorOffers = Type.Object(
+  { offers: Type.Array(OperatorOfferWithStock), nextAfter: Nullable(Type.Integer({ description: 'The cursor of the next page; null on the last' })) },
+  { title: 'OperatorOffers' },
+);
 export type OperatorOffers = Static<typeof OperatorOffers>;
 
 export const MerchantCommissionSet = Type.Object(

@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, merchantClient, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
-import { answerNextPrompt, browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
+import { answerNextPrompt, browserMissing, launchChromium, Pages, screenshot, secretOn, signInAsOperator } from './support/browser.ts';
 
 let hub: TestHub;
 let browser: Browser;
@@ -39,11 +39,7 @@ describe.skipIf(browserMissing)('back-office in the browser', () => {
 
     // ---- the operator signs in with the operator token ----
     const console = await newPage();
-    await console.goto(`${hub.url}/`);
-    await console.getByRole('tab', { name: 'Operator' }).click();
-    await console.getByLabel('Operator token').fill(ADMIN_TOKEN);
-    await console.getByRole('button', { name: 'Sign in' }).click();
-    await console.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signInAsOperator(console, hub.url, ADMIN_TOKEN);
 
     // ---- a merchant, a deposit, a shop, a cabinet user ----
     await console.getByRole('link', { name: 'Merchants' }).click();
@@ -90,6 +86,10 @@ describe.skipIf(browserMissing)('back-office in the browser', () => {
     await console.getByLabel('Price', { exact: true }).fill('2.50');
     await console.getByRole('button', { name: 'Save offer' }).click();
     await console.getByText(`Saved offer ${offerId}`).waitFor();
+    // The catalog is paged: the new offer is found by its id.
+    await console.getByLabel('Search offers').fill(String(offerId));
+    await console.getByRole('button', { name: 'Search' }).click();
+    await console.getByRole('table', { name: 'Offers' }).getByRole('cell', { name: '2.50 USD' }).waitFor();
     await screenshot(console, 'console-catalog');
 
     // ---- the offer's product gets its details; the offer gets game servers, then loses them ----

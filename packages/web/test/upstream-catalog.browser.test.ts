@@ -8,7 +8,7 @@ import { startGamesDropSimulator, type GamesDropSimulator } from '@dropgate/simu
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_TOKEN, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
-import { browserMissing, launchChromium, Pages, screenshot } from './support/browser.ts';
+import { browserMissing, launchChromium, Pages, screenshot, signInAsOperator } from './support/browser.ts';
 
 const OFFERS = 20_000;
 let hub: TestHub;
@@ -38,11 +38,7 @@ describe.skipIf(browserMissing)('the upstream catalog page', () => {
       kind: 'gamesdrop', name: `Browser upstream ${Date.now()}`, url: upstream.url, token: 'browser-upstream', catalogMaxMissingPercent: 10,
     });
     const page = await pages.open();
-    await page.goto(`${hub.url}/`);
-    await page.getByRole('tab', { name: 'Operator' }).click();
-    await page.getByLabel('Operator token').fill(ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signInAsOperator(page, hub.url, ADMIN_TOKEN);
     await page.getByRole('link', { name: 'Suppliers' }).click();
     await page.getByRole('link', { name: supplier.name }).click();
     await page.getByRole('heading', { name: `Upstream catalog: ${supplier.name}` }).waitFor();

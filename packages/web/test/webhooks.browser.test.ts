@@ -8,7 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '@dropgate/simulators
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
-import { browserMissing, launchChromium, Pages, screenshot, secretOn } from './support/browser.ts';
+import { browserMissing, launchChromium, Pages, screenshot, secretOn, signInAsOperator } from './support/browser.ts';
 
 let hub: TestHub;
 let browser: Browser;
@@ -70,11 +70,7 @@ describe.skipIf(browserMissing)('webhooks in the cabinet', () => {
     expect(first!.event).toMatchObject({ type: 'webhook.test', data: { shopId: merchant.shopId } });
 
     const console = await pages.open();
-    await console.goto(`${hub.url}/`);
-    await console.getByRole('tab', { name: 'Operator' }).click();
-    await console.getByLabel('Operator token').fill(ADMIN_TOKEN);
-    await console.getByRole('button', { name: 'Sign in' }).click();
-    await console.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signInAsOperator(console, hub.url, ADMIN_TOKEN);
     await console.goto(`${hub.url}/console/merchants/${merchant.merchantId}`);
     await console.getByRole('table', { name: 'Webhook endpoints' }).getByText(`${receiver.url}/cabinet`).waitFor();
     await console.getByRole('button', { name: 'Deliveries' }).click();

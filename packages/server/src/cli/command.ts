@@ -47,3 +47,13 @@ export function optionalText(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** `?param=value&…` of the options given (option name → query parameter), or '' when none is. */
+export function queryOf(values: Values, params: Record<string, string>): string {
+  const query = new URLSearchParams();
+  for (const [option, param] of Object.entries(params)) {
+    const value = optionalText(values, option);
+    if (value !== undefined) query.set(param, value);
+  }
+  return query.size > 0 ? `?${query}` : '';
+}

@@ -2,26 +2,41 @@ import type {
   OfferSources, OffersImported, OperatorOffer, OperatorOffers, OperatorOfferWithStock, RevealedStockKey, StockAdded, StockKeysPage, Suppliers,
 } from '@dropgate/contract';
 import { useState } from 'preact/hooks';
-import { get, post, put } from '../api.ts';
+import { get, post, put, query } from '../api.ts';
 import { Can, useCan } from '../session.tsx';
 import { Field, Form, Link, Notice, PagedTable, Secret, useLoad, when } from '../ui.tsx';
 import { parseCsv } from './csv.ts';
 
+const PAGE = 50;
+
+/** The catalog a page at a time, searchable by product or offer name: usable at 100,000 offers. */
 export function Offers() {
-  const { data, error, reload } = useLoad(() => get<OperatorOffers>('/console/v1/offers'), []);
+  const [search, setSearch] = useState('');
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
   return (
     <section>
       <h1>Catalog</h1>
-      <Notice error={error} />
-      <table aria-label="Offers">
-        <thead><tr><th>Id</th><th>Product</th><th>Offer</th><th>Price</th><th>Access</th><th>Keys available</th><th>Sold</th></tr></thead>
-        <tbody>
-          {data?.offers.map((o) => (
-            <tr><td><Link href={`/console/offers/${o.id}`}>{o.id}</Link></td><td><Link href={`/console/products/${o.productId}`}>{o.productName}</Link></td><td>{o.offerName}</td><td>{o.price} {o.currency}</td>
-              <td>{o.merchants === 'all' ? 'all' : `${o.merchants.length} merchant(s)`}</td><td>{o.sandbox ? '∞' : o.stock.available}</td><td>{o.stock.sold}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      <form class="inline" onSubmit={(e) => { e.preventDefault(); setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim()); }}>
+        <label>Search offers<input name="q" value={search} size={30} placeholder="id, product or offer name" /></label>
+        <button type="submit">Search</button>
+      </form>
+      <PagedTable
+        label="Offers"
+        first="First"
+        deps={[search, version]}
+        load={async (after) => {
+          const page = await get<OperatorOffers>(`/console/v1/offers${query({ q: search, after, limit: PAGE })}`);
+          return { rows: page.offers, next: page.nextAfter };
+        }}
+        empty="No offers."
+        columns={[
+          ['Id', (o) => <Link href={`/console/offers/${o.id}`}>{o.id}</Link>], ['Product', (o) => <Link href={`/console/products/${o.productId}`}>{o.productName}</Link>],
+          ['Offer', (o) => o.offerName], ['Price', (o) => `${o.price} ${o.currency}`],
+          ['Access', (o) => (o.merchants === 'all' ? 'all' : `${o.merchants.length} merchant(s)`)], ['Keys available', (o) => (o.sandbox ? '∞' : o.stock.available)],
+          ['Sold', (o) => o.stock.sold],
+        ]}
+      />
       <Can permission="catalog">
         <h2>Create or change an offer</h2>
         <Form submit="Save offer" onSubmit={async (d) => {

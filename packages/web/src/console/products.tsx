@@ -45,13 +45,13 @@ export function Products() {
 
 export function ProductDetail(props: { id: number }) {
   const { data, error, reload } = useLoad(
-    () => Promise.all([get<Product>(`/console/v1/products/${props.id}`), get<OperatorOffers>('/console/v1/offers')]),
+    () => Promise.all([get<Product>(`/console/v1/products/${props.id}`), get<OperatorOffers>(`/console/v1/offers${query({ productId: props.id })}`)]),
     [props.id],
   );
   const mayChange = useCan('catalog');
   if (!data) return <Notice error={error} />;
   const [product, catalog] = data;
-  const offers = catalog.offers.filter((o) => o.productId === product.id);
+  const offers = catalog.offers;
   return (
     <section>
       <h1>Product {product.id}: {product.name}</h1>

@@ -70,3 +70,12 @@ export class Pages {
 
 /** The secret a page shows once (a token, a password, a two-factor secret): the latest one. */
 export const secretOn = (page: Page) => page.getByTestId('secret').last().innerText();
+
+/** Signs the page in to the console with the operator token, and waits for the dashboard. */
+export async function signInAsOperator(page: Page, hubUrl: string, token: string): Promise<void> {
+  await page.goto(`${hubUrl}/`);
+  await page.getByRole('tab', { name: 'Operator' }).click();
+  await page.getByLabel('Operator token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}

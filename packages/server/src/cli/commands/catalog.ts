@@ -1,4 +1,4 @@
-import { id, optionalInt, optionalText, text, UsageError, type Command, type Values } from '../command.ts';
+import { id, optionalInt, optionalText, queryOf, text, UsageError, type Command, type Values } from '../command.ts';
 import { table } from '../output.ts';
 
 /** The product an offer goes under: --product-id, or --product by name (found, else created). */
@@ -75,10 +75,16 @@ export const catalogCommands: Command[] = [
   },
   {
     name: 'offer list',
-    summary: 'Offers with their stock levels',
-    run: ({ api }) => api.get('/offers'),
-    human: (r) => table(r.offers.map((o: any) => ({ ...o, available: o.stock.available, sold: o.stock.sold })),
-      ['id', 'productName', 'offerName', 'price', 'currency', 'available', 'sold', 'merchants']),
+    summary: 'Offers with their stock levels, by id (every one, or a page with --limit; --after: the nextAfter printed by the previous page)',
+    options: {
+      q: { type: 'string', description: "The offer's id, or a part of its product or offer name (any case)" },
+      product: { type: 'string', description: 'Only the offers of this product id' },
+      after: { type: 'string', description: 'Cursor: nextAfter of the previous page' },
+      limit: { type: 'string', description: 'Page size, 1-500 (default: every offer)' },
+    },
+    run: ({ values, api }) => api.get(`/offers${queryOf(values, { q: 'q', product: 'productId', after: 'after', limit: 'limit' })}`),
+    human: (r) => `${table(r.offers.map((o: any) => ({ ...o, available: o.stock.available, sold: o.stock.sold })),
+      ['id', 'productName', 'offerName', 'price', 'currency', 'available', 'sold', 'merchants'])}${r.nextAfter ? `\nnext page: --after ${r.nextAfter}` : ''}`,
   },
   {
     name: 'offer show',

@@ -1,4 +1,4 @@
-import { id, text, type Command } from '../command.ts';
+import { id, queryOf, text, type Command } from '../command.ts';
 import { fields, table } from '../output.ts';
 
 const showOrder = (order: any) => {
@@ -24,13 +24,7 @@ export const orderCommands: Command[] = [
       before: { type: 'string', description: 'Cursor: nextBefore of the previous page' },
       limit: { type: 'string', description: 'Page size, 1-500 (default 50)' },
     },
-    run: ({ values, api }) => {
-      const params = new URLSearchParams();
-      for (const [option, name] of [['q', 'q'], ['status', 'status'], ['merchant', 'merchantId'], ['before', 'before'], ['limit', 'limit']] as const) {
-        if (typeof values[option] === 'string') params.set(name, values[option] as string);
-      }
-      return api.get(`/orders${params.size ? `?${params}` : ''}`);
-    },
+    run: ({ values, api }) => api.get(`/orders${queryOf(values, { q: 'q', status: 'status', merchant: 'merchantId', before: 'before', limit: 'limit' })}`),
     human: (r) => `${table(r.orders, ['id', 'merchantId', 'transactionId', 'status', 'offerId', 'amountUsd', 'createdAt'])}${r.nextBefore ? `\nnext page: --before ${r.nextBefore}` : ''}`,
   },
   {

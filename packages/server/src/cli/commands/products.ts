@@ -1,5 +1,5 @@
 import type { CreateProduct, Product, ProductsPage } from '@dropgate/contract';
-import { id, optionalText, text, type Command, type OptionSpec, type Values } from '../command.ts';
+import { id, optionalText, queryOf, text, type Command, type OptionSpec, type Values } from '../command.ts';
 import { table } from '../output.ts';
 
 /** The product's details, each an option; "" empties one. */
@@ -68,14 +68,7 @@ export const productCommands: Command[] = [
       after: { type: 'string', description: 'Cursor: nextAfter of the previous page' },
       limit: { type: 'string', description: 'Page size, 1-500 (default 100)' },
     },
-    run: ({ values, api }) => {
-      const params = new URLSearchParams();
-      for (const option of ['q', 'after', 'limit']) {
-        const value = optionalText(values, option);
-        if (value !== undefined) params.set(option, value);
-      }
-      return api.get(`/products${params.size ? `?${params}` : ''}`);
-    },
+    run: ({ values, api }) => api.get(`/products${queryOf(values, { q: 'q', after: 'after', limit: 'limit' })}`),
     human: (r: ProductsPage) => `${productTable(r.products)}${r.nextAfter ? `\nnext page: --after ${r.nextAfter}` : ''}`,
   },
   {

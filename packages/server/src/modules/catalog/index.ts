@@ -79,6 +79,11 @@ export class Catalog {
     return repo.listOffers(this.#pool);
   }
 
+  /** Offers by id matching the filter, a keyset page of `limit` (every one without a limit). */
+  page(filter: repo.OfferFilter, limit: number | undefined): Promise<{ offers: repo.Offer[]; nextAfter: number | null }> {
+    return repo.pageOffers(this.#pool, filter, limit);
+  }
+
   async upsert(input: OfferInput, access: number[] | 'all' | undefined, actor: Actor): Promise<repo.Offer> {
     const offer = await upsertOffer(this.#pool, input, access, actor);
     this.#evict(offer.id);

@@ -78,9 +78,30 @@ export async function findOffer(db: Db, id: number): Promise<Offer | undefined> 
 }
 
 export async function listOffers(db: Db): Promise<Offer[]> {
+  return (await pageOffers(db, {}, undefined)).offers;
+}
+
+export interface OfferFilter {
+  /** The offer's id, or its product or offer name contains it (any case). */
+  search?: string | undefined;
+  productId?: number | undefined;
+  /** Keyset cursor: offers with a larger id. */
+  after?: number | undefined;
+}
+
+/** Offers by id matching the filter, `limit` at a time (every one without a limit). */
+export async function pageOffers(db: Db, filter: OfferFilter, limit: number | undefined): Promise<{ offers: Offer[]; nextAfter: number | null }> {
   // Offer 0 is the Telegram Stars product, configured by environment and sold as telegram_stars_<N>.
-  const { rows } = await db.query<Offer>(`SELECT ${OFFER_COLUMNS} FROM ${OFFERS} WHERE o.id > 0 ORDER BY o.id`);
-  return rows;
+  const { rows } = await db.query<Offer>(
+    `SELECT ${OFFER_COLUMNS} FROM ${OFFERS}
+      WHERE o.id > greatest(coalesce($1::bigint, 0), 0) AND ($2::bigint IS NULL OR o.product_id = $2)
+        AND ($3::text IS NULL OR o.id::text = $3 OR strpos(lower(p.name), lower($3)) > 0 OR strpos(lower(o.offer_name), lower($3)) > 0)
+      ORDER BY o.id LIMIT $4`,
+    [filter.after ?? null, filter.productId ?? null, filter.search ?? null, limit === undefined ? null : limit + 1],
+  );
+  const more = limit !== undefined && rows.length > limit;
+  const offers = more ? rows.slice(0, limit) : rows;
+  return { offers, nextAfter: more ? offers.at(-1)!.id : null };
 }
 
 export async function upsertOffer(tx: Tx, offer: OfferDefinition): Promise<void> {

@@ -12,7 +12,7 @@ import { touchOffers } from '../catalog/index.ts';
 import * as repo from './repository.ts';
 
 export type { StockLevel, StockKeyRow } from './repository.ts';
-export { findSealedKey, availableCounts } from './repository.ts';
+export { findSealedKey, lowStock, type LowStock } from './repository.ts';
 
 /** The key stock as request handlers use it, bound to its database and the key vault. */
 export class Inventory {
@@ -29,9 +29,9 @@ export class Inventory {
     return repo.stockLevels(this.#db, offerIds);
   }
 
-  /** Available keys per offer with any (the dashboard's low-stock check). */
-  availableCounts(): Promise<Array<{ offerId: number; available: number }>> {
-    return repo.availableCounts(this.#db);
+  /** Own-stock offers with fewer than `threshold` keys left (the dashboard's low-stock list). */
+  lowStock(threshold: number): Promise<repo.LowStock[]> {
+    return repo.lowStock(this.#db, threshold);
   }
 
   /** An offer's keys, newest first, without the keys themselves. */

@@ -56,9 +56,28 @@ export async function findSealedKey(db: Db, keyId: number): Promise<(StockKeyRow
 }
 
 /** Keys still available per offer: counted on the partial index of available keys only. */
-export async function availableCounts(db: Db): Promise<Array<{ offerId: number; available: number }>> {
-  const { rows } = await db.query<{ offerId: number; available: number }>(
-    'SELECT offer_id AS "offerId", count(*)::bigint AS available FROM stock_keys WHERE order_id IS NULL GROUP BY offer_id',
+export interface LowStock {
+  offerId: number;
+  productName: string;
+  offerName: string;
+  available: number;
+}
+
+/**
+ * Offers sold from own stock only (returning a key, no upstream source) with fewer than
+ * `threshold` keys left. Each offer's keys are counted only up to the threshold, so an offer with
+ * a million keys costs no more than one with ten, and a catalog of upstream offers none.
+ */
+export async function lowStock(db: Db, threshold: number): Promise<LowStock[]> {
+  const { rows } = await db.query<LowStock>(
+    `SELECT o.id AS "offerId", p.name AS "productName", o.offer_name AS "offerName", left_.available
+       FROM offers o JOIN products p ON p.id = o.product_id
+       CROSS JOIN LATERAL (SELECT count(*)::int AS available
+                             FROM (SELECT 1 FROM stock_keys k WHERE k.offer_id = o.id AND k.order_id IS NULL ORDER BY k.id LIMIT $1) AS k) AS left_
+      WHERE o.id > 0 AND NOT o.sandbox AND o.returns_key AND left_.available < $1
+        AND NOT EXISTS (SELECT 1 FROM offer_sources s WHERE s.offer_id = o.id)
+      ORDER BY o.id`,
+    [threshold],
   );
   return rows;
 }

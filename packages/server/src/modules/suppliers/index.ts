@@ -66,11 +66,6 @@ export class Suppliers {
   catalogOffer(supplierId: number, upstreamId: string): Promise<catalogRepo.SupplierOfferCost | undefined> {
     return catalogRepo.findSupplierOffer(this.#db, supplierId, upstreamId);
   }
-
-  /** Ids of the offers that have at least one source. */
-  offersWithSources(): Promise<number[]> {
-    return repo.offersWithSources(this.#db);
-  }
 }
 
 /** A supplier as the operator sees it: everything but the token. */

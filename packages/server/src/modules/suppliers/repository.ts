@@ -122,8 +122,3 @@ export async function replaceSources(db: Db, source: Omit<OfferSource, 'position
   );
 }
 
-/** Offers with at least one upstream source (the dashboard: they do not run out of stock). */
-export async function offersWithSources(db: Db): Promise<number[]> {
-  const { rows } = await db.query<{ offerId: number }>('SELECT DISTINCT offer_id AS "offerId" FROM offer_sources');
-  return rows.map((r) => r.offerId);
-}

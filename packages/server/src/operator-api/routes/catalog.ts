@@ -1,5 +1,5 @@
 import {
-  AddStock, CurrencyParams, ErrorResponses, FxRate, FxRates, IdParams, MerchantCommission, MerchantCommissionSet, OfferMerchantParams, OperatorOffer,
+  AddStock, CurrencyParams, ErrorResponses, FxRate, FxRates, IdParams, MerchantCommission, MerchantCommissionSet, OfferMerchantParams, OffersQuery, OperatorOffer,
   OperatorOfferWithStock, OperatorOffers, SetRate, SetServers, StockAdded, UpsertOffer,
 } from '@dropgate/contract';
 import { actorOf } from '../../access-control/index.ts';
@@ -68,10 +68,15 @@ export function catalogRoutes(app: TypedApp, hub: Hub): void {
     return { offerId: request.params.id, merchantId: request.params.merchantId, percent: request.body.percent };
   });
 
-  app.get('/offers', { config: { access: 'read' }, schema: { response: { 200: OperatorOffers, ...ErrorResponses }, summary: 'All offers with stock levels' } }, async () => {
-    const [offers, levels] = await Promise.all([hub.catalog.list(), hub.inventory.levels()]);
+  app.get('/offers', {
+    config: { access: 'read' },
+    schema: { querystring: OffersQuery, response: { 200: OperatorOffers, ...ErrorResponses }, summary: 'Offers with stock levels: by id, name search, product, keyset pages' },
+  }, async (request) => {
+    const { q, productId, after, limit } = request.query;
+    const page = await hub.catalog.page({ search: q, productId, after }, limit);
+    const levels = await hub.inventory.levels(page.offers.map((o) => o.id));
     const byOffer = new Map(levels.map((l) => [l.offerId, l]));
-    return { offers: offers.map((o) => offerOut(o, byOffer.get(o.id) ?? { available: 0, sold: 0 })) };
+    return { offers: page.offers.map((o) => offerOut(o, byOffer.get(o.id) ?? { available: 0, sold: 0 })), nextAfter: page.nextAfter };
   });
 
   app.get('/offers/:id', {

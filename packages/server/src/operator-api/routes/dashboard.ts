@@ -14,12 +14,10 @@ export function dashboardRoutes(app: TypedApp, hub: Hub): void {
     config: { access: 'read' },
     schema: { response: { 200: Dashboard, ...ErrorResponses }, summary: 'Orders per hour (24 h), revenue and margin, waiting orders, low stock, low balances' },
   }, async () => {
-    const [hours, waiting, offers, available, sourced, low, merchants] = await Promise.all([
-      hub.orders.perHour(24), hub.orders.waitingCounts(), hub.catalog.list(), hub.inventory.availableCounts(),
-      hub.suppliers.offersWithSources(), hub.ledger.lowBalances(LOW_BALANCE_MINOR, 20), hub.merchants.list(),
+    const [hours, waiting, lowStock, low, merchants] = await Promise.all([
+      hub.orders.perHour(24), hub.orders.waitingCounts(), hub.inventory.lowStock(LOW_STOCK_KEYS),
+      hub.ledger.lowBalances(LOW_BALANCE_MINOR, 20), hub.merchants.list(),
     ]);
-    const availableBy = new Map(available.map((a) => [a.offerId, a.available]));
-    const suppliedBy = new Set(sourced);
     const names = new Map(merchants.map((m) => [m.id, m.name]));
     const total = (pick: (h: (typeof hours)[number]) => number) => hours.reduce((sum, h) => sum + pick(h), 0);
     return {
@@ -34,9 +32,7 @@ export function dashboardRoutes(app: TypedApp, hub: Hub): void {
       },
       waitingOnSuppliers: waiting.waitingOnSuppliers,
       inReview: waiting.inReview,
-      lowStock: offers
-        .filter((o) => !o.sandbox && o.returnsKey && !suppliedBy.has(o.id) && (availableBy.get(o.id) ?? 0) < LOW_STOCK_KEYS)
-        .map((o) => ({ offerId: o.id, productName: o.productName, offerName: o.offerName, available: availableBy.get(o.id) ?? 0 })),
+      lowStock,
       lowBalances: low.map((b) => ({ merchantId: b.merchantId, name: names.get(b.merchantId) ?? '', balance: formatMoney(b.balance) })),
       thresholds: { lowStockKeys: LOW_STOCK_KEYS, lowBalanceUsd: formatMoney(LOW_BALANCE_MINOR) },
     };
