@@ -140,7 +140,7 @@ describe('availability follows the upstream', () => {
 
   const findOne = () => merchantClient(hub, merchant.token)('/offers/find-one', { offerId });
 
-  it('an upstream offer gone removes its source: out of stock, orders answered out of stock with the balance whole; back when it returns', async () => {
+  it('an upstream offer gone removes its source: out of stock, orders refused before any debit; back when it returns, orders accepted', async () => {
     expect((await findOne()).body.inStock).toBe(true);
     const updatedBefore = (await op.ok('GET', `/offers/${offerId}`)).updatedAt;
     gd.changeOffer(501, { listed: false });
@@ -153,18 +153,31 @@ describe('availability follows the upstream', () => {
       expect((await op.ok('GET', `/offers/${offerId}/sources`)).sources).toHaveLength(1);
       expect((await op.ok('GET', `/offers/${offerId}`)).updatedAt > updatedBefore).toBe(true); // updatedSince shows it
       const api = merchantClient(hub, merchant.token);
-      // Out of stock as the hub answers it (docs/api.md): CANCELED at once, never sent upstream, balance whole.
+      // Out of stock as the hub answers it (docs/api.md): CANCELED at once, refused before any
+      // debit: never sent upstream, no ledger row, nothing queued.
       const upstreamOrders = gd.orders().length;
+      const ledgerBefore = (await api('/balance/transactions?limit=100')).body;
       const refused = await api('/offers/create-order', { offerId, price: 12, transactionId: `gone-${Date.now()}` });
       expect(refused.body).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
       expect(gd.orders()).toHaveLength(upstreamOrders);
-      expect((await api('/balance')).body.balance).toBe(100);
+      expect((await api('/balance')).body).toMatchObject({ balance: 100, draftBalance: 0 });
+      expect((await api('/balance/transactions?limit=100')).body).toEqual(ledgerBefore);
+      const { rows: queued } = await db.query('SELECT 1 FROM fulfilment_jobs WHERE order_id = $1', [refused.body.orderId]);
+      expect(queued).toHaveLength(0);
     } finally {
       gd.changeOffer(501, { listed: true });
     }
     expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 1, gone: 0 });
     expect(await catalogRow(supplierId, '501')).toMatchObject({ goneAt: null, inStock: true });
     expect((await findOne()).body.inStock).toBe(true);
+    // Back in stock: accepted, debited, and delivered by the upstream.
+    const api = merchantClient(hub, merchant.token);
+    const accepted = await api('/offers/create-order', { offerId, price: 12, transactionId: `back-${Date.now()}` });
+    expect(accepted.body.status).toBe('PROCESSING');
+    expect((await api('/balance')).body).toMatchObject({ balance: 88, draftBalance: 12 });
+    await hub.running.hub.worker.runDue();
+    expect((await op.order(accepted.body.orderId)).status).toBe('COMPLETED');
+    expect((await op.audit()).violations).toEqual([]);
   });
 
   it('an upstream stock-out does the same', async () => {
