@@ -193,6 +193,111 @@ describe('availability follows the upstream', () => {
   });
 });
 
+describe('failover between two upstreams selling the same product', () => {
+  let second: GamesDropSimulator;
+  let first: number;
+  let other: number;
+  let codegames: number;
+  let merchant: { token: string; merchantId: number };
+  beforeAll(async () => {
+    second = await startGamesDropSimulator({ token: GD_TOKEN, offers: given });
+    first = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN, catalogMaxMissingPercent: 100 });
+    other = await addSupplier({ kind: 'gamesdrop', url: second.url, token: GD_TOKEN, catalogMaxMissingPercent: 100 });
+    codegames = await addSupplier({ kind: 'codegames', url: cg.url, catalogProductIds: ['9001', '9002'], catalogMaxMissingPercent: 100 });
+    for (const id of [first, other, codegames]) expect(await sync(id)).toMatchObject({ status: 'applied' });
+    merchant = await op.merchant(undefined, '100.00');
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
+
+  /** An own offer sold from these sources, in this order. */
+  async function offerOnBoth(sources: Array<{ supplierId: number; product: string; cost: string; currency?: string }>, price = '12.00', currency = 'USD'): Promise<number> {
+    const offerId = (await op.offer({ price, currency })).id;
+    for (const source of sources) await op.ok('POST', `/offers/${offerId}/sources`, source);
+    return offerId;
+  }
+
+  async function buy(offerId: number) {
+    const api = merchantClient(hub, merchant.token);
+    const placed = await api('/offers/create-order', { offerId, price: 12, transactionId: `both-${Date.now()}-${Math.random()}` });
+    if (placed.body.status === 'PROCESSING') await hub.running.hub.worker.runDue();
+    return op.order(placed.body.orderId);
+  }
+
+  it('the first source gone in a sync: the order goes straight to the second', async () => {
+    const offerId = await offerOnBoth([{ supplierId: first, product: '501', cost: '10.00' }, { supplierId: other, product: '501', cost: '10.00' }]);
+    gd.changeOffer(501, { listed: false });
+    try {
+      expect(await sync(first)).toMatchObject({ status: 'applied', gone: 1 });
+      expect((await merchantClient(hub, merchant.token)('/offers/find-one', { offerId })).body.inStock).toBe(true); // the second still sells it
+      const before = gd.calls.createOrder;
+      const order = await buy(offerId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, product: '501', txnId: `${order.id}-1` } });
+      expect(gd.calls.createOrder).toBe(before); // the gone source was never asked
+      expect(second.orders().find((o) => o.transactionId === `${order.id}-1`)).toMatchObject({ status: 'COMPLETED' });
+    } finally {
+      gd.changeOffer(501, { listed: true });
+    }
+    expect(await sync(first)).toMatchObject({ status: 'applied', changed: 1 });
+    const back = await buy(offerId);
+    expect(back).toMatchObject({ status: 'COMPLETED', supplier: { id: first, txnId: `${back.id}-0` } });
+  });
+
+  it('a CodeGames source sold out in a sync: a GamesDrop one delivers', async () => {
+    const offerId = await offerOnBoth([{ supplierId: codegames, product: '9001', cost: '100.00', currency: 'RUB' }, { supplierId: other, product: '501', cost: '10.00' }]);
+    cg.changeProduct(9001, { keys: 0 });
+    try {
+      expect(await sync(codegames)).toMatchObject({ status: 'applied', changed: 1 });
+      const pays = cg.calls.pay;
+      const order = await buy(offerId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, txnId: `${order.id}-1` } });
+      expect(cg.calls.pay).toBe(pays);
+    } finally {
+      cg.changeProduct(9001, { keys: 100 });
+    }
+    await sync(codegames);
+  });
+
+  it('the first failing finally at order time: the second delivers', async () => {
+    const offerId = await offerOnBoth([{ supplierId: first, product: '502', cost: '19.00' }, { supplierId: other, product: '502', cost: '19.00' }], '20.00');
+    gd.setFault(502, { kind: 'out-of-stock' }); // the upstream's CANCELED "Out of stock" answer
+    try {
+      const api = merchantClient(hub, merchant.token);
+      const placed = await api('/offers/create-order', { offerId, price: 20, transactionId: `late-${Date.now()}` });
+      await hub.running.hub.worker.runDue();
+      const order = await op.order(placed.body.orderId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, txnId: `${order.id}-1` } });
+      expect(gd.orders().find((o) => o.transactionId === `${order.id}-0`)).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
+    } finally {
+      gd.setFault(502, null);
+    }
+  });
+
+  it('both gone in their syncs: refused before any debit', async () => {
+    await op.rate('RUB', '0.0108');
+    const offerId = await offerOnBoth([{ supplierId: first, product: '503', cost: '450.00' }, { supplierId: other, product: '503', cost: '450.00' }], '600.00', 'RUB');
+    gd.changeOffer(503, { keys: 0 });
+    second.changeOffer(503, { listed: false });
+    try {
+      expect(await sync(first)).toMatchObject({ status: 'applied' });
+      expect(await sync(other)).toMatchObject({ status: 'applied', gone: 1 });
+      const api = merchantClient(hub, merchant.token);
+      const balance = (await api('/balance')).body.balance;
+      const refused = await api('/offers/create-order', { offerId, price: 600, transactionId: `none-${Date.now()}` });
+      expect(refused.body).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
+      expect((await api('/balance')).body.balance).toBe(balance);
+      expect(await op.order(refused.body.orderId)).toMatchObject({ amountUsd: '0.00', supplier: null });
+    } finally {
+      gd.changeOffer(503, { keys: 100 });
+      second.changeOffer(503, { listed: true });
+    }
+    await sync(first);
+    await sync(other);
+    expect((await op.audit()).violations).toEqual([]);
+  });
+});
+
 describe('the broken-upstream guard', () => {
   let supplierId: number;
   beforeAll(async () => {
