@@ -5,7 +5,9 @@
  * the broken-upstream guard (garbage, a failure midway, most of the catalog missing) changes
  * nothing and waits for the operator; CodeGames through `check` over the listed ids.
  */
-import { startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulator, type GamesDropSimulator } from '@dropgate/simulators';
+import {
+  CODEGAMES_GENERATED_FIRST_ID, GAMESDROP_GENERATED_FIRST_ID, startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulator, type GamesDropSimulator,
+} from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
@@ -295,6 +297,72 @@ describe('failover between two upstreams selling the same product', () => {
     await sync(first);
     await sync(other);
     expect((await op.audit()).violations).toEqual([]);
+  });
+});
+
+describe('scripted upstream changes', () => {
+  const G = GAMESDROP_GENERATED_FIRST_ID;
+  const C = CODEGAMES_GENERATED_FIRST_ID;
+  let scripted: GamesDropSimulator;
+  let scriptedCg: CodeGamesSimulator;
+  beforeAll(async () => {
+    scripted = await startGamesDropSimulator({
+      token: GD_TOKEN, offers: [], generatedOffers: 2000,
+      script: [
+        [{ id: G, price: 55.55 }, { id: G + 1, keys: 0 }, { id: G + 1999, listed: false }],
+        [{ id: G + 1, keys: 10 }, { id: G + 1999, listed: true }],
+      ],
+    });
+    scriptedCg = await startCodeGamesSimulator({
+      generatedProducts: 100_000,
+      script: [
+        [{ id: C + 99_999, partnerPrice: 1.5 }, { id: C + 5, keys: 0 }, { id: C + 7, listed: false }],
+        [{ id: C + 7, listed: true }, { id: C + 5, keys: 3 }],
+      ],
+    });
+  });
+  afterAll(async () => {
+    await scripted?.stop();
+    await scriptedCg?.stop();
+  });
+
+  /** The simulator's admin call, as a script driver outside the process would make it. */
+  async function stepOver(url: string, token?: string) {
+    const answer = await fetch(`${url}/_simulator/script/step`, { method: 'POST', headers: token ? { authorization: token } : {} });
+    expect(answer.status).toBe(200);
+    return answer.json();
+  }
+
+  it('a GamesDrop upstream: a step moves a price, sells out and removes an offer; the next sync sees it; the next step undoes it', async () => {
+    const supplierId = await addSupplier({ kind: 'gamesdrop', url: scripted.url, token: GD_TOKEN });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 2000 });
+    expect(scripted.step()).toEqual({ applied: 1, remaining: 1 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 0, changed: 2, gone: 1 });
+    expect(await catalogRow(supplierId, String(G))).toMatchObject({ cost: '55.55', inStock: true });
+    expect(await catalogRow(supplierId, String(G + 1))).toMatchObject({ inStock: false });
+    expect((await catalogRow(supplierId, String(G + 1999))).goneAt).not.toBeNull();
+    expect(await stepOver(scripted.url, GD_TOKEN)).toEqual({ applied: 2, remaining: 0 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 0 });
+    expect(await catalogRow(supplierId, String(G + 1))).toMatchObject({ inStock: true });
+    expect(await catalogRow(supplierId, String(G + 1999))).toMatchObject({ goneAt: null });
+    expect(scripted.step()).toEqual({ applied: 2, remaining: 0 }); // past the end: nothing
+  });
+
+  it('a CodeGames upstream of 100,000 generated products: the same, through check', async () => {
+    const ids = [C + 5, C + 7, C + 50_000, C + 99_999].map(String);
+    const supplierId = await addSupplier({ kind: 'codegames', url: scriptedCg.url, catalogProductIds: ids, catalogMaxMissingPercent: 50 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 4 });
+    const last = scriptedCg.catalog().at(-1)!;
+    expect(last.id).toBe(C + 99_999);
+    expect(await catalogRow(supplierId, String(C + 99_999))).toMatchObject({ productName: last.name, cost: last.partnerPrice.toFixed(2), costCurrency: 'RUB' });
+    expect(await stepOver(scriptedCg.url)).toEqual({ applied: 1, remaining: 1 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 1 });
+    expect(await catalogRow(supplierId, String(C + 99_999))).toMatchObject({ cost: '1.50' });
+    expect(await catalogRow(supplierId, String(C + 5))).toMatchObject({ inStock: false });
+    expect((await catalogRow(supplierId, String(C + 7))).goneAt).not.toBeNull();
+    expect(scriptedCg.step()).toEqual({ applied: 2, remaining: 0 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 0 });
+    expect(await catalogRow(supplierId, String(C + 7))).toMatchObject({ goneAt: null, inStock: true });
   });
 });
 
