@@ -160,6 +160,27 @@ describe('Telegram Stars through a GamesDrop upstream', () => {
     }
   });
 
+  it('a mark moved while the upstream holds an order: the worker asks no other supplier about it, a person looks', async () => {
+    await op.ok('PATCH', `/suppliers/${supplierId}`, { starsSource: 'before-provider', statusIntervalS: 1 });
+    gd.setFault('all', { kind: 'processing-then-complete', afterStatusCalls: 5 });
+    try {
+      const api = await funded();
+      const placed = await api('/offers/create-order', { offerId: 'telegram_stars_100', price: 0.78, transactionId: nextTxn(), customer: { gameUserId: USER } });
+      expect(placed.body.status).toBe('PROCESSING');
+      const { orderId } = placed.body;
+      expect(upstreamOrder(`${orderId}-0`)).toMatchObject({ status: 'PROCESSING' });
+      await op.ok('PATCH', `/suppliers/${supplierId}`, { starsSource: 'after-provider' }); // the provider is source 0 now
+      await new Promise((r) => setTimeout(r, 1200));
+      await hub.running.hub.worker.runDue();
+      const order = await op.order(orderId);
+      expect(order).toMatchObject({ status: 'PROCESSING', reviewReason: expect.stringMatching(/sources changed/) });
+      expect(transfer(`${orderId}-0`)).toBeUndefined();
+      expect((await op.ok('GET', '/orders?review=true')).orders.map((o: { id: number }) => o.id)).toContain(orderId);
+    } finally {
+      gd.clearFaults();
+    }
+  });
+
   it('unmarked, the upstream is no longer a Stars source', async () => {
     expect((await op.ok('PATCH', `/suppliers/${supplierId}`, { starsSource: null })).starsSource).toBeNull();
     const user = '555000333';
