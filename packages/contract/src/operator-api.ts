@@ -64,12 +64,22 @@ const SupplierPolicy = {
     minimum: 0, maximum: 100, description: 'A catalog sync that would mark more than this share of the listed offers gone waits for confirmation (default 20)',
   })),
 };
+/** GamesDrop: it also delivers Telegram Stars (telegram_stars_<N>), tried before or after the stars provider. */
+const StarsSourceField = Type.Optional(Type.Union([Type.Literal('before-provider'), Type.Literal('after-provider'), Type.Null()], {
+  description: 'GamesDrop: also a source of Telegram Stars, tried before or after the stars provider; null: not a Stars source',
+}));
 export const AddSupplier = Type.Object(
-  { kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })), ...SupplierPolicy },
+  {
+    kind: Type.String({ enum: ['codegames', 'gamesdrop'] }), name: Name, url: Url, token: Type.Optional(Type.String({ maxLength: 500 })),
+    ...SupplierPolicy, starsSource: StarsSourceField,
+  },
   { ...Strict, title: 'AddSupplier' },
 );
 export const UpdateSupplier = Type.Object(
-  { name: Type.Optional(Name), url: Type.Optional(Url), token: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])), ...SupplierPolicy },
+  {
+    name: Type.Optional(Name), url: Type.Optional(Url), token: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    ...SupplierPolicy, starsSource: StarsSourceField,
+  },
   { ...Strict, title: 'UpdateSupplier' },
 );
 export const AddSource = Type.Object(
@@ -386,6 +396,7 @@ export const Supplier = Type.Object({
   catalogProductIds: Type.Array(Type.String()),
   catalogMaxMissingPercent: Type.Integer(),
   catalogSyncIntervalS: Nullable(Type.Integer()),
+  starsSource: Nullable(Type.Union([Type.Literal('before-provider'), Type.Literal('after-provider')])),
   hasToken: Type.Boolean(),
 }, { title: 'Supplier' });
 export type Supplier = Static<typeof Supplier>;

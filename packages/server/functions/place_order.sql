@@ -16,7 +16,9 @@
 --     the merchant's commission; Partner API orders the price;
 --   * where the order is fulfilled from is offer_supply's rule: a stock key, claimed here; else an
 --     upstream source: the order is accepted as PROCESSING (the debit held in draftBalance) and its
---     first fulfilment job is queued in the same statement; else it is CANCELED and refunded at once.
+--     first fulfilment job is queued in the same statement; else it is refused before any debit:
+--     recorded CANCELED "Out of stock" (an order the merchant can look up, idempotent like any
+--     other) with amount_usd 0, no ledger row and nothing queued.
 --
 -- Concurrency, by construction:
 --   * The merchant's account lock is taken last. Everything that does not need it comes first
@@ -115,7 +117,8 @@ BEGIN
     CASE v_supply.route
       WHEN 'stock' THEN v_reason := 'stock key assigned';
       WHEN 'supplier' THEN v_status := 'PROCESSING'; v_reason := 'waiting on a supplier';
-      ELSE v_status := 'CANCELED'; v_reason := 'Out of stock';
+      -- Nothing can fulfil it: refused before any debit, so it records nothing debited.
+      ELSE v_status := 'CANCELED'; v_reason := 'Out of stock'; v_amount := 0;
     END CASE;
   END IF;
 
@@ -156,8 +159,8 @@ BEGIN
   -- The money last: the account row, the one lock every order of this merchant queues on, is held
   -- from here to commit only. A concurrent order may have spent the balance since the read above:
   -- DG402 then undoes the whole statement (order, key claim, events) and the caller answers
-  -- INSUFFICIENT_BALANCE, as before.
-  IF NOT v_offer.sandbox THEN
+  -- INSUFFICIENT_BALANCE, as before. An order refused for want of a source debits nothing.
+  IF NOT v_offer.sandbox AND v_status <> 'CANCELED' THEN
     UPDATE accounts SET balance = balance - v_amount
      WHERE merchant_id = p_merchant_id AND balance >= v_amount
      RETURNING balance INTO v_balance;
@@ -167,11 +170,6 @@ BEGIN
     INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
     VALUES (p_merchant_id, 'PURCHASE', -v_amount, v_balance, v_order_id,
             'API Purchase - ' || v_offer.product_name || ' ' || v_offer.offer_name || ' (order ' || v_order_id || ')');
-    IF v_status = 'CANCELED' THEN
-      UPDATE accounts SET balance = balance + v_amount WHERE merchant_id = p_merchant_id RETURNING balance INTO v_balance;
-      INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
-      VALUES (p_merchant_id, 'REFUND', v_amount, v_balance, v_order_id, 'Refund - order ' || v_order_id || ': ' || v_reason);
-    END IF;
   END IF;
 
   v_result := ROW('CREATED', v_order_id, v_status, CASE WHEN v_status = 'CANCELED' THEN v_reason END, v_key,

@@ -81,7 +81,7 @@ describe('CodeGames API: pay and status', () => {
     expect((await balance()).balance).toBe(before);
   });
 
-  it('out of stock at pay: PRODUCT_OUT_OF_STOCK, and the money is back; status says TXN_CANCELED', async () => {
+  it('out of stock at pay: PRODUCT_OUT_OF_STOCK, refused before any debit; status says TXN_CANCELED', async () => {
     const offer = await op.offer({ price: '2.00', currency: 'USD' }, keysFor('oos', 1));
     expect((await client.pay({ productId: offer.id, price: 2, txnId: nextTxn() })).status).toBe('OK');
     const before = (await balance()).balance;

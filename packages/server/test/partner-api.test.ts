@@ -121,11 +121,10 @@ describe('Partner API v1', () => {
       expect(orders.map((o) => o.status)).toEqual(['COMPLETED', 'COMPLETED', 'CANCELED', 'COMPLETED']);
 
       const all = await ledgerOf(api);
-      expect(all.total).toBe(6);
+      // The out-of-stock order was refused before any debit: no entry of its own.
+      expect(all.total).toBe(4);
       expect(all.transactions.map((t) => [t.type, t.amount, t.balanceAfter, t.description])).toEqual([
         ['PURCHASE', -1.25, 46.25, `API Purchase - Gift Card 1.25 USD (order ${orders[3].orderId})`],
-        ['REFUND', 2, 47.5, `Refund - order ${orders[2].orderId}: Out of stock`],
-        ['PURCHASE', -2, 45.5, `API Purchase - Empty Card 2 USD (order ${orders[2].orderId})`],
         ['PURCHASE', -1.25, 47.5, `API Purchase - Gift Card 1.25 USD (order ${orders[1].orderId})`],
         ['PURCHASE', -1.25, 48.75, `API Purchase - Gift Card 1.25 USD (order ${orders[0].orderId})`],
         ['DEPOSIT', 50, 50, 'Deposit'],
@@ -151,15 +150,15 @@ describe('Partner API v1', () => {
       }
       expect(cents(all.transactions[0]!.balanceAfter)).toBe(cents((await balanceOf(api)).balance));
 
-      // Pagination: pages of 4 are the full list cut in order; past the end is empty; total is constant.
-      const page1 = await ledgerOf(api, 'page=1&limit=4');
-      const page2 = await ledgerOf(api, 'page=2&limit=4');
-      const page3 = await ledgerOf(api, 'page=3&limit=4');
-      expect(page1).toEqual({ transactions: all.transactions.slice(0, 4), total: 6 });
-      expect(page2).toEqual({ transactions: all.transactions.slice(4), total: 6 });
-      expect(page3).toEqual({ transactions: [], total: 6 });
-      expect(await ledgerOf(api, 'limit=1')).toEqual({ transactions: all.transactions.slice(0, 1), total: 6 });
-      expect(await ledgerOf(api, 'page=2')).toEqual({ transactions: [], total: 6 }); // default limit 20
+      // Pagination: pages of 3 are the full list cut in order; past the end is empty; total is constant.
+      const page1 = await ledgerOf(api, 'page=1&limit=3');
+      const page2 = await ledgerOf(api, 'page=2&limit=3');
+      const page3 = await ledgerOf(api, 'page=3&limit=3');
+      expect(page1).toEqual({ transactions: all.transactions.slice(0, 3), total: 4 });
+      expect(page2).toEqual({ transactions: all.transactions.slice(3), total: 4 });
+      expect(page3).toEqual({ transactions: [], total: 4 });
+      expect(await ledgerOf(api, 'limit=1')).toEqual({ transactions: all.transactions.slice(0, 1), total: 4 });
+      expect(await ledgerOf(api, 'page=2')).toEqual({ transactions: [], total: 4 }); // default limit 20
       const defaults = await api('/balance/transactions');
       expect(defaults.status).toBe(200);
       expect(defaults.body).toEqual(all);
@@ -261,7 +260,7 @@ describe('Partner API v1', () => {
       expect((await balanceOf(api)).balance).toBe(4);
     });
 
-    it('out of stock: the order is CANCELED with "Out of stock", PURCHASE then REFUND, balance restored', async () => {
+    it('out of stock: the order is CANCELED with "Out of stock", refused before any debit: no ledger row, balance untouched', async () => {
       const { token } = await op.merchant(undefined, '10.00');
       const offer = await op.offer({ productName: 'Last Key', offerName: 'One', price: '3.30', currency: 'USD' }, keysFor('oos', 1));
       const api = merchantClient(hub, token);
@@ -278,14 +277,19 @@ describe('Partner API v1', () => {
 
       expect(await balanceOf(api)).toEqual({ balance: 6.7, draftBalance: 0, currency: { id: 3, code: 'USD' } });
       const ledger = await ledgerOf(api);
-      expect(ledger.transactions.slice(0, 2).map((t) => [t.type, t.amount, t.balanceAfter])).toEqual([
-        ['REFUND', 3.3, 6.7],
-        ['PURCHASE', -3.3, 3.4],
+      expect(ledger.transactions.map((t) => [t.type, t.amount, t.balanceAfter])).toEqual([
+        ['PURCHASE', -3.3, 6.7],
+        ['DEPOSIT', 10, 10],
       ]);
       const status = await api('/offers/order-status', { orderId: second.body.orderId });
       expect(status.body).toEqual(second.body);
       const order = await op.order(second.body.orderId);
       expect(order.events.map((e: { to: string; reason: string | null }) => [e.to, e.reason])).toEqual([['SUBMITTED', null], ['CANCELED', 'Out of stock']]);
+      expect(order).toMatchObject({ amountUsd: '0.00' });
+      // Idempotent as any order: the same transactionId names it, and still debits nothing.
+      expectError(await api('/offers/create-order', { offerId: offer.id, price: 3.3, transactionId: 'oos-2' }), 409, 'TRANSACTION_DUPLICATE');
+      expect((await balanceOf(api)).balance).toBe(6.7);
+      await expectAuditClean(op);
     });
 
     it('an offer that requires gameUserId rejects orders without customer.gameUserId and debits nothing', async () => {

@@ -5,7 +5,9 @@
  * the broken-upstream guard (garbage, a failure midway, most of the catalog missing) changes
  * nothing and waits for the operator; CodeGames through `check` over the listed ids.
  */
-import { startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulator, type GamesDropSimulator } from '@dropgate/simulators';
+import {
+  CODEGAMES_GENERATED_FIRST_ID, GAMESDROP_GENERATED_FIRST_ID, startCodeGamesSimulator, startGamesDropSimulator, type CodeGamesSimulator, type GamesDropSimulator,
+} from '@dropgate/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDatabaseClient } from './support/db.ts';
 import { expectError } from './support/expect.ts';
@@ -140,7 +142,7 @@ describe('availability follows the upstream', () => {
 
   const findOne = () => merchantClient(hub, merchant.token)('/offers/find-one', { offerId });
 
-  it('an upstream offer gone removes its source: out of stock, orders answered out of stock with the balance whole; back when it returns', async () => {
+  it('an upstream offer gone removes its source: out of stock, orders refused before any debit; back when it returns, orders accepted', async () => {
     expect((await findOne()).body.inStock).toBe(true);
     const updatedBefore = (await op.ok('GET', `/offers/${offerId}`)).updatedAt;
     gd.changeOffer(501, { listed: false });
@@ -153,18 +155,31 @@ describe('availability follows the upstream', () => {
       expect((await op.ok('GET', `/offers/${offerId}/sources`)).sources).toHaveLength(1);
       expect((await op.ok('GET', `/offers/${offerId}`)).updatedAt > updatedBefore).toBe(true); // updatedSince shows it
       const api = merchantClient(hub, merchant.token);
-      // Out of stock as the hub answers it (docs/api.md): CANCELED at once, never sent upstream, balance whole.
+      // Out of stock as the hub answers it (docs/api.md): CANCELED at once, refused before any
+      // debit: never sent upstream, no ledger row, nothing queued.
       const upstreamOrders = gd.orders().length;
+      const ledgerBefore = (await api('/balance/transactions?limit=100')).body;
       const refused = await api('/offers/create-order', { offerId, price: 12, transactionId: `gone-${Date.now()}` });
       expect(refused.body).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
       expect(gd.orders()).toHaveLength(upstreamOrders);
-      expect((await api('/balance')).body.balance).toBe(100);
+      expect((await api('/balance')).body).toMatchObject({ balance: 100, draftBalance: 0 });
+      expect((await api('/balance/transactions?limit=100')).body).toEqual(ledgerBefore);
+      const { rows: queued } = await db.query('SELECT 1 FROM fulfilment_jobs WHERE order_id = $1', [refused.body.orderId]);
+      expect(queued).toHaveLength(0);
     } finally {
       gd.changeOffer(501, { listed: true });
     }
     expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 1, gone: 0 });
     expect(await catalogRow(supplierId, '501')).toMatchObject({ goneAt: null, inStock: true });
     expect((await findOne()).body.inStock).toBe(true);
+    // Back in stock: accepted, debited, and delivered by the upstream.
+    const api = merchantClient(hub, merchant.token);
+    const accepted = await api('/offers/create-order', { offerId, price: 12, transactionId: `back-${Date.now()}` });
+    expect(accepted.body.status).toBe('PROCESSING');
+    expect((await api('/balance')).body).toMatchObject({ balance: 88, draftBalance: 12 });
+    await hub.running.hub.worker.runDue();
+    expect((await op.order(accepted.body.orderId)).status).toBe('COMPLETED');
+    expect((await op.audit()).violations).toEqual([]);
   });
 
   it('an upstream stock-out does the same', async () => {
@@ -177,6 +192,177 @@ describe('availability follows the upstream', () => {
     }
     await sync(supplierId);
     expect((await findOne()).body.inStock).toBe(true);
+  });
+});
+
+describe('failover between two upstreams selling the same product', () => {
+  let second: GamesDropSimulator;
+  let first: number;
+  let other: number;
+  let codegames: number;
+  let merchant: { token: string; merchantId: number };
+  beforeAll(async () => {
+    second = await startGamesDropSimulator({ token: GD_TOKEN, offers: given });
+    first = await addSupplier({ kind: 'gamesdrop', url: gd.url, token: GD_TOKEN, catalogMaxMissingPercent: 100 });
+    other = await addSupplier({ kind: 'gamesdrop', url: second.url, token: GD_TOKEN, catalogMaxMissingPercent: 100 });
+    codegames = await addSupplier({ kind: 'codegames', url: cg.url, catalogProductIds: ['9001', '9002'], catalogMaxMissingPercent: 100 });
+    for (const id of [first, other, codegames]) expect(await sync(id)).toMatchObject({ status: 'applied' });
+    merchant = await op.merchant(undefined, '100.00');
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
+
+  /** An own offer sold from these sources, in this order. */
+  async function offerOnBoth(sources: Array<{ supplierId: number; product: string; cost: string; currency?: string }>, price = '12.00', currency = 'USD'): Promise<number> {
+    const offerId = (await op.offer({ price, currency })).id;
+    for (const source of sources) await op.ok('POST', `/offers/${offerId}/sources`, source);
+    return offerId;
+  }
+
+  async function buy(offerId: number) {
+    const api = merchantClient(hub, merchant.token);
+    const placed = await api('/offers/create-order', { offerId, price: 12, transactionId: `both-${Date.now()}-${Math.random()}` });
+    if (placed.body.status === 'PROCESSING') await hub.running.hub.worker.runDue();
+    return op.order(placed.body.orderId);
+  }
+
+  it('the first source gone in a sync: the order goes straight to the second', async () => {
+    const offerId = await offerOnBoth([{ supplierId: first, product: '501', cost: '10.00' }, { supplierId: other, product: '501', cost: '10.00' }]);
+    gd.changeOffer(501, { listed: false });
+    try {
+      expect(await sync(first)).toMatchObject({ status: 'applied', gone: 1 });
+      expect((await merchantClient(hub, merchant.token)('/offers/find-one', { offerId })).body.inStock).toBe(true); // the second still sells it
+      const before = gd.calls.createOrder;
+      const order = await buy(offerId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, product: '501', txnId: `${order.id}-1` } });
+      expect(gd.calls.createOrder).toBe(before); // the gone source was never asked
+      expect(second.orders().find((o) => o.transactionId === `${order.id}-1`)).toMatchObject({ status: 'COMPLETED' });
+    } finally {
+      gd.changeOffer(501, { listed: true });
+    }
+    expect(await sync(first)).toMatchObject({ status: 'applied', changed: 1 });
+    const back = await buy(offerId);
+    expect(back).toMatchObject({ status: 'COMPLETED', supplier: { id: first, txnId: `${back.id}-0` } });
+  });
+
+  it('a CodeGames source sold out in a sync: a GamesDrop one delivers', async () => {
+    const offerId = await offerOnBoth([{ supplierId: codegames, product: '9001', cost: '100.00', currency: 'RUB' }, { supplierId: other, product: '501', cost: '10.00' }]);
+    cg.changeProduct(9001, { keys: 0 });
+    try {
+      expect(await sync(codegames)).toMatchObject({ status: 'applied', changed: 1 });
+      const pays = cg.calls.pay;
+      const order = await buy(offerId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, txnId: `${order.id}-1` } });
+      expect(cg.calls.pay).toBe(pays);
+    } finally {
+      cg.changeProduct(9001, { keys: 100 });
+    }
+    await sync(codegames);
+  });
+
+  it('the first failing finally at order time: the second delivers', async () => {
+    const offerId = await offerOnBoth([{ supplierId: first, product: '502', cost: '19.00' }, { supplierId: other, product: '502', cost: '19.00' }], '20.00');
+    gd.setFault(502, { kind: 'out-of-stock' }); // the upstream's CANCELED "Out of stock" answer
+    try {
+      const api = merchantClient(hub, merchant.token);
+      const placed = await api('/offers/create-order', { offerId, price: 20, transactionId: `late-${Date.now()}` });
+      await hub.running.hub.worker.runDue();
+      const order = await op.order(placed.body.orderId);
+      expect(order).toMatchObject({ status: 'COMPLETED', supplier: { id: other, txnId: `${order.id}-1` } });
+      expect(gd.orders().find((o) => o.transactionId === `${order.id}-0`)).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
+    } finally {
+      gd.setFault(502, null);
+    }
+  });
+
+  it('both gone in their syncs: refused before any debit', async () => {
+    await op.rate('RUB', '0.0108');
+    const offerId = await offerOnBoth([{ supplierId: first, product: '503', cost: '450.00' }, { supplierId: other, product: '503', cost: '450.00' }], '600.00', 'RUB');
+    gd.changeOffer(503, { keys: 0 });
+    second.changeOffer(503, { listed: false });
+    try {
+      expect(await sync(first)).toMatchObject({ status: 'applied' });
+      expect(await sync(other)).toMatchObject({ status: 'applied', gone: 1 });
+      const api = merchantClient(hub, merchant.token);
+      const balance = (await api('/balance')).body.balance;
+      const refused = await api('/offers/create-order', { offerId, price: 600, transactionId: `none-${Date.now()}` });
+      expect(refused.body).toMatchObject({ status: 'CANCELED', message: 'Out of stock' });
+      expect((await api('/balance')).body.balance).toBe(balance);
+      expect(await op.order(refused.body.orderId)).toMatchObject({ amountUsd: '0.00', supplier: null });
+    } finally {
+      gd.changeOffer(503, { keys: 100 });
+      second.changeOffer(503, { listed: true });
+    }
+    await sync(first);
+    await sync(other);
+    expect((await op.audit()).violations).toEqual([]);
+  });
+});
+
+describe('scripted upstream changes', () => {
+  const G = GAMESDROP_GENERATED_FIRST_ID;
+  const C = CODEGAMES_GENERATED_FIRST_ID;
+  let scripted: GamesDropSimulator;
+  let scriptedCg: CodeGamesSimulator;
+  beforeAll(async () => {
+    scripted = await startGamesDropSimulator({
+      token: GD_TOKEN, offers: [], generatedOffers: 2000,
+      script: [
+        [{ id: G, price: 55.55 }, { id: G + 1, keys: 0 }, { id: G + 1999, listed: false }],
+        [{ id: G + 1, keys: 10 }, { id: G + 1999, listed: true }],
+      ],
+    });
+    scriptedCg = await startCodeGamesSimulator({
+      generatedProducts: 100_000,
+      script: [
+        [{ id: C + 99_999, partnerPrice: 1.5 }, { id: C + 5, keys: 0 }, { id: C + 7, listed: false }],
+        [{ id: C + 7, listed: true }, { id: C + 5, keys: 3 }],
+      ],
+    });
+  });
+  afterAll(async () => {
+    await scripted?.stop();
+    await scriptedCg?.stop();
+  });
+
+  /** The simulator's admin call, as a script driver outside the process would make it. */
+  async function stepOver(url: string, token?: string) {
+    const answer = await fetch(`${url}/_simulator/script/step`, { method: 'POST', headers: token ? { authorization: token } : {} });
+    expect(answer.status).toBe(200);
+    return answer.json();
+  }
+
+  it('a GamesDrop upstream: a step moves a price, sells out and removes an offer; the next sync sees it; the next step undoes it', async () => {
+    const supplierId = await addSupplier({ kind: 'gamesdrop', url: scripted.url, token: GD_TOKEN });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 2000 });
+    expect(scripted.step()).toEqual({ applied: 1, remaining: 1 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 0, changed: 2, gone: 1 });
+    expect(await catalogRow(supplierId, String(G))).toMatchObject({ cost: '55.55', inStock: true });
+    expect(await catalogRow(supplierId, String(G + 1))).toMatchObject({ inStock: false });
+    expect((await catalogRow(supplierId, String(G + 1999))).goneAt).not.toBeNull();
+    expect(await stepOver(scripted.url, GD_TOKEN)).toEqual({ applied: 2, remaining: 0 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 0 });
+    expect(await catalogRow(supplierId, String(G + 1))).toMatchObject({ inStock: true });
+    expect(await catalogRow(supplierId, String(G + 1999))).toMatchObject({ goneAt: null });
+    expect(scripted.step()).toEqual({ applied: 2, remaining: 0 }); // past the end: nothing
+  });
+
+  it('a CodeGames upstream of 100,000 generated products: the same, through check', async () => {
+    const ids = [C + 5, C + 7, C + 50_000, C + 99_999].map(String);
+    const supplierId = await addSupplier({ kind: 'codegames', url: scriptedCg.url, catalogProductIds: ids, catalogMaxMissingPercent: 50 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', added: 4 });
+    const last = scriptedCg.catalog().at(-1)!;
+    expect(last.id).toBe(C + 99_999);
+    expect(await catalogRow(supplierId, String(C + 99_999))).toMatchObject({ productName: last.name, cost: last.partnerPrice.toFixed(2), costCurrency: 'RUB' });
+    expect(await stepOver(scriptedCg.url)).toEqual({ applied: 1, remaining: 1 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 1 });
+    expect(await catalogRow(supplierId, String(C + 99_999))).toMatchObject({ cost: '1.50' });
+    expect(await catalogRow(supplierId, String(C + 5))).toMatchObject({ inStock: false });
+    expect((await catalogRow(supplierId, String(C + 7))).goneAt).not.toBeNull();
+    expect(scriptedCg.step()).toEqual({ applied: 2, remaining: 0 });
+    expect(await sync(supplierId)).toMatchObject({ status: 'applied', changed: 2, gone: 0 });
+    expect(await catalogRow(supplierId, String(C + 7))).toMatchObject({ goneAt: null, inStock: true });
   });
 });
 

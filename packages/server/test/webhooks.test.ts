@@ -121,7 +121,7 @@ describe('delivery through a failing receiver', () => {
     }
     // One more event per order: each is refunded (seq 2 after order.completed's 1).
     for (const id of orders) expect((await op.call('POST', `/orders/${id}/refund`, { reason: 'test' })).status).toBe(200);
-    // Out of stock: canceled and refunded at once, one order.canceled.
+    // Out of stock: refused before any debit (canceled, no ledger row), one order.canceled.
     const canceled = await api('/offers/create-order', { offerId: offer.id, price: 1, transactionId: `s${shopId}-out` });
     expect(canceled.body.status).toBe('CANCELED');
     // The next three requests are late, hung and a 410; any other lane's retry meanwhile still gets

@@ -10,6 +10,7 @@ const VALUE_FIELD: Record<string, { field: string; numeric: boolean }> = {
   'processing-then-complete': { field: 'afterStatusCalls', numeric: true },
   'processing-then-cancel': { field: 'afterStatusCalls', numeric: true },
   'pending-then-complete': { field: 'afterCalls', numeric: true },
+  'stars-delivery-failed': { field: 'error', numeric: false },
 };
 
 export interface FaultArg {

@@ -52,6 +52,7 @@ export function assertFault(fault: { kind: string } & Record<string, unknown>, k
   if (fault.kind === 'pay-fails-then-ok') wholeNumber('okAfterStatusCalls');
   if (fault.kind === 'processing-then-complete' || fault.kind === 'processing-then-cancel') wholeNumber('afterStatusCalls');
   if (fault.kind === 'pending-then-complete') wholeNumber('afterCalls');
+  if (fault.kind === 'stars-delivery-failed' && (typeof fault.error !== 'string' || fault.error === '')) throw new TypeError('fault stars-delivery-failed: error must be a text');
 }
 
 /** Per-target faults with a switch for all: a target's own fault wins over the one for all. */

@@ -5,7 +5,9 @@ export type {
   CodeGamesPaymentRecord,
   CodeGamesCatalogEntry,
 } from './codegames/simulator.ts';
-export type { CodeGamesProductOptions } from './codegames/catalog.ts';
+export type { CodeGamesProductChange, CodeGamesProductOptions } from './codegames/catalog.ts';
+export { GENERATED_FIRST_ID as CODEGAMES_GENERATED_FIRST_ID } from './codegames/generated.ts';
+export type { ScriptProgress, ScriptStep } from './catalog-script.ts';
 export { DEFAULT_CODEGAMES_PRODUCTS } from './codegames/catalog.ts';
 export type { CodeGamesFault } from './codegames/faults.ts';
 export { CODEGAMES_FAULT_KINDS } from './codegames/faults.ts';

@@ -1,12 +1,14 @@
 /**
  * Runs a simulator from a shell, for the demo, benchmarks or poking at it with curl:
- *   node packages/simulators/src/main.ts codegames --port 9101 [--token T] [--fault all=timeout]
+ *   node packages/simulators/src/main.ts codegames --port 9101 [--token T] [--generated-products 100000] [--fault all=timeout]
  *   node packages/simulators/src/main.ts gamesdrop --port 9102 [--generated-offers 100000] [--fault 1001=processing-then-complete:2]
+ *   … codegames|gamesdrop [--script steps.json [--script-every-ms 60000]]   (scripted catalog changes; POST /_simulator/script/step)
  *   node packages/simulators/src/main.ts ton-rate --port 9103 [--rate 2.58] [--fault all=http-500]
  *   node packages/simulators/src/main.ts stars --port 9104 [--token T] [--rate-limit 30] [--fault 123456789=user-not-found]
  *   node packages/simulators/src/main.ts telegram --port 9105 --token 123:ABC [--user 143594291:igoryan34:Igor]
  * Prints the URL and the catalog (never keys), then runs until Ctrl-C.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CodeGamesFault } from './codegames/faults.ts';
 import { startCodeGamesSimulator } from './codegames/simulator.ts';
@@ -20,7 +22,26 @@ import { startTelegramBotApiSimulator } from './telegram/simulator.ts';
 import { startTonRateSimulator } from './ton-rate/simulator.ts';
 
 const USAGE = 'usage: main.ts <codegames|gamesdrop|ton-rate|stars|telegram> [--port N] [--host H] [--token T] [--fault TARGET=KIND[:VALUE]]... '
-  + '[--rate USD_PER_TON] [--rate-limit N] [--user ID[:USERNAME[:FIRST_NAME]]]... [--generated-offers N]';
+  + '[--rate USD_PER_TON] [--rate-limit N] [--user ID[:USERNAME[:FIRST_NAME]]]... [--generated-offers N] [--generated-products N] [--script FILE] [--script-every-ms N]';
+
+/** A whole number >= 0 given as an option, or undefined when it is not given. */
+function count(values: Record<string, unknown>, name: string): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`--${name} ${String(text)}: a whole number`);
+  return value;
+}
+
+/** The scripted catalog changes of --script (a JSON array of steps, each an array of {id, …change}). */
+function scriptOptions(values: Record<string, unknown>) {
+  const file = values.script;
+  if (typeof file !== 'string') return {};
+  const script = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(script) || !script.every((step) => Array.isArray(step))) throw new TypeError(`--script ${file}: a JSON array of steps, each an array of changes`);
+  const everyMs = count(values, 'script-every-ms');
+  return { script, ...(everyMs !== undefined && { scriptEveryMs: everyMs }) };
+}
 
 /** A generated catalog is long: the first offers are printed, then how many more. */
 const CATALOG_LINES = 20;
@@ -38,6 +59,9 @@ async function main(argv: string[]): Promise<void> {
       'rate-limit': { type: 'string' },
       user: { type: 'string', multiple: true, default: [] },
       'generated-offers': { type: 'string' },
+      'generated-products': { type: 'string' },
+      script: { type: 'string' },
+      'script-every-ms': { type: 'string' },
     },
   });
   const which = positionals[0];
@@ -48,15 +72,17 @@ async function main(argv: string[]): Promise<void> {
   let stop: () => Promise<void>;
 
   if (which === 'codegames') {
-    const sim = await startCodeGamesSimulator(listen);
+    const generated = count(values, 'generated-products');
+    const sim = await startCodeGamesSimulator({ ...listen, ...(generated !== undefined && { generatedProducts: generated }), ...scriptOptions(values) });
     for (const { target, fault } of faults) sim.setFault(target, fault as CodeGamesFault);
     stop = sim.stop;
     lines.push(`CodeGames simulator at ${sim.url}  (POST /check, /pay, /status)`);
-    for (const p of sim.catalog()) lines.push(`  ${p.id}  ${p.name}  price ${p.price}  partner_price ${p.partnerPrice}  keys ${p.keysLeft}`);
+    const catalog = sim.catalog();
+    for (const p of catalog.slice(0, CATALOG_LINES)) lines.push(`  ${p.id}  ${p.name}  price ${p.price}  partner_price ${p.partnerPrice}  keys ${p.keysLeft}`);
+    if (catalog.length > CATALOG_LINES) lines.push(`  … and ${catalog.length - CATALOG_LINES} more products (POST /check answers each)`);
   } else if (which === 'gamesdrop') {
-    const generated = values['generated-offers'] === undefined ? undefined : Number(values['generated-offers']);
-    if (generated !== undefined && !(Number.isInteger(generated) && generated >= 0)) throw new TypeError(`--generated-offers ${values['generated-offers']}: a whole number`);
-    const sim = await startGamesDropSimulator({ ...listen, ...(generated !== undefined && { generatedOffers: generated }) });
+    const generated = count(values, 'generated-offers');
+    const sim = await startGamesDropSimulator({ ...listen, ...(generated !== undefined && { generatedOffers: generated }), ...scriptOptions(values) });
     for (const { target, fault } of faults) sim.setFault(target, fault as GamesDropFault);
     stop = sim.stop;
     lines.push(`GamesDrop simulator at ${sim.url}  (Partner API v1: /api/v1/offers/find-one, create-order, order-status, sync; `

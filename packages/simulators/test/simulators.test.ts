@@ -4,7 +4,7 @@
  * The protocol behaviour itself is tested through the SDK in packages/sdk/test.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCodeGamesSimulator, startGamesDropSimulator } from '../src/index.ts';
+import { CODEGAMES_GENERATED_FIRST_ID, GAMESDROP_GENERATED_FIRST_ID, startCodeGamesSimulator, startGamesDropSimulator } from '../src/index.ts';
 import { parseFaultArg } from '../src/fault-arg.ts';
 
 const stops: Array<() => Promise<void>> = [];
@@ -89,6 +89,86 @@ describe('CodeGames simulator', () => {
     await sim.stop();
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await held).toBe('closed');
+  });
+});
+
+describe('CodeGames simulator: a generated catalog and scripted changes', () => {
+  const C = CODEGAMES_GENERATED_FIRST_ID;
+
+  it('generates N products after the given ones: the same for the same N, checked and paid like any other', async () => {
+    const [a, b] = await Promise.all([startCodeGamesSimulator({ generatedProducts: 100_000 }), startCodeGamesSimulator({ generatedProducts: 100_000 })]);
+    stops.push(a.stop, b.stop);
+    const catalog = a.catalog();
+    expect(catalog).toHaveLength(100_002);
+    expect(catalog.slice(2)).toEqual(b.catalog().slice(2));
+    const last = await post(`${a.url}/check`, { product_id: C + 99_999 });
+    expect(last.body).toMatchObject({ status: 'OK', product: { id: C + 99_999, price: catalog.at(-1)!.price, partner_price: catalog.at(-1)!.partnerPrice } });
+    expect((await post(`${a.url}/check`, { product_id: C + 100_000 })).body.status).toBe('PRODUCT_NOT_FOUND');
+    expect(catalog[44]!.id).toBe(C + 42); // after the two given
+    const paid = await post(`${a.url}/pay`, { product_id: C + 42, price: catalog[44]!.price, txn_id: 't-1' });
+    expect(paid.body).toMatchObject({ status: 'OK', product: { id: C + 42, productKey: expect.stringMatching(/^CG-/) } });
+    expect(a.catalog()[44]!.keysLeft).toBe(99);
+  });
+
+  it('applies a script one step at a time, from code or its admin call; a script naming an unknown id is refused', async () => {
+    const sim = await startCodeGamesSimulator({
+      token: 'T', generatedProducts: 10,
+      script: [[{ id: C + 1, price: 7, partnerPrice: 6 }, { id: C + 2, listed: false }], [{ id: C + 2, listed: true }]],
+    });
+    stops.push(sim.stop);
+    const check = async (id: number) => (await fetch(`${sim.url}/check`, { method: 'POST', headers: { authorization: 'T' }, body: JSON.stringify({ product_id: id }) })).json();
+    expect(sim.step()).toEqual({ applied: 1, remaining: 1 });
+    expect(await check(C + 1)).toMatchObject({ status: 'OK', product: { price: 7, partner_price: 6 } });
+    expect((await check(C + 2)).status).toBe('PRODUCT_NOT_FOUND');
+    expect((await fetch(`${sim.url}/_simulator/script/step`, { method: 'POST' })).status).toBe(401);
+    const stepped = await fetch(`${sim.url}/_simulator/script/step`, { method: 'POST', headers: { authorization: 'T' } });
+    expect(await stepped.json()).toEqual({ applied: 2, remaining: 0 });
+    expect((await check(C + 2)).status).toBe('OK');
+    await expect(startCodeGamesSimulator({ script: [[{ id: 77, keys: 0 }]] })).rejects.toThrow(/no offer or product 77/);
+  });
+});
+
+describe('GamesDrop simulator: Telegram Stars and scripted changes', () => {
+  it('sells telegram_stars_<N> as the live service: the quote, its tolerance, a numeric user id, the fulfillmentData', async () => {
+    const sim = await startGamesDropSimulator({ starsUsdPerTon: 2.58 });
+    stops.push(sim.stop);
+    const quote = await post(`${sim.url}/api/v1/offers/find-one`, { offerId: 'telegram_stars_100' });
+    expect(quote.body).toEqual({ offerId: 'telegram_stars_100', productName: 'Telegram Stars', offerName: '100 Stars', count: 1, price: 0.77, currency: 'USD', isReturnDataForCustomer: true });
+    expect((await post(`${sim.url}/api/v1/offers/find-one`, { offerId: 'telegram_stars_2501' })).body.error.code).toBe('OFFER_NOT_FOUND');
+    const order = (price: number, transactionId: string, gameUserId?: string) =>
+      post(`${sim.url}/api/v1/offers/create-order`, { offerId: 'telegram_stars_100', price, transactionId, ...(gameUserId && { customer: { gameUserId } }) });
+    expect((await order(0.77, 'no-user')).body.error).toMatchObject({ code: 'INVALID_REQUEST_BODY', field: 'customer.gameUserId' });
+    expect((await order(0.75, 'far', '143594291')).body.error.code).toBe('WRONG_PRICE');
+    const done = await order(0.78, 'near', '143594291'); // within a cent: charged the quote
+    expect(done.body).toMatchObject({
+      status: 'COMPLETED', price: 0.77, offerId: 'telegram_stars_100',
+      fulfillmentData: { telegram_user_id: 143594291, stars_amount: 100, delivery_status: 'completed', transaction_id: expect.stringMatching(/^tg_tx_/) },
+    });
+    sim.setFault('all', { kind: 'stars-delivery-failed', error: 'bot was blocked by user' });
+    expect((await order(0.77, 'failed', '143594291')).body).toMatchObject({
+      status: 'CANCELED', message: 'Failed to deliver Stars: bot was blocked by user',
+      fulfillmentData: { delivery_status: 'failed', error_message: 'bot was blocked by user' },
+    });
+  });
+
+  it('a script moves generated offers too: the feed and find-one see each step', async () => {
+    const G = GAMESDROP_GENERATED_FIRST_ID;
+    const sim = await startGamesDropSimulator({
+      offers: [], generatedOffers: 20,
+      script: [[{ id: G + 3, price: 1.23 }, { id: G, listed: false }, { id: G + 19, listed: false }], [{ id: G, listed: true }]],
+    });
+    stops.push(sim.stop);
+    sim.step();
+    const page = await post(`${sim.url}/api/v1/offers/sync`, { limit: 5, page: 1 });
+    expect(page.body.count).toBe(18);
+    expect(page.body.rows.map((r: any) => r.offerId)).toEqual([G + 1, G + 2, G + 3, G + 4, G + 5]);
+    expect(page.body.rows[2].price).toBe(1.23);
+    const lastPage = await post(`${sim.url}/api/v1/offers/sync`, { limit: 5, page: 4 });
+    expect(lastPage.body.rows.map((r: any) => r.offerId)).toEqual([G + 16, G + 17, G + 18]);
+    expect((await post(`${sim.url}/api/v1/offers/find-one`, { offerId: G })).body.error.code).toBe('OFFER_NOT_FOUND');
+    sim.step();
+    expect((await post(`${sim.url}/api/v1/offers/sync`, {})).body.count).toBe(19);
+    expect((await post(`${sim.url}/api/v1/offers/find-one`, { offerId: G })).status).toBe(200);
   });
 });
 

@@ -8,7 +8,7 @@ describe('the order state table', () => {
     expect(TRANSITIONS).toEqual([
       { from: 'SUBMITTED', to: 'PROCESSING', money: 'none' },
       { from: 'SUBMITTED', to: 'COMPLETED', money: 'settle' },
-      { from: 'SUBMITTED', to: 'CANCELED', money: 'refund' },
+      { from: 'SUBMITTED', to: 'CANCELED', money: 'refused' },
       { from: 'PROCESSING', to: 'COMPLETED', money: 'settle' },
       { from: 'PROCESSING', to: 'CANCELED', money: 'refund' },
       { from: 'COMPLETED', to: 'REFUND', money: 'refund' },

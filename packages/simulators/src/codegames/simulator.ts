@@ -15,11 +15,11 @@ import {
 } from '@dropgate/contract';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { BoundedMap } from '../bounded-map.ts';
-import { KeyStock } from '../key-stock.ts';
 import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
-import { buildCatalog, DEFAULT_CODEGAMES_PRODUCTS, type CodeGamesProduct, type CodeGamesProductOptions } from './catalog.ts';
+import { CatalogScript, type ScriptProgress, type ScriptStep } from '../catalog-script.ts';
+import { CodeGamesCatalog, DEFAULT_CODEGAMES_PRODUCTS, type CodeGamesProduct, type CodeGamesProductChange, type CodeGamesProductOptions } from './catalog.ts';
 import { CODEGAMES_FAULT_KINDS, type CodeGamesFault } from './faults.ts';
 import { checkBody } from '../validate.ts';
 
@@ -30,6 +30,14 @@ export interface CodeGamesSimulatorOptions extends ListenOptions {
   products?: CodeGamesProductOptions[];
   /** Payments remembered; past this the oldest are forgotten (their status becomes TXN_NOT_FOUND). Default 10 000. */
   maxPayments?: number;
+  /**
+   * After the products above, a generated catalog of this many products (ids from 2000000001),
+   * the same for the same count and computed when read. Default 0.
+   */
+  generatedProducts?: number;
+  /** Scripted catalog changes, one step at a time: step() (or POST /_simulator/script/step), or every scriptEveryMs. */
+  script?: ReadonlyArray<ScriptStep<CodeGamesProductChange>>;
+  scriptEveryMs?: number;
 }
 
 export interface CodeGamesPaymentRecord {
@@ -62,7 +70,9 @@ export interface CodeGamesSimulator {
   payments(): CodeGamesPaymentRecord[];
   catalog(): CodeGamesCatalogEntry[];
   /** Scripts a change of a product (prices, stock, listed or not): upstream moves for tests. */
-  changeProduct(id: number, change: { price?: number; partnerPrice?: number; keys?: number; listed?: boolean }): void;
+  changeProduct(id: number, change: CodeGamesProductChange): void;
+  /** Applies the next step of the script given as `script`. */
+  step(): ScriptProgress;
   stop(): Promise<void>;
 }
 
@@ -85,9 +95,8 @@ const COMMENTS = {
 };
 
 export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions = {}): Promise<CodeGamesSimulator> {
-  const catalog = buildCatalog(options.products ?? DEFAULT_CODEGAMES_PRODUCTS);
-  /** Products taken off by changeProduct: unknown to every call until put back. */
-  const unlisted = new Map<number, CodeGamesProduct>();
+  const catalog = new CodeGamesCatalog(options.products ?? DEFAULT_CODEGAMES_PRODUCTS, options.generatedProducts);
+  const script = new CatalogScript(options.script ?? [], { has: (id) => catalog.has(id), apply: (id, change) => catalog.change(id, change) }, options.scriptEveryMs);
   const payments = new BoundedMap<string, Payment>(options.maxPayments ?? 10_000);
   const faults = new FaultTable<CodeGamesFault>();
   const calls = { check: 0, pay: 0, status: 0 };
@@ -95,6 +104,10 @@ export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions
 
   const server = await startJsonServer(options, (exchange) => {
     const endpoint = exchange.path.replace(/^\/+/, '');
+    if (endpoint === '_simulator/script/step' && exchange.method === 'POST') {
+      if (options.token !== undefined && exchange.authorization !== options.token) return exchange.send({ status: 401, text: 'Unauthorized' });
+      return exchange.send(ok(script.step()));
+    }
     if (endpoint !== 'check' && endpoint !== 'pay' && endpoint !== 'status') return exchange.send({ status: 404, text: 'Not Found' });
     if (exchange.method !== 'POST') return exchange.send({ status: 405, text: 'Method Not Allowed' });
     calls[endpoint] += 1;
@@ -184,7 +197,7 @@ export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions
       if (payment.state === 'CANCELED') {
         return ok<CodeGamesStatusResponse>({ partner_txn_id: payment.partnerTxnId, status: 'TXN_CANCELED', comment: COMMENTS.txnCanceled });
       }
-      const product = catalog.get(payment.productId)!;
+      const product = catalog.find(payment.productId)!;
       return ok<CodeGamesStatusResponse>({
         partner_txn_id: payment.partnerTxnId,
         status: 'OK',
@@ -205,17 +218,13 @@ export async function startCodeGamesSimulator(options: CodeGamesSimulatorOptions
     clearFaults: () => faults.clear(),
     payments: () => [...payments.values()].map(({ hideKey: _hide, failingStatusCalls: _failing, ...record }) => ({ ...record })),
     catalog: () =>
-      [...catalog.values()].map((p) => ({ id: p.id, name: p.name, price: p.price, partnerPrice: p.partnerPrice, keysLeft: p.stock.remaining })),
-    changeProduct(id, change) {
-      const product = catalog.get(id) ?? unlisted.get(id);
-      if (!product) throw new TypeError(`changeProduct: no product ${id} in this simulator`);
-      if (change.price !== undefined) product.price = change.price;
-      if (change.partnerPrice !== undefined) product.partnerPrice = change.partnerPrice;
-      if (change.keys !== undefined) product.stock = new KeyStock(change.keys, 'CG');
-      if (change.listed === false && catalog.delete(id)) unlisted.set(id, product);
-      if (change.listed === true && unlisted.delete(id)) catalog.set(id, product);
+      Array.from(catalog.listed(), (p) => ({ id: p.id, name: p.name, price: p.price, partnerPrice: p.partnerPrice, keysLeft: p.stock.remaining })),
+    changeProduct: (id, change) => catalog.change(id, change),
+    step: () => script.step(),
+    stop() {
+      script.stop();
+      return server.stop();
     },
-    stop: () => server.stop(),
   };
 }
 

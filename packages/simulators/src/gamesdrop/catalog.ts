@@ -73,6 +73,10 @@ export class GamesDropCatalog {
   readonly #generatedStock = new Map<number, KeyStock>();
   /** Given offers taken off the catalog by a scripted change: not listed, not sold. */
   readonly #unlisted = new Set<number>();
+  /** Generated offers taken off, by index, in order (pages skip them). */
+  readonly #unlistedGenerated: number[] = [];
+  /** Generated offers whose price a scripted change moved. */
+  readonly #generatedPrice = new Map<number, number>();
 
   constructor(offers: GamesDropOfferOptions[], generated = 0) {
     if (!Number.isInteger(generated) || generated < 0) throw new TypeError('generatedOffers: must be a whole number >= 0');
@@ -89,14 +93,25 @@ export class GamesDropCatalog {
     return this.#byId.has(offerId) || this.#generatedIndex(offerId) !== undefined;
   }
 
-  /** Scripts a change of a given offer, seen by every call from now on. */
+  /** Scripts a change of an offer (given or generated), seen by every call from now on. */
   change(offerId: number, change: GamesDropOfferChange): void {
+    const index = this.#generatedIndex(offerId);
+    if (index !== undefined) return this.#changeGenerated(offerId, index, change);
     const offer = this.#byId.get(offerId);
-    if (!offer) throw new TypeError(`change: offer ${offerId} is not one of the given offers`);
+    if (!offer) throw new TypeError(`change: no offer ${offerId} in this simulator`);
     if (change.price !== undefined) offer.price = change.price;
     if (change.keys !== undefined) offer.stock = new KeyStock(change.keys, 'GD');
     if (change.listed === false) this.#unlisted.add(offerId);
     if (change.listed === true) this.#unlisted.delete(offerId);
+  }
+
+  #changeGenerated(offerId: number, index: number, change: GamesDropOfferChange): void {
+    if (change.price !== undefined) this.#generatedPrice.set(offerId, change.price);
+    if (change.keys !== undefined) this.#generatedStock.set(offerId, new KeyStock(change.keys, 'GD'));
+    const at = sortedIndex(this.#unlistedGenerated, index);
+    const unlisted = this.#unlistedGenerated[at] === index;
+    if (change.listed === false && !unlisted) this.#unlistedGenerated.splice(at, 0, index);
+    if (change.listed === true && unlisted) this.#unlistedGenerated.splice(at, 1);
   }
 
   /** The offer with its live stock (a generated one keeps a stock from now on). */
@@ -104,10 +119,10 @@ export class GamesDropCatalog {
     const given = this.#byId.get(offerId);
     if (given) return this.#unlisted.has(offerId) ? undefined : given;
     const index = this.#generatedIndex(offerId);
-    if (index === undefined) return undefined;
+    if (index === undefined || this.#isUnlistedGenerated(index)) return undefined;
     let stock = this.#generatedStock.get(offerId);
     if (!stock) this.#generatedStock.set(offerId, (stock = new KeyStock(KEYS_PER_OFFER, 'GD')));
-    return { ...generatedOffer(index), stock };
+    return { ...this.#generatedFields(index), stock };
   }
 
   /** The offers matching the filters, in offerId order: how many in all, and the page asked for. */
@@ -117,14 +132,20 @@ export class GamesDropCatalog {
     const page = given.slice(offset, offset + limit);
     const generatedOffset = Math.max(0, offset - given.length);
     const room = limit - page.length;
+    const listedGenerated = this.#generated - this.#unlistedGenerated.length;
     if (matches === everything) {
-      // Unfiltered, the generated page is index arithmetic: page 100 costs what page 1 does.
-      for (let i = generatedOffset; i < Math.min(this.#generated, generatedOffset + room); i++) page.push(this.#peek(i));
-      return { count: given.length + this.#generated, offers: page };
+      // Unfiltered, the generated page is index arithmetic (skipping the few taken off): page 100 costs what page 1 does.
+      let index = this.#indexOfListed(generatedOffset);
+      for (let n = generatedOffset; n < Math.min(listedGenerated, generatedOffset + room); n++, index++) {
+        while (this.#isUnlistedGenerated(index)) index++;
+        page.push(this.#peek(index));
+      }
+      return { count: given.length + listedGenerated, offers: page };
     }
     let count = given.length;
     for (let i = 0; i < this.#generated; i++) {
-      const offer = generatedOffer(i);
+      if (this.#isUnlistedGenerated(i)) continue;
+      const offer = this.#generatedFields(i);
       if (!matches(offer)) continue;
       if (count - given.length >= generatedOffset && page.length < limit) page.push({ ...offer, stock: this.#stockOf(offer.offerId) });
       count += 1;
@@ -135,13 +156,34 @@ export class GamesDropCatalog {
   /** Every offer, given then generated. */
   *all(): Generator<GamesDropOffer> {
     yield* this.#given.filter((offer) => !this.#unlisted.has(offer.offerId));
-    for (let i = 0; i < this.#generated; i++) yield this.#peek(i);
+    for (let i = 0; i < this.#generated; i++) if (!this.#isUnlistedGenerated(i)) yield this.#peek(i);
   }
 
   /** A generated offer as it is now, without giving it a stock of its own. */
   #peek(index: number): GamesDropOffer {
-    const offer = generatedOffer(index);
+    const offer = this.#generatedFields(index);
     return { ...offer, stock: this.#stockOf(offer.offerId) };
+  }
+
+  /** Generated offer `index` with its scripted price, if any. */
+  #generatedFields(index: number): GamesDropOfferFields {
+    const offer = generatedOffer(index);
+    const price = this.#generatedPrice.get(offer.offerId);
+    return price === undefined ? offer : { ...offer, price };
+  }
+
+  #isUnlistedGenerated(index: number): boolean {
+    return this.#unlistedGenerated.length > 0 && this.#unlistedGenerated[sortedIndex(this.#unlistedGenerated, index)] === index;
+  }
+
+  /** The index of the n-th listed generated offer (0-based): n plus the offers taken off before it. */
+  #indexOfListed(n: number): number {
+    let index = n;
+    for (const off of this.#unlistedGenerated) {
+      if (off > index) break;
+      index++;
+    }
+    return index;
   }
 
   #stockOf(offerId: number): KeyStock {
@@ -152,6 +194,18 @@ export class GamesDropCatalog {
     const index = offerId - GENERATED_FIRST_ID;
     return Number.isInteger(index) && index >= 0 && index < this.#generated ? index : undefined;
   }
+}
+
+/** Where `value` is, or would go, in an ascending list. */
+function sortedIndex(list: readonly number[], value: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid]! < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function everything(): boolean {

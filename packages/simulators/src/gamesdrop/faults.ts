@@ -17,7 +17,9 @@ export type GamesDropFault =
   /** create-order records an order and answers it CANCELED, "Out of stock" (as Dropgate does). */
   | { kind: 'out-of-stock' }
   /** create-order answers 409 WRONG_PRICE whatever the price (nothing recorded). */
-  | { kind: 'wrong-price' };
+  | { kind: 'wrong-price' }
+  /** Telegram Stars: create-order records the order and answers it CANCELED, "Failed to deliver Stars: <error>", with the failed fulfillmentData. */
+  | { kind: 'stars-delivery-failed'; error: string };
 
 export const GAMESDROP_FAULT_KINDS = [
   ...TRANSPORT_FAULT_KINDS,
@@ -26,4 +28,5 @@ export const GAMESDROP_FAULT_KINDS = [
   'processing-then-cancel',
   'out-of-stock',
   'wrong-price',
+  'stars-delivery-failed',
 ] as const satisfies readonly GamesDropFault['kind'][];

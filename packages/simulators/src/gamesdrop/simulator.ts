@@ -2,7 +2,8 @@
  * A GamesDrop-compatible upstream: the Partner API v1 calls a supplier and a catalog import make
  * (find-one, create-order, order-status, balance, the catalog feed, an offer's servers), answering
  * like the live service (no transactionId echo, its createdAt format) with the spec's error shape.
- * State is in memory and bounded; keys are never logged.
+ * It sells Telegram Stars (telegram_stars_<N>) as the live service does (stars.ts). State is in
+ * memory and bounded; keys are never logged.
  */
 import { randomInt } from 'node:crypto';
 import {
@@ -19,16 +20,19 @@ import {
   type ErrorCode,
   type OfferResponse,
   type OrderStatus,
+  type StarsFulfillmentData,
   type SyncRow,
 } from '@dropgate/contract';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { BoundedMap } from '../bounded-map.ts';
+import { CatalogScript, type ScriptProgress, type ScriptStep } from '../catalog-script.ts';
 import { answerThrough, assertFault, FaultTable } from '../faults.ts';
 import { startJsonServer, type Answer, type Exchange, type ListenOptions } from '../http-server.ts';
 import { samePrice } from '../prices.ts';
 import { checkBody } from '../validate.ts';
 import { DEFAULT_GAMESDROP_OFFERS, GamesDropCatalog, type GamesDropOffer, type GamesDropOfferChange, type GamesDropOfferFields, type GamesDropOfferOptions } from './catalog.ts';
 import { GAMESDROP_FAULT_KINDS, type GamesDropFault } from './faults.ts';
+import { completedDelivery, DEFAULT_STARS_USD_PER_TON, failedDelivery, isTelegramUserId, starsAmountOf, starsQuote, withinTolerance } from './stars.ts';
 
 export interface GamesDropSimulatorOptions extends ListenOptions {
   /** When set, every call must carry it raw in Authorization (else 401 INVALID_TOKEN). */
@@ -44,12 +48,18 @@ export interface GamesDropSimulatorOptions extends ListenOptions {
   balance?: number;
   /** Orders remembered; past this the oldest are forgotten (and their transactionId with them). Default 10 000. */
   maxOrders?: number;
+  /** The TON/USD rate Telegram Stars are priced at (0.3 TON per 100 stars). Default 2.58. */
+  starsUsdPerTon?: number;
+  /** Scripted catalog changes, one step at a time: step() (or POST /_simulator/script/step), or every scriptEveryMs. */
+  script?: ReadonlyArray<ScriptStep<GamesDropOfferChange>>;
+  scriptEveryMs?: number;
 }
 
 export interface GamesDropOrderRecord {
   orderId: number;
   transactionId: string;
-  offerId: number;
+  /** A catalog offer's id, or telegram_stars_<N>. */
+  offerId: number | string;
   productName: string;
   offerName: string;
   price: number;
@@ -58,6 +68,8 @@ export interface GamesDropOrderRecord {
   /** Only once COMPLETED. */
   key: string | undefined;
   message: string | undefined;
+  /** Telegram Stars: the delivery, once it is known. */
+  fulfillmentData: StarsFulfillmentData | undefined;
   createdAt: Date;
 }
 
@@ -78,12 +90,18 @@ export interface GamesDropSimulator {
   catalog(): GamesDropCatalogEntry[];
   /** Scripts a change of a given offer (price, stock, listed or not): upstream price and stock moves for tests. */
   changeOffer(offerId: number, change: GamesDropOfferChange): void;
+  /** Moves the TON/USD rate Telegram Stars are priced at. */
+  setStarsRate(usdPerTon: number): void;
+  /** Applies the next step of the script given as `script`. */
+  step(): ScriptProgress;
   stop(): Promise<void>;
 }
 
 interface Order extends GamesDropOrderRecord {
   /** A scripted PROCESSING order: what it becomes, after how many more status calls, with which key. */
   script: { then: 'COMPLETED' | 'CANCELED'; remaining: number; key: string | undefined } | undefined;
+  /** Telegram Stars: to whom, how many. */
+  stars: { telegramUserId: number; amount: number } | undefined;
 }
 
 /** This upstream has no incremental sync: updatedSince is ignored, as any field it does not know. */
@@ -110,8 +128,14 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
   const faults = new FaultTable<GamesDropFault>();
   const calls = { findOne: 0, createOrder: 0, orderStatus: 0, balance: 0, sync: 0, servers: 0 };
   let nextOrderId = randomInt(10_000_000, 90_000_000);
+  let starsUsdPerTon = options.starsUsdPerTon ?? DEFAULT_STARS_USD_PER_TON;
+  const script = new CatalogScript(options.script ?? [], { has: (id) => offers.has(id), apply: (id, change) => offers.change(id, change) }, options.scriptEveryMs);
 
   const server = await startJsonServer(options, (exchange) => {
+    if (exchange.method === 'POST' && exchange.path === '/_simulator/script/step') {
+      if (options.token !== undefined && exchange.authorization !== options.token) return exchange.send(error('INVALID_TOKEN', 'Invalid authorization token'));
+      return exchange.send(ok(script.step()));
+    }
     const route = ROUTES[`${exchange.method} ${exchange.path}`];
     if (!route) return exchange.send(error('NOT_FOUND', `No route ${exchange.method} ${exchange.path}`));
     calls[route] += 1;
@@ -139,7 +163,9 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     const request = validRequest(exchange, FindOneRequest);
     if (!request) return;
     answer(exchange, faults.for(request.offerId), () => {
-      const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
+      const stars = starsAmountOf(request.offerId);
+      if (stars !== undefined) return ok(starsOfferToWire(stars, starsQuote(stars, starsUsdPerTon)));
+      const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined;
       return offer ? ok(offerToWire(offer, request.countryCode)) : error('OFFER_NOT_FOUND', 'Offer not found');
     });
   }
@@ -172,7 +198,8 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
     answer(exchange, fault, () => {
       const existing = byTransaction.get(request.transactionId);
       if (existing !== undefined) return error('TRANSACTION_DUPLICATE', 'Transaction duplicate', { orderId: existing });
-      const offer = typeof request.offerId === 'number' ? offers.get(request.offerId) : undefined; // this upstream sells no Telegram Stars
+      if (typeof request.offerId === 'string') return createStarsOrder(request, fault);
+      const offer = offers.get(request.offerId);
       if (!offer) return error('OFFER_NOT_FOUND', 'Offer not found');
       if (countryCompatibility(offer, request.countryCode) === 'blocked') return error('COUNTRY_NOT_ALLOWED', 'The offer is not sold to this country');
       if (fault?.kind === 'wrong-price' || !samePrice(request.price, offer.price)) return error('WRONG_PRICE', 'Wrong offer price');
@@ -188,8 +215,10 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
         status: 'COMPLETED',
         key: undefined,
         message: undefined,
+        fulfillmentData: undefined,
         createdAt: new Date(),
         script: undefined,
+        stars: undefined,
       };
       // The cancel script needs no key; every other path sells one (or is out of stock).
       const key = fault?.kind === 'out-of-stock' || fault?.kind === 'processing-then-cancel' ? undefined : offer.stock.take();
@@ -205,10 +234,53 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
       } else {
         order.key = key;
       }
-      orders.set(order.orderId, order);
-      byTransaction.set(order.transactionId, order.orderId);
-      return ok(orderToWire(order));
+      return record(order);
     });
+  }
+
+  /** Telegram Stars: the quote within its tolerance, a numeric Telegram user id, the delivery at once (or scripted). */
+  function createStarsOrder(request: Static<typeof CreateOrderRequest>, fault: GamesDropFault | undefined): Answer {
+    const amount = starsAmountOf(request.offerId);
+    if (amount === undefined) return error('OFFER_NOT_FOUND', 'Offer not found');
+    const gameUserId = request.customer?.gameUserId;
+    if (!isTelegramUserId(gameUserId)) {
+      return error('INVALID_REQUEST_BODY', 'customer.gameUserId: a numeric Telegram user id is required', { field: 'customer.gameUserId' });
+    }
+    const quote = starsQuote(amount, starsUsdPerTon);
+    if (fault?.kind === 'wrong-price' || !withinTolerance(request.price, quote)) return error('WRONG_PRICE', 'Wrong offer price');
+    const telegramUserId = Number(gameUserId);
+    const order: Order = {
+      orderId: nextOrderId++,
+      transactionId: request.transactionId,
+      offerId: request.offerId,
+      productName: 'Telegram Stars',
+      offerName: `${amount} Stars`,
+      price: quote,
+      currency: 'USD',
+      status: 'COMPLETED',
+      key: undefined,
+      message: undefined,
+      fulfillmentData: completedDelivery(telegramUserId, amount),
+      createdAt: new Date(),
+      script: undefined,
+      stars: { telegramUserId, amount },
+    };
+    if (fault?.kind === 'stars-delivery-failed') {
+      order.status = 'CANCELED';
+      order.message = `Failed to deliver Stars: ${fault.error}`;
+      order.fulfillmentData = failedDelivery(telegramUserId, amount, fault.error);
+    } else if (fault?.kind === 'processing-then-complete' || fault?.kind === 'processing-then-cancel') {
+      order.status = 'PROCESSING';
+      order.fulfillmentData = undefined;
+      order.script = { then: fault.kind === 'processing-then-complete' ? 'COMPLETED' : 'CANCELED', remaining: fault.afterStatusCalls, key: undefined };
+    }
+    return record(order);
+  }
+
+  function record(order: Order): Answer {
+    orders.set(order.orderId, order);
+    byTransaction.set(order.transactionId, order.orderId);
+    return ok(orderToWire(order));
   }
 
   function handleOrderStatus(exchange: Exchange): void {
@@ -240,10 +312,18 @@ export async function startGamesDropSimulator(options: GamesDropSimulatorOptions
       faults.set(target, fault);
     },
     clearFaults: () => faults.clear(),
-    orders: () => [...orders.values()].map(({ script: _script, ...record }) => ({ ...record })),
+    orders: () => [...orders.values()].map(({ script: _script, stars: _stars, ...record }) => ({ ...record })),
     changeOffer: (offerId, change) => offers.change(offerId, change),
+    setStarsRate(usdPerTon) {
+      if (!(usdPerTon > 0)) throw new TypeError('setStarsRate: the rate must be positive');
+      starsUsdPerTon = usdPerTon;
+    },
     catalog: () => Array.from(offers.all(), ({ stock, ...offer }) => ({ ...offer, keysLeft: stock.remaining })),
-    stop: () => server.stop(),
+    step: () => script.step(),
+    stop() {
+      script.stop();
+      return server.stop();
+    },
   };
 }
 
@@ -256,8 +336,19 @@ function advance(order: Order): void {
   }
   order.status = script.then;
   if (script.then === 'COMPLETED') order.key = script.key;
-  else order.message = 'Canceled by the supplier';
+  else order.message = order.stars ? 'Failed to deliver Stars: canceled by the supplier' : 'Canceled by the supplier';
+  if (order.stars) {
+    const { telegramUserId, amount } = order.stars;
+    order.fulfillmentData = script.then === 'COMPLETED' ? completedDelivery(telegramUserId, amount) : failedDelivery(telegramUserId, amount, 'canceled by the supplier');
+  }
   order.script = undefined;
+}
+
+/** find-one of telegram_stars_<N>, as the spec's example answers it. */
+function starsOfferToWire(amount: number, price: number) {
+  return {
+    offerId: `telegram_stars_${amount}`, productName: 'Telegram Stars', offerName: `${amount} Stars`, count: 1, price, currency: 'USD' as const, isReturnDataForCustomer: true,
+  };
 }
 
 function offerToWire(offer: GamesDropOffer, countryCode: string | undefined): OfferResponse {
@@ -333,6 +424,7 @@ function orderToWire(order: Order) {
     isReturnDataForCustomer: true,
     ...(order.key !== undefined && { key: order.key }),
     ...(order.message !== undefined && { message: order.message }),
+    ...(order.fulfillmentData !== undefined && { fulfillmentData: order.fulfillmentData }),
     createdAt: order.createdAt.toISOString().replace('T', ' ').replace('Z', '+00'),
   };
 }

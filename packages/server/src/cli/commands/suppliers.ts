@@ -11,6 +11,7 @@ const POLICY = {
   'catalog-products': { type: 'string', description: 'CodeGames: the product ids its catalog sync checks, comma-separated' },
   'max-missing-percent': { type: 'string', description: 'A catalog sync marking more than this share gone waits for confirmation (default 20)' },
   'sync-every': { type: 'string', description: 'A scheduled catalog sync every this many seconds ("" or "off": by hand only)' },
+  'stars-source': { type: 'string', description: 'GamesDrop: also delivers Telegram Stars, tried before-provider or after-provider the stars provider ("off": not)' },
 } as const;
 
 function policy(values: Values) {
@@ -20,7 +21,9 @@ function policy(values: Values) {
   const catalogProducts = optionalText(values, 'catalog-products');
   const catalogMaxMissingPercent = optionalInt(values, 'max-missing-percent');
   const every = optionalText(values, 'sync-every');
+  const starsSource = optionalText(values, 'stars-source');
   return {
+    ...(starsSource !== undefined && { starsSource: starsSource === '' || starsSource === 'off' ? null : starsSource }),
     ...(every !== undefined && { catalogSyncIntervalS: every === '' || every === 'off' ? null : optionalInt(values, 'sync-every') }),
     ...(catalogProducts !== undefined && { catalogProductIds: catalogProducts.split(',').map((p) => p.trim()).filter((p) => p !== '') }),
     ...(catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent }),
@@ -68,7 +71,7 @@ export const supplierCommands: Command[] = [
     name: 'supplier list',
     summary: 'All suppliers (never their tokens)',
     run: ({ api }) => api.get('/suppliers'),
-    human: (r) => table(r.suppliers, ['id', 'kind', 'name', 'baseUrl', 'hasToken', 'timeoutMs', 'statusIntervalS', 'statusAttempts', 'catalogSyncIntervalS']),
+    human: (r) => table(r.suppliers, ['id', 'kind', 'name', 'baseUrl', 'hasToken', 'timeoutMs', 'statusIntervalS', 'statusAttempts', 'catalogSyncIntervalS', 'starsSource']),
   },
   {
     name: 'offer source add',

@@ -35,21 +35,31 @@ const CHECKS: Check[] = [
            WHERE balance_after <> running OR running < 0`,
   },
   {
+    // Paid: every order but the sandbox's and those refused before any debit (amount 0: a paid
+    // order is at least a cent, usd_amount).
     invariant: 'each paid order has exactly one PURCHASE of its amount',
     sql: `SELECT format('order %s: amount %s, purchases %s', o.id, o.amount_usd, coalesce(p.n, 0)) AS detail
             FROM orders o LEFT JOIN (SELECT order_id, count(*) AS n, sum(-amount) AS total FROM ledger_entries
                                       WHERE type = 'PURCHASE' GROUP BY order_id) p ON p.order_id = o.id
-           WHERE (o.sandbox AND p.n IS NOT NULL)
-              OR (NOT o.sandbox AND (p.n IS DISTINCT FROM 1 OR p.total <> o.amount_usd))`,
+           WHERE ((o.sandbox OR o.amount_usd = 0) AND p.n IS NOT NULL)
+              OR (NOT o.sandbox AND o.amount_usd > 0 AND (p.n IS DISTINCT FROM 1 OR p.total <> o.amount_usd))`,
   },
   {
-    invariant: 'an order has a REFUND entry exactly when CANCELED or REFUND, and at most one',
+    invariant: 'a paid order has a REFUND entry exactly when CANCELED or REFUND, and at most one; an unpaid one none',
     sql: `SELECT format('order %s (%s): refunds %s', o.id, o.status, coalesce(r.n, 0)) AS detail
             FROM orders o LEFT JOIN (SELECT order_id, count(*) AS n, sum(amount) AS total FROM ledger_entries
                                       WHERE type = 'REFUND' GROUP BY order_id) r ON r.order_id = o.id
-           WHERE NOT o.sandbox AND (
+           WHERE ((o.sandbox OR o.amount_usd = 0) AND r.n IS NOT NULL)
+              OR (NOT o.sandbox AND o.amount_usd > 0 AND (
                  (o.status IN ('CANCELED', 'REFUND') AND (r.n IS DISTINCT FROM 1 OR r.total <> o.amount_usd))
-              OR (o.status NOT IN ('CANCELED', 'REFUND') AND r.n IS NOT NULL))`,
+              OR (o.status NOT IN ('CANCELED', 'REFUND') AND r.n IS NOT NULL)))`,
+  },
+  {
+    invariant: 'an order debited nothing is a sandbox order or one refused at placement',
+    sql: `SELECT format('order %s (%s) debited nothing', o.id, o.status) AS detail
+            FROM orders o WHERE NOT o.sandbox AND o.amount_usd = 0
+             AND (o.status <> 'CANCELED' OR NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id
+                                                          AND e.from_status = 'SUBMITTED' AND e.to_status = 'CANCELED'))`,
   },
   {
     invariant: 'ledger entries of an order belong to its merchant',

@@ -116,6 +116,15 @@ export class FulfilmentWorker {
       const sources = await listSources(this.#deps.pool, order.offerId);
       const source = sources[job.sourceIndex];
       if (!source) return await this.#apply(job, order, sources, undefined, { kind: 'failed', reason: 'the offer has no supplier source left' });
+      const attemptHere = order.supplierTxnId === `${order.id}-${job.sourceIndex}`;
+      if (job.claimedPhase !== 'place' && attemptHere && order.supplierId !== source.supplierId) {
+        // The offer's sources were rearranged (Telegram Stars) while this one held the order: asking
+        // another supplier about it could send it twice, so a person looks.
+        return await this.#settle(job, async (tx) => {
+          await setReviewReason(tx, order.id, `the offer's sources changed while supplier ${order.supplierId} held the order`);
+          await jobs.deleteJob(tx, order.id);
+        });
+      }
       const supplier = await supplierConfig(this.#deps.pool, this.#deps.vault, source.supplierId);
       // A source whose upstream offer the catalog sync found gone or sold out is not asked to sell.
       const outcome: SupplierOutcome = source.available || job.claimedPhase !== 'place'
@@ -136,10 +145,7 @@ export class FulfilmentWorker {
   async #callSupplier(job: jobs.ClaimedJob, order: Order, source: OfferSource, supplier: SupplierConfig): Promise<SupplierOutcome> {
     const supplierTxnId = `${order.id}-${job.sourceIndex}`; // stable per source: the upstream idempotency key
     const adapter = this.#deps.createAdapter(supplier);
-    // Telegram Stars cost what their TON price was at the order's rate (the margin is ours).
-    const cost = order.starsAmount !== null && order.tonUsdRate !== null
-      ? { cost: starsCost(order.starsAmount, order.tonUsdRate), costCurrency: 'USD' as const }
-      : { cost: source.cost, costCurrency: source.costCurrency };
+    const cost = starsOrderCost(order, supplier) ?? { cost: source.cost, costCurrency: source.costCurrency };
     if (order.supplierTxnId !== supplierTxnId) {
       // Recorded before the call, so a crash mid-call still shows which supplier holds the order.
       await inTransaction(this.#deps.pool, (tx) => recordSupplierAttempt(tx, order.id, {
@@ -213,3 +219,15 @@ export class FulfilmentWorker {
   }
 }
 
+
+/**
+ * What a Telegram Stars order may cost at a supplier: at the stars provider, their TON price at
+ * the order's rate (the margin is ours); at a GamesDrop upstream, which prices them itself, at
+ * most what the merchant was charged (never sold at a loss). Undefined for other orders.
+ */
+function starsOrderCost(order: Order, supplier: SupplierConfig): { cost: number; costCurrency: 'USD' } | undefined {
+  if (order.starsAmount === null) return undefined;
+  if (supplier.kind === 'gamesdrop') return { cost: order.price, costCurrency: 'USD' };
+  if (order.tonUsdRate === null) return undefined;
+  return { cost: starsCost(order.starsAmount, order.tonUsdRate), costCurrency: 'USD' };
+}

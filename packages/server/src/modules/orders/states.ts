@@ -10,7 +10,8 @@ import { ORDER_STATUSES, type OrderStatus } from '@dropgate/contract';
 export type MoneyEffect =
   | 'none' // the debit stays held (still in draftBalance)
   | 'settle' // the hold is released: the debit is final
-  | 'refund'; // the hold is released and a REFUND entry returns the debit
+  | 'refund' // the hold is released and a REFUND entry returns the debit
+  | 'refused'; // nothing was ever debited: the order was refused before any debit (no source)
 
 export interface Transition {
   from: OrderStatus;
@@ -21,7 +22,7 @@ export interface Transition {
 export const TRANSITIONS: readonly Transition[] = [
   { from: 'SUBMITTED', to: 'PROCESSING', money: 'none' },
   { from: 'SUBMITTED', to: 'COMPLETED', money: 'settle' },
-  { from: 'SUBMITTED', to: 'CANCELED', money: 'refund' },
+  { from: 'SUBMITTED', to: 'CANCELED', money: 'refused' },
   { from: 'PROCESSING', to: 'COMPLETED', money: 'settle' },
   { from: 'PROCESSING', to: 'CANCELED', money: 'refund' },
   { from: 'COMPLETED', to: 'REFUND', money: 'refund' },
@@ -42,7 +43,10 @@ export function assertStateMachine(): void {
     const holdsAfter = IN_FLIGHT.includes(t.to);
     if (holdsAfter !== (t.money === 'none')) throw new Error(`${t.from} -> ${t.to}: money must stay held exactly while the order is in flight`);
     if (t.money === 'settle' && !IN_FLIGHT.includes(t.from)) throw new Error(`${t.from} -> ${t.to}: only a held amount can settle`);
-    if ((t.to === 'CANCELED' || t.to === 'REFUND') !== (t.money === 'refund')) throw new Error(`${t.from} -> ${t.to}: refunds go with CANCELED and REFUND only`);
+    const ends = t.to === 'CANCELED' || t.to === 'REFUND';
+    if (t.money === 'refund' && !ends) throw new Error(`${t.from} -> ${t.to}: refunds go with CANCELED and REFUND only`);
+    if (ends && t.money !== 'refund' && t.money !== 'refused') throw new Error(`${t.from} -> ${t.to}: an order that ends unfulfilled must give its debit back`);
+    if (t.money === 'refused' && !(t.from === 'SUBMITTED' && t.to === 'CANCELED')) throw new Error(`${t.from} -> ${t.to}: only an order refused at placement was never debited`);
   }
   for (const terminal of ['CANCELED', 'REFUND'] as const) {
     if (TRANSITIONS.some((t) => t.from === terminal)) throw new Error(`${terminal} must be terminal`);

@@ -12,12 +12,13 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { SUPPLIER_KINDS, type SupplierConfig, type SupplierKind } from './adapter.ts';
 import { touchOffers } from '../catalog/index.ts';
+import { STARS_OFFER_ID } from '../telegram/index.ts';
 import * as repo from './repository.ts';
 import * as catalogRepo from './catalog-repository.ts';
 import { importCatalog, type ImportRequest, type ImportResult } from './catalog-import.ts';
 import { scheduleCatalogSync } from './catalog-schedule.ts';
 
-export type { OfferSource } from './repository.ts';
+export type { OfferSource, StarsSource } from './repository.ts';
 export { listSources } from './repository.ts';
 export { supplierConfig } from './supplier-config.ts';
 export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
@@ -84,6 +85,17 @@ export interface SupplierInput {
   catalogProductIds?: string[];
   catalogMaxMissingPercent?: number;
   catalogSyncIntervalS?: number | null;
+  /** GamesDrop: also a source of Telegram Stars, before or after the stars provider; null: not. */
+  starsSource?: repo.StarsSource | null;
+}
+
+const STARS_SOURCES: readonly repo.StarsSource[] = ['before-provider', 'after-provider'];
+
+/** Only a GamesDrop-compatible upstream sells telegram_stars_<N>. */
+function checkStarsSource(kind: SupplierKind, starsSource: repo.StarsSource | null | undefined): void {
+  if (starsSource === undefined || starsSource === null) return;
+  if (!STARS_SOURCES.includes(starsSource)) throw invalidField('starsSource', `must be one of ${STARS_SOURCES.join(', ')}, or null`);
+  if (kind !== 'gamesdrop') throw invalidField('starsSource', 'only a gamesdrop supplier can deliver Telegram Stars');
 }
 
 /** The product ids a catalog sync checks, each once, in the order given. */
@@ -122,11 +134,14 @@ export async function addSupplier(pool: pg.Pool, vault: KeyVault, input: Supplie
     catalogProductIds: catalogIds(input.catalogProductIds ?? []),
     catalogMaxMissingPercent: input.catalogMaxMissingPercent ?? 20,
     catalogSyncIntervalS: input.catalogSyncIntervalS ?? null,
+    starsSource: input.starsSource ?? null,
   };
+  checkStarsSource(fields.kind, fields.starsSource);
   try {
     return await inTransaction(pool, async (tx) => {
       const added = view(await repo.insertSupplier(tx, fields));
       if (added.catalogSyncIntervalS !== null) await scheduleCatalogSync(tx, added.id, added.catalogSyncIntervalS);
+      if (added.starsSource !== null) await repo.arrangeStarsSources(tx, STARS_OFFER_ID);
       await recordAudit(tx, actor, { action: 'supplier.add', target: { type: 'supplier', id: added.id }, after: { ...added } });
       return added;
     });
@@ -148,12 +163,16 @@ export async function updateSupplier(pool: pg.Pool, vault: KeyVault, id: number,
     ...(input.catalogProductIds !== undefined && { catalogProductIds: catalogIds(input.catalogProductIds) }),
     ...(input.catalogMaxMissingPercent !== undefined && { catalogMaxMissingPercent: input.catalogMaxMissingPercent }),
     ...(input.catalogSyncIntervalS !== undefined && { catalogSyncIntervalS: input.catalogSyncIntervalS }),
+    ...(input.starsSource !== undefined && { starsSource: input.starsSource }),
   };
   return inTransaction(pool, async (tx) => {
     const before = await repo.findSupplier(tx, id);
+    if (before) checkStarsSource(before.kind, change.starsSource);
     const row = before && await repo.updateSupplier(tx, id, change);
     if (!before || !row) throw new AppError('SUPPLIER_NOT_FOUND', `supplier ${id} does not exist`);
     const after = view(row);
+    // Stars orders in flight keep their source: the worker sends one whose source moved to review.
+    if (after.starsSource !== before.starsSource) await repo.arrangeStarsSources(tx, STARS_OFFER_ID);
     if (change.catalogSyncIntervalS !== undefined && (after.catalogSyncIntervalS ?? before.catalogSyncIntervalS) !== null) {
       await scheduleCatalogSync(tx, id, after.catalogSyncIntervalS);
     }
@@ -168,8 +187,9 @@ export async function listSuppliers(db: Db): Promise<SupplierView[]> {
 
 /**
  * The Telegram Stars provider, as the environment configures it: the one supplier of its kind,
- * made the only source of the Stars product (offer 0). Every instance runs this at boot with the
- * same configuration; the last one to start wins, so they must agree.
+ * a source of the Stars product (offer 0) with the GamesDrop upstreams the operator marked as
+ * Stars sources before or after it. Every instance runs this at boot with the same
+ * configuration; the last one to start wins, so they must agree.
  */
 export async function configureStarsProvider(
   db: Db,
@@ -181,9 +201,7 @@ export async function configureStarsProvider(
     name: 'Telegram Stars provider', baseUrl: checkUrl(provider.baseUrl), tokenSealed: provider.token ? vault.seal(provider.token) : null,
     timeoutMs: provider.timeoutMs, statusIntervalS: provider.statusIntervalS, statusAttempts: provider.statusAttempts,
   });
-  // The cost of a Stars order is computed per order from its rate (the fulfilment worker); this
-  // row's cost is a placeholder the schema requires.
-  await repo.replaceSources(db, { offerId: starsOfferId, supplierId: row.id, supplierProductId: 'telegram_stars', cost: 1, costCurrency: 'USD' });
+  await repo.arrangeStarsSources(db, starsOfferId);
   return view(row);
 }
 

@@ -3,20 +3,27 @@
  * the price, create-order with our transactionId, then order-status until it settles. Transport
  * failures and 5xx after create-order are unknown; a PROCESSING order is polled. Its catalog is
  * read from the upstream's feed (catalog.ts).
+ *
+ * Telegram Stars (an order with a stars amount) are bought as the spec sells them: offerId
+ * "telegram_stars_<N>" at the upstream's live quote (find-one), to the order's Telegram user id
+ * (customer.gameUserId); the upstream's fulfillmentData is the delivery's (stars.ts).
  */
+import type { StarsFulfillmentData } from '@dropgate/contract';
 import { PartnerApiError, PartnerApiClient } from '@dropgate/sdk';
 import type { PlaceRequest, StatusRequest, SupplierAdapter, SupplierConfig, SupplierOutcome } from '../../modules/suppliers/index.ts';
 import { minorFromNumber } from '../../platform/money.ts';
 import { upstreamCatalog } from './catalog.ts';
+import { starsOutcome, starsPurchase } from './stars.ts';
 
 /** Answers to create-order that mean "not placed, and it will not be". */
 const FINAL_CODES = new Set(['OFFER_NOT_FOUND', 'WRONG_PRICE', 'INSUFFICIENT_BALANCE', 'INVALID_REQUEST_BODY', 'INVALID_TOKEN']);
 
-interface UpstreamOrder {
+export interface UpstreamOrder {
   orderId: number;
   status: string;
   key?: string;
   message?: string;
+  fulfillmentData?: StarsFulfillmentData;
 }
 
 export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
@@ -29,8 +36,10 @@ export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
    */
   async function submit(request: PlaceRequest, attempt: 'first' | 'again'): Promise<SupplierOutcome> {
     const refuse = (reason: string): SupplierOutcome => (attempt === 'first' ? { kind: 'failed', reason } : { kind: 'unknown', reason });
-    const offerId = Number(request.productId);
-    if (!Number.isSafeInteger(offerId)) return refuse(`offer id "${request.productId}" is not numeric`);
+    const stars = starsPurchase(request);
+    if (stars && 'refusal' in stars) return refuse(stars.refusal);
+    const offerId = stars ? stars.offerId : Number(request.productId);
+    if (!stars && !Number.isSafeInteger(offerId)) return refuse(`offer id "${request.productId}" is not numeric`);
     let offer;
     try {
       offer = await client.findOne(offerId);
@@ -42,7 +51,8 @@ export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
       return refuse(`upstream price ${offer.price} ${offer.currency} is above the agreed cost`);
     }
     try {
-      return settled(await client.createOrder({ offerId, price: offer.price, transactionId: request.supplierTxnId }));
+      const customer = stars ? { customer: stars.customer } : {};
+      return settled(await client.createOrder({ offerId, price: offer.price, transactionId: request.supplierTxnId, ...customer }), request);
     } catch (error) {
       if (error instanceof PartnerApiError) {
         if (error.code === 'TRANSACTION_DUPLICATE') {
@@ -65,7 +75,7 @@ export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
       // by transactionId is an extension the live service may not have.
       if (request.upstreamRef === null) return submit(request, 'again');
       try {
-        return settled(await client.orderStatus({ orderId: Number(request.upstreamRef) }));
+        return settled(await client.orderStatus({ orderId: Number(request.upstreamRef) }), request);
       } catch (error) {
         if (error instanceof PartnerApiError && error.code === 'ORDER_NOT_FOUND') return { kind: 'failed', reason: 'upstream has no such order' };
         return { kind: 'unknown', reason: `order-status: ${describe(error)}` };
@@ -76,7 +86,8 @@ export function gamesDropAdapter(config: SupplierConfig): SupplierAdapter {
   };
 }
 
-function settled(order: UpstreamOrder): SupplierOutcome {
+function settled(order: UpstreamOrder, request: PlaceRequest): SupplierOutcome {
+  if (request.starsAmount !== null) return starsOutcome(order, request);
   const upstreamRef = String(order.orderId);
   if (order.status === 'COMPLETED') return { kind: 'delivered', key: order.key ?? null, upstreamRef };
   if (order.status === 'CANCELED' || order.status === 'REFUND') return { kind: 'failed', reason: `upstream order ${order.status}: ${order.message ?? 'no reason given'}` };
