@@ -1,5 +1,6 @@
 /** Which stored pricing rule prices an offer: the most specific whose scope holds it (docs/catalog.md's worked example). */
 import { describe, expect, it } from 'vitest';
+import { salePrice } from '../../src/modules/catalog/pricing.ts';
 import { RuleBook, scopeOf, type StoredRule } from '../../src/modules/suppliers/rule-book.ts';
 
 const terms = { fixed: 0, rounding: 'cent' as const };
@@ -30,5 +31,21 @@ describe('the most specific rule wins', () => {
 
   it('names each scope', () => {
     expect([supplier3, giftCards3, pubg].map(scopeOf)).toEqual(['supplier', 'category', 'product']);
+  });
+});
+
+describe("docs/catalog.md's worked example", () => {
+  it('prices three offers of supplier 3 by the product, category and supplier rules', () => {
+    const rules = new RuleBook([
+      { id: 1, supplierId: 3, category: null, productId: null, marginPercent: '10', fixed: 0, rounding: 'cent' },
+      { id: 2, supplierId: 3, category: 'Gift Card', productId: null, marginPercent: '8', fixed: 0, rounding: 'ninety-nine' },
+      { id: 3, supplierId: null, category: null, productId: 77, marginPercent: '15', fixed: 50, rounding: 'cent' },
+    ]);
+    const usd = { costUsdPerUnit: '1', saleUsdPerUnit: '1' };
+    const priced = (category: string, productId: number) => salePrice(1000, usd, rules.ruleFor({ supplierId: 3, category, productId })!);
+    expect([priced('Gift Card', 77), priced('gift card', 81), priced('Top Up', 90)]).toEqual([1200, 1099, 1100]);
+    expect(salePrice(1000, usd, { marginPercent: '9', fixed: 0, rounding: 'ninety-nine' })).toBe(1099);
+    expect(salePrice(1000, usd, { marginPercent: '12', fixed: 0, rounding: 'ninety-nine' })).toBe(1199);
+    expect(rules.ruleFor({ supplierId: 4, category: 'Gift Card', productId: 77 })?.id).toBe(3);
   });
 });
