@@ -217,3 +217,37 @@ describe('below cost allowed per offer', () => {
     expectError(await op.call('PUT', `/offers/${byHand.id}/below-cost`, { allowed: true }), 400, 'INVALID_REQUEST_BODY', 'offerId');
   });
 });
+
+describe('repricings at once', () => {
+  it('a rule changed, a rate set and a sync moving the cost, in parallel, leave the price their final values give', async () => {
+    const supplierId = await syncedSupplier();
+    const { rule } = await op.ok('POST', '/pricing-rules', { supplierId, marginPercent: '10' });
+    await op.rate('RUB', '0.012');
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { search: 'Rule Rubles', currency: 'USD' });
+    const offerId = imported.firstOfferId;
+    expect(await price(offerId)).toBe('13.20');
+
+    gd.changeOffer(604, { price: 1100 });
+    try {
+      const syncing = (async () => {
+        const started = await op.ok('POST', `/suppliers/${supplierId}/syncs`);
+        for (let sync = started; ; sync = await op.ok('GET', `/suppliers/${supplierId}/syncs/${started.id}`)) {
+          if (sync.status !== 'running') return sync;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const [sync] = await Promise.all([
+        syncing,
+        op.ok('PUT', `/pricing-rules/${rule.id}`, { marginPercent: '20' }),
+        op.rate('RUB', '0.0125'),
+      ]);
+      expect(sync).toMatchObject({ status: 'applied', changed: 1 });
+    } finally {
+      gd.changeOffer(604, { price: 1000 });
+    }
+    // 110000 kopecks × 0.0125 = 1375 cents × 1.20 = 16.50, whichever order they committed in.
+    expect(await price(offerId)).toBe('16.50');
+    expect((await history(offerId)).at(-1)).toMatchObject({ price: '16.50' });
+    expect((await op.ok('GET', `/offers/${offerId}/sources`)).sources[0]).toMatchObject({ cost: '1100.00', costCurrency: 'RUB' });
+  });
+});
