@@ -88,7 +88,7 @@ describe.skipIf(browserMissing)('the pricing pages', () => {
     await page.getByLabel('Category', { exact: true }).fill('Gift Card');
     await page.getByLabel('Margin %', { exact: true }).fill('30');
     await page.getByRole('button', { name: 'Add rule' }).click();
-    await page.getByText('Saved: 1 offers repriced').waitFor();
+    await page.getByText('Saved: 1 offer repriced').waitFor();
     expect((await op.ok('GET', `/offers/${offerId}`)).price).toBe('12.35'); // the category's rule: 9.50 × 1.30
     const added = (await op.ok('GET', `/pricing-rules?supplierId=${supplier.id}`)).rules.find((r: any) => r.scope === 'category');
     await page.getByRole('button', { name: 'Next' }).click(); // the list is back on its first page; the new rule is the last
@@ -101,7 +101,7 @@ describe.skipIf(browserMissing)('the pricing pages', () => {
     const margins = page.getByRole('table', { name: 'Margins' });
     const row = margins.getByRole('row').filter({ has: page.getByRole('cell', { name: String(supplier.id), exact: true }) });
     await row.waitFor();
-    expect((await row.innerText()).split('\t')).toEqual([String(supplier.id), '1', '11.40', '9.50', '1.90']);
+    expect((await row.innerText()).split('\t')).toEqual([String(supplier.id), supplier.name, '1', '11.40', '9.50', '1.90']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('dropgate-margins-by-supplier.csv');
     const csv = await readFile((await download.path())!, 'utf8');

@@ -6,6 +6,8 @@ import { Can } from '../session.tsx';
 import { Field, Form, Notice, PagedTable, useLoad, when } from '../ui.tsx';
 
 const PAGE = 50;
+
+const repriced = (n: number) => `${n} offer${n === 1 ? '' : 's'} repriced`;
 const ROUNDINGS = ['cent', 'unit', 'ninety-nine'] as const;
 
 /** A rule's terms from a form: fixed and rounding only when given (the hub's defaults: 0 and cent). */
@@ -32,7 +34,7 @@ export function PricingRules() {
   const changed = (result: PricingRuleChanged | { repriced: number }) => {
     setVersion((v) => v + 1);
     setEditing(null);
-    return `Saved: ${result.repriced} offers repriced`;
+    return `Saved: ${repriced(result.repriced)}`;
   };
   const remove = (rule: PricingRule) => {
     if (!confirm(`Delete pricing rule ${rule.id}? Its offers follow the next most specific rule.`)) return;
@@ -90,14 +92,14 @@ export function PricingRules() {
   );
 }
 
-/** Margin, fixed, rounding; an edited rule's labelled "New …" beside the form that adds one. */
+/** Margin, fixed, rounding; an edited rule's labelled "New …", apart from the form that adds one. */
 function RuleTerms(props: { rule?: PricingRule }) {
-  const prefix = props.rule ? 'New ' : '';
+  const label = (word: string) => (props.rule ? `New ${word.toLowerCase()}` : word);
   return (
     <>
-      <Field label={`${prefix}margin %`.replace(/^m/, 'M')} name="margin" value={props.rule?.marginPercent} placeholder="12" size={6} required />
-      <Field label={`${prefix}fixed`.replace(/^f/, 'F')} name="fixed" value={props.rule?.fixed} placeholder="0.30" size={6} />
-      <label>{`${prefix}rounding`.replace(/^r/, 'R')}<select name="rounding">{ROUNDINGS.map((r) => <option selected={props.rule?.rounding === r}>{r}</option>)}</select></label>
+      <Field label={label('Margin %')} name="margin" value={props.rule?.marginPercent} placeholder="12" size={6} required />
+      <Field label={label('Fixed')} name="fixed" value={props.rule?.fixed} placeholder="0.30" size={6} />
+      <label>{label('Rounding')}<select name="rounding">{ROUNDINGS.map((r) => <option selected={props.rule?.rounding === r}>{r}</option>)}</select></label>
     </>
   );
 }
@@ -107,6 +109,9 @@ type MarginsBy = 'supplier' | 'product' | 'day';
 export function Margins() {
   const [filter, setFilter] = useState<{ by: MarginsBy; from: string; to: string }>({ by: 'supplier', from: '', to: '' });
   const { data, error } = useLoad(() => get<MarginsReport>(`/console/v1/reports/margins${query(filter)}`), [filter]);
+  const { data: supplierList } = useLoad(() => get<SupplierList>('/console/v1/suppliers'), []);
+  const names = new Map((supplierList?.suppliers ?? []).map((s) => [String(s.id), s.name]));
+  const bySupplier = filter.by === 'supplier';
   const apply = (event: Event) => {
     event.preventDefault();
     const d = Object.fromEntries(new FormData(event.currentTarget as HTMLFormElement).entries()) as Record<string, string>;
@@ -127,10 +132,10 @@ export function Margins() {
       </form>
       <Notice error={error} />
       <table aria-label="Margins">
-        <thead><tr><th>{heading}</th><th>Orders</th><th>Revenue (USD)</th><th>Cost (USD)</th><th>Margin (USD)</th></tr></thead>
+        <thead><tr><th>{heading}</th>{bySupplier && <th>Name</th>}<th>Orders</th><th>Revenue (USD)</th><th>Cost (USD)</th><th>Margin (USD)</th></tr></thead>
         <tbody>
-          {data?.rows.map((r) => <tr><td>{r.key}</td><td>{r.orders}</td><td>{r.revenueUsd}</td><td>{r.costUsd}</td><td>{r.marginUsd}</td></tr>)}
-          {data && data.rows.length === 0 && <tr><td colSpan={5} class="muted">No completed supplier orders in this range.</td></tr>}
+          {data?.rows.map((r) => <tr><td>{r.key}</td>{bySupplier && <td>{names.get(r.key) ?? ''}</td>}<td>{r.orders}</td><td>{r.revenueUsd}</td><td>{r.costUsd}</td><td>{r.marginUsd}</td></tr>)}
+          {data && data.rows.length === 0 && <tr><td colSpan={bySupplier ? 6 : 5} class="muted">No completed supplier orders in this range.</td></tr>}
         </tbody>
       </table>
     </section>

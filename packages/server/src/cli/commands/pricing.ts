@@ -16,7 +16,8 @@ const TERMS = {
   rounding: { type: 'string', description: 'cent (default), unit or ninety-nine' },
 } as const;
 
-const changed = (r: any) => `pricing rule ${r.rule.id} (${r.rule.scope}): ${r.rule.marginPercent} % + ${r.rule.fixed}, ${r.rule.rounding}; ${r.repriced} offers repriced`;
+const repriced = (n: number) => `${n} offer${n === 1 ? '' : 's'} repriced`;
+const changed = (r: any) => `pricing rule ${r.rule.id} (${r.rule.scope}): ${r.rule.marginPercent} % + ${r.rule.fixed}, ${r.rule.rounding}; ${repriced(r.repriced)}`;
 
 export const pricingCommands: Command[] = [
   {
@@ -70,7 +71,7 @@ export const pricingCommands: Command[] = [
     summary: 'Deletes a rule; its offers follow the next most specific one (none: they keep their price)',
     args: ['ID'],
     run: ({ args, api }) => api.request('DELETE', `/pricing-rules/${id(args[0], 'ID')}`),
-    human: (r) => `pricing rule ${r.id} deleted; ${r.repriced} offers repriced`,
+    human: (r) => `pricing rule ${r.id} deleted; ${repriced(r.repriced)}`,
   },
   {
     name: 'offer below-cost',

@@ -95,8 +95,8 @@ export interface OfferPricing {
   currency: Currency;
 }
 
-export async function offerPricing(db: Tx, offerId: number): Promise<OfferPricing | undefined> {
-  const [offer] = await repo.pricedOffers(db, { offerId }, 0, 1);
+export async function offerPricing(tx: Tx, offerId: number): Promise<OfferPricing | undefined> {
+  const [offer] = await repo.pricedOffers(tx, { offerId }, 0, 1);
   return offer && {
     offerId, supplierId: offer.supplierId, ownRule: offer.marginPercent !== null, allowBelowCost: offer.allowBelowCost, price: offer.price, currency: offer.currency,
   };
