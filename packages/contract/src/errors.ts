@@ -56,6 +56,9 @@ export const ERROR_STATUS = {
   SYNC_RUNNING: 409,
   SYNC_NOT_FOUND: 404,
   SYNC_NOT_HELD: 409,
+  /** Operator API: stored pricing rules. */
+  PRICING_RULE_NOT_FOUND: 404,
+  PRICING_RULE_EXISTS: 409,
   /** Operator API: an online backup exists only for the embedded database. */
   BACKUP_NOT_AVAILABLE: 409,
 } as const;

@@ -490,7 +490,7 @@ export const ImportCatalog = Type.Object({
   regionCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   search: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Part of the product or offer name' })),
   currency: Type.Optional({ ...Currency, description: "The new offers' currency; default: each upstream offer's own" }),
-  marginPercent: Type.Optional(Type.String({ description: 'Percent on the converted cost, at most 2 decimals, may be negative (default "0")' })),
+  marginPercent: Type.Optional(Type.String({ description: 'The offers\' own rule: percent on the converted cost, at most 2 decimals, may be negative. Without marginPercent, fixed and rounding the offers follow the stored pricing rules' })),
   fixed: Type.Optional({ ...Amount, description: 'Added after the margin, in the sale currency (default "0")' }),
   rounding: Type.Optional(Type.Union([Type.Literal('cent'), Type.Literal('unit'), Type.Literal('ninety-nine')], { description: 'Default cent' })),
 }, { ...Strict, title: 'ImportCatalog' });
@@ -500,6 +500,62 @@ export const ImportCatalogResult = Type.Object({
   firstOfferId: Nullable(Type.Integer()),
   lastOfferId: Nullable(Type.Integer({ description: 'The new offers are firstOfferId … lastOfferId' })),
 }, { title: 'ImportCatalogResult' });
+
+// ---- pricing rules ----
+const RoundingName = Type.Union([Type.Literal('cent'), Type.Literal('unit'), Type.Literal('ninety-nine')], { description: 'Default cent' });
+const RuleTerms = {
+  marginPercent: Type.String({ description: 'Percent on the converted cost, at most 2 decimals, may be negative (above -100)' }),
+  fixed: Type.Optional({ ...Amount, description: 'Added after the margin, in the sale currency of each offer it prices (default "0")' }),
+  rounding: Type.Optional(RoundingName),
+};
+export const CreatePricingRule = Type.Object({
+  supplierId: Type.Optional({ ...Id, description: 'Scope: the supplier (alone), or with category the supplier\'s category' }),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Scope: a category of the supplier\'s catalog (any case)' })),
+  productId: Type.Optional({ ...Id, description: 'Scope: one of the hub\'s products, whichever supplier its offers buy from (without supplierId)' }),
+  ...RuleTerms,
+}, { ...Strict, title: 'CreatePricingRule' });
+export type CreatePricingRule = Static<typeof CreatePricingRule>;
+export const UpdatePricingRule = Type.Object(RuleTerms, { ...Strict, title: 'UpdatePricingRule' });
+export type UpdatePricingRule = Static<typeof UpdatePricingRule>;
+export const PricingRulesQuery = Type.Object({
+  supplierId: Type.Optional({ ...Id, description: 'Only the rules of this supplier (its own and its categories\')' }),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+}, { ...Strict, title: 'PricingRulesQuery' });
+export const PricingRule = Type.Object({
+  id: Type.Integer(),
+  scope: Type.Union([Type.Literal('supplier'), Type.Literal('category'), Type.Literal('product')], { description: 'The most specific applies: product, then category, then supplier' }),
+  supplierId: Nullable(Type.Integer()),
+  category: Nullable(Type.String()),
+  productId: Nullable(Type.Integer()),
+  marginPercent: Type.String(),
+  fixed: Decimal,
+  rounding: RoundingName,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+}, { title: 'PricingRule' });
+export type PricingRule = Static<typeof PricingRule>;
+export const PricingRulesPage = Type.Object({ total: Type.Integer(), rules: Type.Array(PricingRule) }, { title: 'PricingRulesPage' });
+export type PricingRulesPage = Static<typeof PricingRulesPage>;
+export const PricingRuleChanged = Type.Object({
+  rule: PricingRule,
+  repriced: Type.Integer({ description: 'Offers whose price moved with this change, in its transaction' }),
+}, { title: 'PricingRuleChanged' });
+export type PricingRuleChanged = Static<typeof PricingRuleChanged>;
+export const PricingRuleDeleted = Type.Object({ id: Type.Integer(), repriced: Type.Integer() }, { title: 'PricingRuleDeleted' });
+export const SetBelowCost = Type.Object({
+  allowed: Type.Boolean({ description: 'true: the rule may price the offer under its cost; false: the cost is the floor (the default)' }),
+}, { ...Strict, title: 'SetBelowCost' });
+export const OfferPricing = Type.Object({
+  offerId: Type.Integer(),
+  supplierId: Type.Integer(),
+  ownRule: Type.Boolean({ description: 'Priced by the rule given at its import; else by the stored rule that applies' }),
+  allowBelowCost: Type.Boolean(),
+  price: Decimal,
+  currency: Currency,
+}, { title: 'OfferPricing' });
+export type OfferPricing = Static<typeof OfferPricing>;
+
 export const SupplierCatalogPage = Type.Object({ total: Type.Integer(), offers: Type.Array(SupplierOffer) }, { title: 'SupplierCatalogPage' });
 export type SupplierCatalogPage = Static<typeof SupplierCatalogPage>;
 export type OfferSources = Static<typeof OfferSources>;

@@ -31,7 +31,7 @@ import { startJobs, type JobRunner } from './platform/jobs/index.ts';
 import { SIGN_IN_WINDOW_SECONDS } from './backoffice-api/index.ts';
 import { operatorBackup } from './operator-api/index.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { CatalogSyncs, catalogSyncTasks, configureStarsProvider, Suppliers } from './modules/suppliers/index.ts';
+import { CatalogSyncs, catalogSyncTasks, configureStarsProvider, repriceOnRate, Suppliers } from './modules/suppliers/index.ts';
 import { basisPoints, STARS_OFFER_ID, TelegramBot, TelegramStars, TelegramUsers, TonRate } from './modules/telegram/index.ts';
 import { createAdapter } from './supplier-adapters/index.ts';
 import { generateToken, hashToken, KeyVault, secretFingerprint } from './platform/crypto.ts';
@@ -103,7 +103,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     metrics.watch({ pool, queue: () => queueStats(pool), tonRateFetchedAt: starsParts && (() => starsParts.tonRate.fetchedAt) });
     telegramBot = botConfig ? new TelegramBot(pool, { ...botConfig, token: botConfig.botToken, databaseUrl, log: app.log }) : undefined;
     const shops = new ShopTokens(pool, feed);
-    const catalog = new Catalog(pool, feed);
+    const catalog = new Catalog(pool, feed, { onRateSet: repriceOnRate });
     const webhookPolicy = { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate };
     const catalogSyncs = new CatalogSyncs({ pool, vault, log: app.log, createAdapter: (supplier) => createAdapter(supplier, { starsLimiter }) });
     const hub: Hub = {

@@ -97,6 +97,12 @@ async function syncedTo(supplierId: number, status: string): Promise<{ id: numbe
   return sync;
 }
 
+/** A stored rule of its own (a product's), to change or delete. */
+async function pricingRule(): Promise<number> {
+  const product = await op.ok('POST', '/products', { name: `Ruled ${tag()}` });
+  return (await op.ok('POST', '/pricing-rules', { productId: product.id, marginPercent: '10' })).rule.id;
+}
+
 /** A sync held by the guard: offer 12 went missing after a first sync. */
 async function heldSync(): Promise<{ id: number; supplierId: number }> {
   const supplierId = await catalogSupplier();
@@ -165,6 +171,15 @@ const OPERATOR: Record<string, Recipe> = {
     const supplierId = await catalogSupplier();
     await syncedTo(supplierId, 'applied');
     return { path: `/suppliers/${supplierId}/catalog/import`, body: { search: 'kept', marginPercent: '10' } };
+  },
+  'POST /pricing-rules': async () => ({ path: '/pricing-rules', body: { productId: (await op.ok('POST', '/products', { name: `Ruled ${tag()}` })).id, marginPercent: '12' } }),
+  'PUT /pricing-rules/:id': async () => ({ path: `/pricing-rules/${await pricingRule()}`, body: { marginPercent: '15', rounding: 'unit' } }),
+  'DELETE /pricing-rules/:id': async () => ({ path: `/pricing-rules/${await pricingRule()}` }),
+  'PUT /offers/:id/below-cost': async () => {
+    const supplierId = await catalogSupplier();
+    await syncedTo(supplierId, 'applied');
+    const imported = await op.ok('POST', `/suppliers/${supplierId}/catalog/import`, { search: 'kept', marginPercent: '-10' });
+    return { path: `/offers/${imported.firstOfferId}/below-cost`, body: { allowed: true } };
   },
   'POST /operators': async () => ({ path: '/operators', body: { email: `invitee-${tag()}@team.example`, role: 'support' } }),
   'PATCH /operators/:id': async () => ({ path: `/operators/${(await op.ok('POST', '/operators', { email: `promoted-${tag()}@team.example`, role: 'viewer' })).id}`, body: { role: 'finance' } }),

@@ -254,5 +254,24 @@ describe('dropgate CLI', () => {
       expect(failed.stdout).toMatch(/failed, nothing changed: .*INVALID_TOKEN/);
       expect((await ok(['supplier', 'catalog', '--supplier', String(supplier.id)])).total).toBe(2);
     });
+
+    it('stores, lists, changes and deletes pricing rules, an import follows them; an offer allowed below cost', async () => {
+      const supplier = await ok(['supplier', 'add', '--kind', 'gamesdrop', '--name', `cli-rules-${randomBytes(3).toString('hex')}`, '--url', upstream.url, '--token', 'cli-upstream']);
+      await ok(['supplier', 'sync', '--supplier', String(supplier.id)]);
+      const added = await dropgate(['pricing-rule', 'add', '--supplier', String(supplier.id), '--margin', '20']);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toMatch(/^pricing rule \d+ \(supplier\): 20 % \+ 0\.00, cent; 0 offers repriced$/m);
+      const imported = await ok(['supplier', 'catalog', 'import', '--supplier', String(supplier.id), '--search', '5 USD']);
+      expect((await operator(hub).ok('GET', `/offers/${imported.firstOfferId}`)).price).toBe('5.40'); // 4.50 × 1.20
+      const [rule] = (await ok(['pricing-rule', 'list', '--supplier', String(supplier.id)])).rules;
+      expect(rule).toMatchObject({ scope: 'supplier', supplierId: supplier.id, marginPercent: '20' });
+      expect(await ok(['pricing-rule', 'update', String(rule.id), '--margin=-20'])).toMatchObject({ repriced: 1 });
+      expect((await operator(hub).ok('GET', `/offers/${imported.firstOfferId}`)).price).toBe('4.50'); // 3.60 is under the cost
+      expect(await ok(['offer', 'below-cost', String(imported.firstOfferId), '--allow'])).toMatchObject({ allowBelowCost: true, price: '3.60' });
+      expect((await dropgate(['offer', 'below-cost', String(imported.firstOfferId)])).code).toBe(2); // neither --allow nor --floor
+      expect((await dropgate(['pricing-rule', 'add', '--product', '1', '--supplier', String(supplier.id), '--margin', '5'])).code).toBe(2);
+      expect(await ok(['pricing-rule', 'delete', String(rule.id)])).toEqual({ id: rule.id, repriced: 0 }); // no rule holds it now: it keeps its price
+      expect((await dropgate(['pricing-rule', 'delete', String(rule.id), '--json'])).json.error.code).toBe('PRICING_RULE_NOT_FOUND');
+    }, 120_000); // a dozen CLI processes, each a Node start
   });
 });

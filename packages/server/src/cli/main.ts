@@ -10,6 +10,7 @@ import { backupCommands } from './commands/backup.ts';
 import { catalogCommands } from './commands/catalog.ts';
 import { merchantCommands } from './commands/merchants.ts';
 import { orderCommands } from './commands/orders.ts';
+import { pricingCommands } from './commands/pricing.ts';
 import { productCommands } from './commands/products.ts';
 import { stockCommands } from './commands/stock.ts';
 import { supplierCommands } from './commands/suppliers.ts';
@@ -21,7 +22,7 @@ import { AdminClient, ApiError } from './http.ts';
 import { printResult } from './output.ts';
 
 const COMMANDS: Command[] = [
-  ...merchantCommands, ...userCommands, ...productCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
+  ...merchantCommands, ...userCommands, ...productCommands, ...catalogCommands, ...stockCommands, ...supplierCommands, ...pricingCommands, ...orderCommands, ...teamCommands, ...auditLogCommands,
   ...webhookCommands, ...backupCommands,
 ];
 

@@ -15,6 +15,7 @@ import { orderRoutes } from './routes/orders.ts';
 import { supplierRoutes } from './routes/suppliers.ts';
 import { supplierCatalogRoutes } from './routes/supplier-catalog.ts';
 import { marginRoutes } from './routes/margins.ts';
+import { pricingRuleRoutes } from './routes/pricing-rules.ts';
 import { telegramRoutes } from './routes/telegram.ts';
 import { userRoutes } from './routes/users.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -35,7 +36,7 @@ import type { TypedApp } from '../platform/http/typed-app.ts';
  */
 export const OPERATOR_ROUTES: Array<(app: TypedApp, hub: Hub) => void> = [
   merchantRoutes, shopLimitRoutes, userRoutes, productRoutes, catalogRoutes, offerImportRoutes, offerAccessRoutes, stockKeyRoutes, orderRoutes, supplierRoutes, supplierCatalogRoutes, marginRoutes,
-  dashboardRoutes, telegramRoutes, teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
+  pricingRuleRoutes, dashboardRoutes, telegramRoutes, teamRoutes, apiKeyRoutes, auditLogRoutes, webhookRoutes,
 ];
 
 /** The embedded database's online backup (mounted by start-up, which knows the database). */

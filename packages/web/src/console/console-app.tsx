@@ -7,6 +7,7 @@ import { Dashboard } from './dashboard.tsx';
 import { MerchantDetail, Merchants } from './merchants.tsx';
 import { OfferDetail, Offers } from './offers.tsx';
 import { OrderDetail, Orders } from './orders.tsx';
+import { Margins, PricingRules } from './pricing.tsx';
 import { ProductDetail, Products } from './products.tsx';
 import { Audit, FxRates, Suppliers } from './settings.tsx';
 import { ApiKeysPage, Team } from './team.tsx';
@@ -15,7 +16,8 @@ import { UpstreamCatalog } from './upstream-catalog.tsx';
 /** The pages, each shown to the roles that hold its permission. */
 const NAV: Array<[string, string, string]> = [
   ['/console', 'Dashboard', 'read'], ['/console/merchants', 'Merchants', 'read'], ['/console/products', 'Products', 'read'], ['/console/offers', 'Catalog', 'read'],
-  ['/console/orders', 'Orders', 'read'], ['/console/fx', 'FX rates', 'read'], ['/console/suppliers', 'Suppliers', 'read'], ['/console/audit', 'Audit', 'reports'],
+  ['/console/orders', 'Orders', 'read'], ['/console/fx', 'FX rates', 'read'], ['/console/suppliers', 'Suppliers', 'read'],
+  ['/console/pricing-rules', 'Pricing rules', 'read'], ['/console/margins', 'Margins', 'reports'], ['/console/audit', 'Audit', 'reports'],
   ['/console/activity', 'Activity', 'audit-trail'], ['/console/team', 'Team', 'team'], ['/console/api-keys', 'API keys', 'team'], ['/console/account', 'Account', 'self'],
 ];
 
@@ -39,6 +41,8 @@ export function ConsoleApp(props: { path: string; who: Who; onSignOut: () => voi
   else if (p === '/console/fx') page = <FxRates />;
   else if (p === '/console/suppliers') page = <Suppliers />;
   else if ((params = match('/console/suppliers/:id/catalog', p))) page = <UpstreamCatalog id={Number(params.id)} />;
+  else if (p === '/console/pricing-rules') page = <PricingRules />;
+  else if (p === '/console/margins') page = <Margins />;
   else if (p === '/console/audit') page = <Audit />;
   else if (p === '/console/activity') page = <AuditLog />;
   else if (p === '/console/team') page = <Team />;

@@ -2,7 +2,7 @@ import type { ImportCatalog, Suppliers as SupplierList, SupplierCatalogPage, Sup
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { Can } from '../session.tsx';
-import { Field, Form, Notice, PagedTable, useLoad, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, useLoad, when } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -78,12 +78,13 @@ export function UpstreamCatalog(props: { id: number }) {
       />
       <Can permission="catalog">
         <h2>Import as own offers</h2>
-        <p class="muted">Every listed offer matching the filters and not linked yet becomes an offer of yours, priced from its cost.</p>
+        <p class="muted">Every listed offer matching the filters and not linked yet becomes an offer of yours, priced from its cost: by the
+          margin, fixed and rounding given here (its own rule), or, left empty, by the <Link href="/console/pricing-rules">pricing rules</Link>.</p>
         <Form submit="Import" onSubmit={async (d) => {
           const body: ImportCatalog = {
             ...(d.category && { category: d.category }), ...(d.search && { search: d.search }), ...(d.region && { regionCode: d.region }),
             ...(d.currency && { currency: d.currency as NonNullable<ImportCatalog['currency']> }), ...(d.margin && { marginPercent: d.margin }),
-            ...(d.fixed && { fixed: d.fixed }), rounding: d.rounding as NonNullable<ImportCatalog['rounding']>,
+            ...(d.fixed && { fixed: d.fixed }), ...(d.rounding && { rounding: d.rounding as NonNullable<ImportCatalog['rounding']> }),
           };
           const result = await post<{ imported: number; firstOfferId: number | null; lastOfferId: number | null }>(`/console/v1/suppliers/${props.id}/catalog/import`, body);
           reload();
@@ -95,7 +96,7 @@ export function UpstreamCatalog(props: { id: number }) {
           <label>Sale currency<select name="currency"><option value="">as upstream</option>{['USD', 'EUR', 'RUB', 'KZT'].map((c) => <option>{c}</option>)}</select></label>
           <Field label="Margin %" name="margin" placeholder="12" size={6} />
           <Field label="Fixed" name="fixed" placeholder="0.30" size={6} />
-          <label>Rounding<select name="rounding"><option>cent</option><option>unit</option><option>ninety-nine</option></select></label>
+          <label>Rounding<select name="rounding"><option value="">by the rules (or cent)</option><option>cent</option><option>unit</option><option>ninety-nine</option></select></label>
         </Form>
       </Can>
     </section>

@@ -140,7 +140,7 @@ export const supplierCommands: Command[] = [
       region: { type: 'string', description: 'Only this region code' },
       search: { type: 'string', description: 'Only names containing this' },
       currency: { type: 'string', description: "The new offers' currency (default: each upstream offer's)" },
-      margin: { type: 'string', description: 'Margin in percent on the converted cost (default 0)' },
+      margin: { type: 'string', description: "The offers' own rule: margin in percent on the converted cost (without --margin, --fixed, --rounding: the stored pricing rules)" },
       fixed: { type: 'string', description: 'Added after the margin, in the sale currency (default 0)' },
       rounding: { type: 'string', description: 'cent (default), unit or ninety-nine' },
     },

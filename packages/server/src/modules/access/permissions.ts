@@ -28,7 +28,7 @@ export const OPERATOR_PERMISSIONS = {
   deposits: { roles: ['owner', 'admin', 'finance'], writes: true, what: "credit a merchant's balance" },
   fx: { roles: ['owner', 'admin', 'finance'], writes: true, what: 'set FX rates' },
   reports: { roles: ['owner', 'admin', 'finance'], writes: false, what: 'the ledger and order invariant audit, margins per supplier, product and day' },
-  catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources' },
+  catalog: { roles: ['owner', 'admin'], writes: true, what: 'products, offers, prices, commissions, offer access, game servers, CSV import, key stock, offer sources, pricing rules and below cost' },
   suppliers: { roles: ['owner', 'admin'], writes: true, what: 'add and change upstream suppliers, sync their catalogs, confirm or discard a held sync' },
   merchants: { roles: ['owner', 'admin'], writes: true, what: 'create merchants and shops, rotate shop tokens, shop rate limits and IP allowlists, shops\' webhooks, merchant users' },
   'key-reveals': { roles: ['owner', 'admin'], writes: true, what: 'show a stock key or an order\'s key in clear' },

@@ -18,7 +18,7 @@ export type { Offer, OfferDefinition, FxRate, ImportedOffer, Product, ProductDet
 export type { FeedFilter, FeedRow } from './feed.ts';
 export { touchOffers } from './repository.ts';
 /** Offers made from an upstream catalog, inside the import's transaction (modules/suppliers). */
-export { insertImportedOffers, listRates, nextOfferId, setPrices } from './repository.ts';
+export { insertImportedOffers, listRates, nextOfferId, productIdsByName, setPrices } from './repository.ts';
 export { checkMargin, ROUNDINGS, salePrice, type Conversion, type PriceRule, type Rounding } from './pricing.ts';
 
 /**
@@ -42,8 +42,11 @@ export class Catalog {
   readonly #pool: pg.Pool;
   readonly #cache = new TtlCache<number, repo.Offer>({ maxEntries: 50_000, ttlMs: 60_000 });
 
-  constructor(pool: pg.Pool, feed: ChangeFeed) {
+  readonly #onRateSet: RateListener | undefined;
+
+  constructor(pool: pg.Pool, feed: ChangeFeed, options: { onRateSet?: RateListener } = {}) {
     this.#pool = pool;
+    this.#onRateSet = options.onRateSet;
     this.#cache.reset(false); // until the feed listens, changes could be missed
     feed.on('offer', (offerId) => this.#evict(offerId));
     feed.on('product', (productId) => this.#cache.deleteWhere((offer) => offer.productId === productId));
@@ -170,7 +173,7 @@ export class Catalog {
   }
 
   setRate(currency: string, usdPerUnit: string, actor: Actor): Promise<repo.FxRate> {
-    return setRate(this.#pool, currency, usdPerUnit, actor);
+    return setRate(this.#pool, currency, usdPerUnit, actor, this.#onRateSet);
   }
 
   #evict(offerId: number): void {
@@ -301,8 +304,14 @@ function checkProduct(fields: repo.ProductFields): repo.ProductFields {
 
 const RATE = /^(?:0|[1-9]\d{0,11})(?:\.\d{1,12})?$/;
 
+/**
+ * What else moves with a rate, in the transaction that sets it (the offers priced from a cost:
+ * modules/suppliers, given at start-up, since suppliers build on the catalog).
+ */
+export type RateListener = (tx: Tx, currency: Currency, usdPerUnit: string) => Promise<unknown>;
+
 /** Sets how many USD one unit of `currency` is worth; USD itself is fixed at 1. */
-export async function setRate(pool: pg.Pool, currency: string, usdPerUnit: string, actor: Actor): Promise<repo.FxRate> {
+export async function setRate(pool: pg.Pool, currency: string, usdPerUnit: string, actor: Actor, onRateSet?: RateListener): Promise<repo.FxRate> {
   if (!CURRENCIES.includes(currency as Currency)) throw invalidField('currency', `must be one of ${CURRENCIES.join(', ')}`);
   if (currency === 'USD') throw invalidField('currency', 'USD is the base currency; its rate is always 1');
   if (!RATE.test(usdPerUnit) || Number(usdPerUnit) <= 0) {
@@ -311,6 +320,7 @@ export async function setRate(pool: pg.Pool, currency: string, usdPerUnit: strin
   return inTransaction(pool, async (tx) => {
     const before = await repo.findRate(tx, currency as Currency);
     const rate = await repo.upsertRate(tx, currency as Currency, usdPerUnit);
+    await onRateSet?.(tx, currency as Currency, rate.usdPerUnit);
     await recordAudit(tx, actor, {
       action: 'fx.set', target: { type: 'currency', id: currency }, before: before ? { usdPerUnit: before.usdPerUnit } : null, after: { usdPerUnit: rate.usdPerUnit },
     });

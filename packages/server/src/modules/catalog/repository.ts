@@ -310,6 +310,16 @@ export async function nextOfferId(tx: Tx): Promise<number> {
   return rows[0]!.next;
 }
 
+/** The products of these names that exist (as insertImportedOffers finds them), by the name given. */
+export async function productIdsByName(tx: Tx, names: string[]): Promise<Map<string, number>> {
+  const { rows } = await tx.query<{ name: string; id: number }>(
+    'SELECT name, min(id) AS id FROM products WHERE name = ANY($1::text[]) AND id <> 0 GROUP BY name',
+    [[...new Set(names.map((n) => n.slice(0, 200)))]],
+  );
+  const found = new Map(rows.map((r) => [r.name, r.id]));
+  return new Map(names.flatMap((n) => (found.has(n.slice(0, 200)) ? [[n, found.get(n.slice(0, 200))!] as const] : [])));
+}
+
 /**
  * Creates a batch of offers in two statements: their products (each name found, else created
  * with the first row's details), then the offers. Names longer than the catalog allows are cut.

@@ -17,6 +17,8 @@ import * as repo from './repository.ts';
 import * as catalogRepo from './catalog-repository.ts';
 import { importCatalog, type ImportRequest, type ImportResult } from './catalog-import.ts';
 import { scheduleCatalogSync } from './catalog-schedule.ts';
+import * as pricingRules from './pricing-rules.ts';
+import type { PriceRule } from '../catalog/index.ts';
 
 export type { OfferSource, StarsSource } from './repository.ts';
 export { listSources } from './repository.ts';
@@ -25,6 +27,9 @@ export { CatalogSyncs, type CatalogSyncDeps } from './catalog-sync.ts';
 export { catalogSyncTasks } from './catalog-schedule.ts';
 export type { CatalogQuery, ImportFilter, SupplierOfferRow, SyncRow, SyncStatus } from './catalog-repository.ts';
 export type { ImportRequest, ImportResult } from './catalog-import.ts';
+export type { OfferPricing, PricingRuleRow, RuleScopeInput } from './pricing-rules.ts';
+export { repriceOnRate } from './pricing-rules.ts';
+export { scopeOf, type RuleScope } from './rule-book.ts';
 export { SUPPLIER_KINDS, type AdapterDeps, type CatalogEntry, type PlaceRequest, type SoldOutUpstreamOffer, type StatusRequest, type SupplierAdapter, type SupplierConfig, type SupplierKind, type SupplierOutcome, type UpstreamOffer } from './adapter.ts';
 
 /** Suppliers as request handlers use them, bound to the database and the key vault (tokens are sealed). */
@@ -66,6 +71,33 @@ export class Suppliers {
   /** One offer of the supplier's synced catalog (what a link takes its cost from). */
   catalogOffer(supplierId: number, upstreamId: string): Promise<catalogRepo.SupplierOfferCost | undefined> {
     return catalogRepo.findSupplierOffer(this.#db, supplierId, upstreamId);
+  }
+
+  /** The stored pricing rules, a page by id (optionally one supplier's). */
+  pricingRules(filter: { supplierId: number | undefined; offset: number; limit: number }): Promise<{ total: number; rules: pricingRules.PricingRuleRow[] }> {
+    return pricingRules.listRules(this.#db, filter);
+  }
+
+  pricingRule(id: number): Promise<pricingRules.PricingRuleRow> {
+    return pricingRules.getRule(this.#db, id);
+  }
+
+  /** Stores a rule for a scope; the offers it governs are repriced in the same transaction. */
+  addPricingRule(scope: pricingRules.RuleScopeInput, rule: PriceRule, actor: Actor): Promise<{ rule: pricingRules.PricingRuleRow; repriced: number }> {
+    return pricingRules.createRule(this.#db, scope, rule, actor);
+  }
+
+  updatePricingRule(id: number, rule: PriceRule, actor: Actor): Promise<{ rule: pricingRules.PricingRuleRow; repriced: number }> {
+    return pricingRules.updateRule(this.#db, id, rule, actor);
+  }
+
+  deletePricingRule(id: number, actor: Actor): Promise<{ id: number; repriced: number }> {
+    return pricingRules.deleteRule(this.#db, id, actor);
+  }
+
+  /** Lets an offer's rule price it under cost (or not); repriced at once. */
+  setBelowCost(offerId: number, allowed: boolean, actor: Actor): Promise<pricingRules.OfferPricing> {
+    return pricingRules.setBelowCost(this.#db, offerId, allowed, actor);
   }
 }
 

@@ -5,8 +5,8 @@ import { actorOf } from '../../access-control/index.ts';
 import type { Hub } from '../../hub.ts';
 import type { SupplierOfferRow, SyncRow } from '../../modules/suppliers/index.ts';
 import type { TypedApp } from '../../platform/http/typed-app.ts';
-import { formatMoney, moneyFromDecimal } from '../../platform/money.ts';
-import { checkMargin } from '../../modules/catalog/index.ts';
+import { formatMoney } from '../../platform/money.ts';
+import { ruleFrom } from './pricing-rules.ts';
 
 /** A supplier's own catalog: syncing it (started here, run in the background), its syncs, its offers. */
 export function supplierCatalogRoutes(app: TypedApp, hub: Hub): void {
@@ -45,17 +45,19 @@ export function supplierCatalogRoutes(app: TypedApp, hub: Hub): void {
       summary: "Makes own offers of the supplier's listed offers that match the filter (not linked yet), priced by the rule, in one step",
     },
   }, async (request) => {
-    const { category, upstreamProductId, regionCode, search, currency, marginPercent = '0', fixed, rounding = 'cent' } = request.body;
+    const { category, upstreamProductId, regionCode, search, currency, marginPercent, fixed, rounding } = request.body;
+    // A rule given (any of its terms) is the offers' own; none: each follows the stored rule that applies.
+    const given = marginPercent !== undefined || fixed !== undefined || rounding !== undefined;
     return hub.suppliers.importCatalog(request.params.id, {
       filter: { category, upstreamProductId, regionCode, search },
       currency,
-      rule: { marginPercent: checkMargin(marginPercent), fixed: fixed === undefined || Number(fixed) === 0 ? 0 : moneyFromDecimal(fixed, 'fixed'), rounding },
+      rule: given ? ruleFrom({ marginPercent: marginPercent ?? '0', fixed, rounding }) : undefined,
     }, actorOf(request));
   });
 
   app.get('/offers/:id/price-history', {
     config: { access: 'read' },
-    schema: { params: IdParams, response: { 200: PriceHistory, ...ErrorResponses }, summary: 'The prices repricing moved the offer to (its upstream cost moved), oldest first' },
+    schema: { params: IdParams, response: { 200: PriceHistory, ...ErrorResponses }, summary: 'The prices repricing moved the offer to (its upstream cost, its rule, an FX rate, its below-cost flag moved), oldest first' },
   }, async (request) => {
     await hub.catalog.get(request.params.id);
     const prices = await hub.catalog.priceHistory(request.params.id);
