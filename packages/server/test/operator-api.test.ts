@@ -152,6 +152,21 @@ describe('operator API', () => {
   });
 
   describe('offers and stock', () => {
+    it('lists offers a keyset page at a time, searched by id or name, or one product\'s', async () => {
+      const tag = `Paged ${Date.now().toString(36)}`;
+      const ids = [uniqueOfferId(), uniqueOfferId(), uniqueOfferId()].sort((x, y) => x - y);
+      for (const [i, id] of ids.entries()) await op.ok('PUT', `/offers/${id}`, offerBody({ productName: `${tag} Card`, offerName: `${i + 1}0 USD` }));
+      const first = await op.ok('GET', `/offers?q=${encodeURIComponent(tag.toLowerCase())}&limit=2`);
+      expect(first.offers.map((o: { id: number }) => o.id)).toEqual(ids.slice(0, 2));
+      expect(first.nextAfter).toBe(ids[1]);
+      const second = await op.ok('GET', `/offers?q=${encodeURIComponent(tag)}&limit=2&after=${first.nextAfter}`);
+      expect(second).toMatchObject({ offers: [{ id: ids[2], offerName: '30 USD', stock: { available: 0, sold: 0 } }], nextAfter: null });
+      expect((await op.ok('GET', `/offers?q=${ids[1]}`)).offers.map((o: { id: number }) => o.id)).toEqual([ids[1]]);
+      const productId = second.offers[0].productId;
+      expect((await op.ok('GET', `/offers?productId=${productId}`)).offers.map((o: { id: number }) => o.id)).toEqual(ids);
+      expectError(await op.call('GET', '/offers?limit=501'), 400, 'INVALID_REQUEST_BODY');
+    });
+
     it('creates, reads, lists and replaces an offer; who may buy it is kept unless given', async () => {
       const a = await op.merchant();
       const b = await op.merchant();
