@@ -165,3 +165,13 @@ const STATUS_CHOICES: ('' | OrderStatus)[] = ['', 'SUBMITTED', 'PROCESSING', 'CO
 export function StatusSelect(props: { value?: string }) {
   return <label>Status<select name="status" value={props.value}>{STATUS_CHOICES.map((s) => <option value={s}>{s || 'any'}</option>)}</select></label>;
 }
+
+/** One search box: `onSearch` gets what was typed, trimmed, when the form is sent. */
+export function SearchBox(props: { label: string; value: string; onSearch: (text: string) => void; placeholder?: string }) {
+  return (
+    <form class="inline" role="search" onSubmit={(e) => { e.preventDefault(); props.onSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim()); }}>
+      <label>{props.label}<input name="q" value={props.value} size={30} placeholder={props.placeholder} /></label>
+      <button type="submit">Search</button>
+    </form>
+  );
+}

@@ -4,7 +4,7 @@ import type {
 import { useState } from 'preact/hooks';
 import { get, post, put, query } from '../api.ts';
 import { Can, useCan } from '../session.tsx';
-import { Field, Form, Link, Notice, PagedTable, Secret, useLoad, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, SearchBox, Secret, useLoad, when } from '../ui.tsx';
 import { parseCsv } from './csv.ts';
 
 const PAGE = 50;
@@ -17,10 +17,7 @@ export function Offers() {
   return (
     <section>
       <h1>Catalog</h1>
-      <form class="inline" onSubmit={(e) => { e.preventDefault(); setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim()); }}>
-        <label>Search offers<input name="q" value={search} size={30} placeholder="id, product or offer name" /></label>
-        <button type="submit">Search</button>
-      </form>
+      <SearchBox label="Search offers" value={search} onSearch={setSearch} placeholder="id, product or offer name" />
       <PagedTable
         label="Offers"
         first="First"

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, post, put, query } from '../api.ts';
 import { navigate } from '../router.ts';
 import { Can, useCan } from '../session.tsx';
-import { Field, Form, Link, Notice, PagedTable, useLoad, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, SearchBox, useLoad, when } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -13,10 +13,7 @@ export function Products() {
     <section>
       <h1>Products</h1>
       <p class="muted">What offers are of: merchants read a product's category, platform, region and excluded countries on each of its offers.</p>
-      <form class="inline" onSubmit={(e) => { e.preventDefault(); setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim()); }}>
-        <label>Search by name<input name="q" value={search} size={30} /></label>
-        <button type="submit">Search</button>
-      </form>
+      <SearchBox label="Search by name" value={search} onSearch={setSearch} />
       <PagedTable
         label="Products"
         first="First"

@@ -2,7 +2,7 @@ import type { ImportCatalog, Suppliers as SupplierList, SupplierCatalogPage, Sup
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, query } from '../api.ts';
 import { Can } from '../session.tsx';
-import { Field, Form, Link, Notice, PagedTable, useLoad, when } from '../ui.tsx';
+import { Field, Form, Link, Notice, PagedTable, SearchBox, useLoad, when } from '../ui.tsx';
 
 const PAGE = 50;
 
@@ -57,10 +57,7 @@ export function UpstreamCatalog(props: { id: number }) {
         </tbody>
       </table>
       <h2>Offers</h2>
-      <form class="inline" onSubmit={(e) => { e.preventDefault(); setSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim()); }}>
-        <label>Search the catalog<input name="q" value={search} size={30} /></label>
-        <button type="submit">Search</button>
-      </form>
+      <SearchBox label="Search the catalog" value={search} onSearch={setSearch} />
       <PagedTable
         label="Upstream offers"
         first="First"
