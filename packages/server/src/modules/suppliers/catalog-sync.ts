@@ -98,7 +98,6 @@ export class CatalogSyncs {
         return row;
       });
       await repo.dropStaged(lock.db, syncId);
-      await analyzeAfter(lock.db, confirmed);
       return confirmed;
     } finally {
       await lock.release();
@@ -170,13 +169,11 @@ export class CatalogSyncs {
         await repo.finishSync(db, sync.id, { status: 'held', seen, gone: missing, missingPercent });
         return;
       }
-      const counts = await inTransactionOn(db, async (tx) => {
-        const applied = await this.#apply(tx, sync.supplierId, sync.id);
-        await repo.finishSync(tx, sync.id, { status: 'applied', seen, ...applied, missingPercent });
-        return applied;
+      await inTransactionOn(db, async (tx) => {
+        const counts = await this.#apply(tx, sync.supplierId, sync.id);
+        await repo.finishSync(tx, sync.id, { status: 'applied', seen, ...counts, missingPercent });
       });
       await repo.dropStaged(db, sync.id);
-      await analyzeAfter(db, counts);
     } catch (error) {
       await repo.dropStaged(db, sync.id).catch(() => {});
       await repo.finishSync(db, sync.id, { status: 'failed', seen, error: describe(error) })
@@ -189,6 +186,7 @@ export class CatalogSyncs {
     await repriceMoved(tx, supplierId);
     const moved = await repo.refreshSourceAvailability(tx, supplierId);
     if (moved.length > 0) await touchOffers(tx, moved); // the catalog feed shows the change in stock
+    await analyzeAfter(tx, counts);
     return counts;
   }
 }
@@ -199,9 +197,10 @@ const ANALYZE_AFTER_ROWS = 1000;
 /**
  * A first sync of a large catalog fills a table autovacuum has not looked at yet: planned on an
  * empty table's statistics, an import right after it read the whole catalog for every batch of
- * 1000 (and ran past the statement timeout at 100,000 offers).
+ * 1000 (and ran past the statement timeout at 100,000 offers). In the apply's transaction (which
+ * ANALYZE sees), so the sync is over, lock released, only once its statistics are.
  */
-async function analyzeAfter(db: pg.PoolClient, counts: { added: number; changed: number; gone: number }): Promise<void> {
+async function analyzeAfter(db: Tx, counts: { added: number; changed: number; gone: number }): Promise<void> {
   if (counts.added + counts.changed + counts.gone >= ANALYZE_AFTER_ROWS) await db.query('ANALYZE supplier_offers');
 }
 
