@@ -55,7 +55,7 @@ export async function findSealedKey(db: Db, keyId: number): Promise<(StockKeyRow
   return rows[0];
 }
 
-/** Keys still available per offer: counted on the partial index of available keys only. */
+/** An own-stock offer running out of keys (the dashboard's list). */
 export interface LowStock {
   offerId: number;
   productName: string;
@@ -70,11 +70,11 @@ export interface LowStock {
  */
 export async function lowStock(db: Db, threshold: number): Promise<LowStock[]> {
   const { rows } = await db.query<LowStock>(
-    `SELECT o.id AS "offerId", p.name AS "productName", o.offer_name AS "offerName", left_.available
+    `SELECT o.id AS "offerId", p.name AS "productName", o.offer_name AS "offerName", stock.available
        FROM offers o JOIN products p ON p.id = o.product_id
        CROSS JOIN LATERAL (SELECT count(*)::int AS available
-                             FROM (SELECT 1 FROM stock_keys k WHERE k.offer_id = o.id AND k.order_id IS NULL ORDER BY k.id LIMIT $1) AS k) AS left_
-      WHERE o.id > 0 AND NOT o.sandbox AND o.returns_key AND left_.available < $1
+                             FROM (SELECT 1 FROM stock_keys k WHERE k.offer_id = o.id AND k.order_id IS NULL ORDER BY k.id LIMIT $1) AS k) AS stock
+      WHERE o.id > 0 AND NOT o.sandbox AND o.returns_key AND stock.available < $1
         AND NOT EXISTS (SELECT 1 FROM offer_sources s WHERE s.offer_id = o.id)
       ORDER BY o.id`,
     [threshold],
