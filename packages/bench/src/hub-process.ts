@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 import { freePort } from '@dropgate/server/testing/ports';
 import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
@@ -57,4 +58,11 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Each run starts from a checkpoint, so that none pays for the dirty pages of the run before it. */
+export async function checkpoint(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CHECKPOINT').finally(() => client.end());
 }

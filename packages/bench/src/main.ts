@@ -7,13 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { feedScenario } from './catalog.ts';
 import { claimScenario } from './claim.ts';
 import { countSteal, type CpuFigures } from './cpu.ts';
 import { httpScenario, type HttpScenario } from './http-load.ts';
 import { LIMITS_RUNS, limitsScenario } from './limits.ts';
-import { startBenchHub, type BenchHub } from './hub-process.ts';
+import { checkpoint, startBenchHub, type BenchHub } from './hub-process.ts';
 import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
 import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
@@ -62,13 +61,6 @@ function orderScenario(s: Seeded, kind: OrderKind, runId: string): HttpScenario 
 function meanCpu(a: CpuFigures, b: CpuFigures): CpuFigures {
   const mean = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? undefined : Math.round((x + y) / 2));
   return { hubUs: undefined, databaseUs: mean(a.databaseUs, b.databaseUs), generatorUs: mean(a.generatorUs, b.generatorUs)! };
-}
-
-/** Each run starts from a checkpoint, so that none pays for the dirty pages of the run before it. */
-async function checkpoint(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('CHECKPOINT').finally(() => client.end());
 }
 
 function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<BaselineFigures> {

@@ -9,8 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { startBenchHub } from './hub-process.ts';
+import { checkpoint, startBenchHub } from './hub-process.ts';
 import { httpScenario, type HttpFigures } from './http-load.ts';
 import { commit, machine } from './report.ts';
 import { drain, seedWebhookShops, setEndpoints, webhookCallers, type WebhookFigures } from './webhooks.ts';
@@ -76,12 +75,6 @@ async function main(): Promise<number> {
   } finally {
     await hub.stop();
   }
-}
-
-async function checkpoint(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('CHECKPOINT').finally(() => client.end());
 }
 
 function print(done: Round[]): void {
