@@ -148,7 +148,10 @@ describe('webhooks across processes', () => {
     cleanup.push(() => receiver.stop());
     receiver.setDefault({ kind: 'late', ms: 30 });
 
-    const [a, b] = [await hubOn(db), await hubOn(db)];
+    // Neither dies here: a heartbeat of seconds, so that an instance the loaded machine starves for
+    // a second is not taken for dead (its jobs unlocked and run again: the duplicate of a crash).
+    const steady = { DROPGATE_JOBS_HEARTBEAT_MS: '5000' };
+    const [a, b] = [await hubOn(db, steady), await hubOn(db, steady)];
     const { token } = await setUp(a, receiver, 30);
     const placed = await Promise.all(Array.from({ length: 30 }, (_, i) => buy(i % 2 ? a : b, token, `pair-${i}`)));
     expect(placed.every((p) => p.body.status === 'COMPLETED')).toBe(true);
