@@ -3,11 +3,12 @@
  * the worker's own claim (`claimDue`, the statement every hub instance issues each poll) on a
  * database of its own on the same server, so that no running worker takes the jobs meanwhile.
  *
- * The queue grows 1,000 → 100,000 → 1,000,000 (1,000 → 10,000 in --quick): PROCESSING orders,
+ * Each size has a database of its own, 1,000, 100,000 and 1,000,000 (1,000 and 10,000 in --quick) PROCESSING orders,
  * each with a `poll` job due somewhere between four minutes ago and one minute from now (a
  * backlog: most are due). A claim must cost the same at every size: it reads the due_at index
- * from its low end and stops after `limit` rows. The first claims after the queue grew warm the
- * cache and are not timed; a worker claiming every second keeps that end of the index warm.
+ * from its low end and stops after `limit` rows. The first claims warm the cache and are not
+ * timed (a worker claiming every second keeps that end of the index warm); then the sizes take
+ * one claim each, round after round, so that the machine's drift weighs on all of them alike.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -30,39 +31,41 @@ const INSERT_BATCH = 100_000;
 const WARM_UP_CLAIMS = 10;
 
 export async function claimScenario(serverUrl: string, sizes: number[], claims: number): Promise<ClaimFigures[]> {
-  const database = await createScratchDatabase({ serverUrl, prefix: 'dropgate_claim' });
-  const pool = createPool(database.url, 2);
+  const queues: Array<{ drop(): Promise<void>; pool: pg.Pool }> = [];
   try {
-    await migrate(pool);
-    await seedCatalog(pool);
-    const figures: ClaimFigures[] = [];
-    let waiting = 0;
     for (const size of sizes) {
-      for (; waiting < size; waiting += Math.min(INSERT_BATCH, size - waiting)) {
-        await insertWaitingOrders(pool, waiting, Math.min(INSERT_BATCH, size - waiting));
-      }
+      const database = await createScratchDatabase({ serverUrl, prefix: 'dropgate_claim' });
+      const pool = createPool(database.url, 2);
+      queues.push({ pool, drop: async () => { await pool.end(); await database.drop(); } });
+      await migrate(pool);
+      await seedCatalog(pool);
+      for (let waiting = 0; waiting < size; waiting += INSERT_BATCH) await insertWaitingOrders(pool, waiting, Math.min(INSERT_BATCH, size - waiting));
       await pool.query('VACUUM ANALYZE fulfilment_jobs');
       await pool.query('VACUUM ANALYZE orders');
-      await timeClaims(pool, WARM_UP_CLAIMS);
-      figures.push({ waiting, claims, ...(await timeClaims(pool, claims)) });
+      for (let i = 0; i < WARM_UP_CLAIMS; i++) await timeClaim(pool);
     }
-    return figures;
+    // Round by round, one claim per queue: the machine's drift weighs on every size alike.
+    const times = sizes.map(() => [] as number[]);
+    for (let round = 0; round < claims; round++) {
+      for (const [i, queue] of queues.entries()) times[i]!.push(await timeClaim(queue.pool));
+    }
+    return sizes.map((waiting, i) => ({ waiting, claims, ...percentiles(times[i]!) }));
   } finally {
-    await pool.end();
-    await database.drop();
+    for (const queue of queues) await queue.drop();
   }
 }
 
-async function timeClaims(pool: pg.Pool, claims: number): Promise<{ p50Ms: number; p95Ms: number; maxMs: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < claims; i++) {
-    const started = performance.now();
-    const claimed = await claimDue(pool, new Date(), LEASE_MARGIN_MS, CLAIM_LIMIT);
-    times.push(performance.now() - started);
-    if (claimed.length !== CLAIM_LIMIT) throw new Error(`claim ${i} found ${claimed.length} due jobs, expected ${CLAIM_LIMIT}: too few waiting for the run`);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
+async function timeClaim(pool: pg.Pool): Promise<number> {
+  const started = performance.now();
+  const claimed = await claimDue(pool, new Date(), LEASE_MARGIN_MS, CLAIM_LIMIT);
+  const elapsed = performance.now() - started;
+  if (claimed.length !== CLAIM_LIMIT) throw new Error(`a claim found ${claimed.length} due jobs, expected ${CLAIM_LIMIT}: too few waiting for the run`);
+  return elapsed;
+}
+
+function percentiles(times: number[]): { p50Ms: number; p95Ms: number; maxMs: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2));
   return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
 }
 

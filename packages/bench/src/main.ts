@@ -1,41 +1,59 @@
 /**
- * `npm run bench [-- --quick] [--seconds S] [--connections C]`: a hub on a fresh database (embedded,
- * or a new database on DATABASE_URL's server), seeded through the operator API, then per scenario
- * HTTP load, with the pgbench baseline of the same SQL around each order scenario, and the
- * fulfilment claim at growing queue sizes. `--quick` proves the harness in seconds (CI runs it);
+ * `npm run bench [-- --quick] [--seconds S] [--rounds R] [--connections C] [--only GROUPS]`: a hub
+ * on a fresh database (embedded, or a new database on DATABASE_URL's server), seeded through the
+ * operator API, then per scenario HTTP load, with the pgbench baseline of the same SQL around
+ * each order run, latency at steady rates against pgbench at the same rates, and create-order
+ * and the fulfilment claim as the stock table and the queue grow. `--quick` proves the harness in seconds (CI runs it);
  * the full run is for docs/benchmarks.md, never CI.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { feedScenario } from './catalog.ts';
 import { claimScenario } from './claim.ts';
-import { countSteal, type CpuFigures } from './cpu.ts';
-import { httpScenario, type HttpScenario } from './http-load.ts';
+import { countSteal } from './cpu.ts';
+import { httpScenario, type HttpFigures, type HttpScenario } from './http-load.ts';
 import { LIMITS_RUNS, limitsScenario } from './limits.ts';
 import { checkpoint, startBenchHub, type BenchHub } from './hub-process.ts';
-import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
-import { commit, machine, print, save, type OrderRatio, type Report } from './report.ts';
+import { steadyRates } from './open-loop.ts';
+import { baselineScript, orderRounds, orderScenario } from './orders.ts';
+import { runPgbench } from './pgbench.ts';
+import { commit, machine, print, save, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
+import { stockDepthScenario } from './stock-depth.ts';
 import { drain, seedWebhookShops, setEndpoints, webhookCallers } from './webhooks.ts';
+
+/** The scenario groups, in the order a run takes them; `--only` picks some. */
+const GROUPS = ['orders', 'rate', 'limits', 'webhooks', 'reads', 'feed', 'stock', 'claim'] as const;
+type Group = (typeof GROUPS)[number];
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     seconds: { type: 'string' },
+    rounds: { type: 'string' },
     connections: { type: 'string', default: '16' },
+    only: { type: 'string' },
   },
 });
 const quick = values.quick;
-const seconds = Number(values.seconds ?? (quick ? 2 : 15));
+const seconds = Number(values.seconds ?? (quick ? 2 : 10));
+const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const connections = Number(values.connections);
+const only = new Set((values.only ?? GROUPS.join(',')).split(',') as Group[]);
+for (const group of only) if (!GROUPS.includes(group)) throw new Error(`--only: unknown group "${group}" (groups: ${GROUPS.join(', ')})`);
 /** Above any rate this machine reaches, so that no scenario runs out of keys (it would show as errors). */
 const ORDERS_PER_SECOND_CEILING = 3000;
 /** The same for the limits comparison's runs, of which there are eight (fewer keys to seal at seeding). */
-const LIMITS_ORDERS_PER_SECOND_CEILING = 1500;
+const LIMITS_ORDERS_PER_SECOND_CEILING = 3000;
 const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
 const CLAIMS_PER_SIZE = 80;
-
-type OrderKind = 'spread' | 'hot';
+const STOCK_DEPTHS = quick ? [0, 1_000, 10_000] : [0, 100_000, 1_000_000];
+const STOCK_CALLS = quick ? 50 : 300;
+/** The steady rates, as shares of the baseline's closed-loop throughput. */
+const RATE_SHARES = [0.25, 0.5, 0.75];
+const RATE_WARM_UP_SECONDS = quick ? 1 : 3;
+/** The open-loop generator's sockets: more than the hub ever needs at these rates, so it never queues itself. */
+const RATE_SOCKETS = 64;
 
 function readScenarios(s: Seeded): HttpScenario[] {
   const m = s.merchants;
@@ -44,33 +62,6 @@ function readScenarios(s: Seeded): HttpScenario[] {
     { scenario: 'find-one', method: 'POST', path: '/api/v1/offers/find-one', callers: m.map((x) => ({ token: x.token, body: JSON.stringify({ offerId: s.offers.spread }) })) },
     { scenario: 'balance', method: 'GET', path: '/api/v1/balance', callers: m.map((x) => ({ token: x.token })) },
   ];
-}
-
-function orderScenario(s: Seeded, kind: OrderKind, runId: string): HttpScenario {
-  const callers = kind === 'spread' ? s.merchants : s.merchants.slice(0, 1);
-  const offerId = kind === 'spread' ? s.offers.spread : s.offers.hot;
-  return {
-    scenario: kind === 'spread' ? `create-order, ${s.merchants.length} merchants` : 'create-order, 1 hot merchant',
-    method: 'POST',
-    path: '/api/v1/offers/create-order',
-    callers: callers.map((x) => ({ token: x.token, body: `{"offerId":${offerId},"price":${s.priceMinor / 100},"transactionId":"${kind}-${runId}-{n}"}` })),
-    mustContain: '"status":"COMPLETED"',
-  };
-}
-
-function meanCpu(a: CpuFigures, b: CpuFigures): CpuFigures {
-  const mean = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined ? undefined : Math.round((x + y) / 2));
-  return { hubUs: undefined, databaseUs: mean(a.databaseUs, b.databaseUs), generatorUs: mean(a.generatorUs, b.generatorUs)! };
-}
-
-function baselineRun(hub: BenchHub, s: Seeded, kind: OrderKind): Promise<BaselineFigures> {
-  const first = s.merchants[0]!.merchantId;
-  const merchants = { from: first, to: kind === 'spread' ? s.merchants.at(-1)!.merchantId : first };
-  const offerId = kind === 'spread' ? s.offers.baselineSpread : s.offers.baselineHot;
-  return runPgbench({
-    scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients: connections, seconds,
-    script: pgbenchScript(offerId, s.priceMinor, merchants),
-  });
 }
 
 async function main(): Promise<number> {
@@ -82,40 +73,92 @@ async function main(): Promise<number> {
   });
   try {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
-    const seeded = await seed(hub.url, { merchants: quick ? 20 : 100, keys: { hub: keysPerRun, baseline: 2 * keysPerRun, limits: LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds } });
-    // As many merchants as the spread scenario's, each shop with a webhook endpoint on a local receiver.
-    const hooked = await seedWebhookShops(hub.url, seeded.merchants.length, 2, keysPerRun);
+    const rateKeys = only.has('rate') ? Math.ceil(ORDERS_PER_SECOND_CEILING * RATE_SHARES.reduce((a, b) => a + b, 0) * (seconds + RATE_WARM_UP_SECONDS)) : 0;
+    const seeded = await seed(hub.url, {
+      merchants: quick ? 20 : 100,
+      keys: {
+        spread: keysPerRun * (only.has('orders') ? rounds : 0) + rateKeys, hot: keysPerRun * (only.has('orders') ? rounds : 0),
+        baselineSpread: keysPerRun * (only.has('orders') ? rounds + 1 : 1) + rateKeys, baselineHot: keysPerRun * (only.has('orders') ? rounds + 1 : 0),
+        limits: only.has('limits') ? LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds : 0,
+      },
+    });
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario) => {
       await checkpoint(hub.databaseUrl);
       return httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
     };
-    const http = [];
-    const ratios: OrderRatio[] = [];
-    for (const kind of ['spread', 'hot'] as const) {
-      // The baseline runs before and after the hub's run, so that drift over time (table growth,
-      // the machine's other load) weighs on both sides alike.
+    const baseline = async (kind: string, script: string) => {
       await checkpoint(hub.databaseUrl);
-      const before = await baselineRun(hub, seeded, kind);
-      const figures = await load(orderScenario(seeded, kind, runId));
-      await checkpoint(hub.databaseUrl);
-      const after = await baselineRun(hub, seeded, kind);
-      http.push(figures);
-      const baselineTps = Math.round((before.tps + after.tps) / 2);
-      ratios.push({
-        scenario: kind, hubRps: figures.rps, baselineTps, baselineBefore: before.tps, baselineAfter: after.tps,
-        ratio: figures.rps / baselineTps, baselineCpu: meanCpu(before.cpu, after.cpu),
-      });
+      return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients: connections, seconds, script });
+    };
+    const http: HttpFigures[] = [];
+    const report: Report = {
+      date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
+      connections, seconds, rounds, seedSeconds: seeded.seconds, cpuSteal: 0, http,
+    };
+    if (only.has('orders')) {
+      report.orders = await orderRounds(seeded, rounds, runId, { hub: load, baseline });
+      http.push(...report.orders.kinds.flatMap((k) => k.rounds.map((r) => r.hub)));
     }
-    const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
-    http.push(...limits.http);
-    // The same create-order load on the same shops, their endpoints off and then on, back to back:
-    // the outbox's cost; then the rate at which the on-run's events are delivered.
-    const hookedRun = (state: 'off' | 'on') => httpScenario({
-      scenario: `create-order, ${seeded.merchants.length} merchants, webhooks ${state}`, method: 'POST', path: '/api/v1/offers/create-order',
-      callers: webhookCallers(hooked, state === 'off' ? 0 : 1, runId), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
-    });
+    if (only.has('rate')) report.steadyRates = await steadyRateScenario(hub, seeded, report, runId);
+    if (only.has('limits')) {
+      const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
+      http.push(...limits.http);
+      report.limits = limits.figures;
+    }
+    if (only.has('webhooks')) report.webhooks = await webhooksScenario(hub, seeded, runId, keysPerRun, http);
+    if (only.has('reads')) for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
+    if (only.has('feed')) {
+      const feed = await feedScenario({
+        url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
+        // A reseller imports the feed page after page: one connection measures a page's own cost.
+        connections: 1, seconds, cpu: hub.cpu,
+      });
+      http.push(feed.first, feed.last);
+      report.feed = { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 };
+    }
+    if (only.has('stock')) report.stockDepth = await stockDepthScenario(hub.databaseUrl, STOCK_DEPTHS, STOCK_CALLS);
+    if (only.has('claim')) report.claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
+    report.cpuSteal = steal.share();
+    print(report);
+    await save(report);
+    const failed = [...http.filter((h) => h.errors > 0).map((h) => h.scenario),
+      ...(report.steadyRates ?? []).filter((r) => r.hub.errors > 0).map((r) => `create-order at ${r.rate}/s`)];
+    if (failed.length > 0) process.stderr.write(`errors in: ${failed.join(', ')}\n`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    await hub.stop();
+  }
+}
+
+/** Spread create-order at steady rates, shares of the baseline's closed-loop throughput in this run. */
+async function steadyRateScenario(hub: BenchHub, seeded: Seeded, report: Report, runId: string) {
+  const script = baselineScript(seeded, 'spread');
+  const spread = report.orders?.kinds.find((k) => k.kind === 'spread');
+  const baselineTps = spread?.baselineTps.median ?? (await runPgbench({
+    scenario: 'spread', databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients: connections, seconds, script,
+  })).tps;
+  return steadyRates({
+    url: hub.url, path: '/api/v1/offers/create-order', mustContain: '"status":"COMPLETED"',
+    callers: (run) => orderScenario(seeded, 'spread', `${runId}${run}`).callers,
+    baselineTps, shares: RATE_SHARES, seconds, warmUpSeconds: RATE_WARM_UP_SECONDS, sockets: RATE_SOCKETS,
+    pgbench: { databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, script, clients: connections },
+    cpu: hub.cpu, beforeEach: () => checkpoint(hub.databaseUrl),
+  });
+}
+
+/**
+ * The same create-order load on shops of their own, their endpoints off and then on, back to
+ * back: the outbox's cost; then the rate at which the on-run's events are delivered.
+ */
+async function webhooksScenario(hub: BenchHub, seeded: Seeded, runId: string, keysPerRun: number, http: HttpFigures[]): Promise<NonNullable<Report['webhooks']>> {
+  const hooked = await seedWebhookShops(hub.url, seeded.merchants.length, 2, keysPerRun);
+  const hookedRun = (state: 'off' | 'on') => httpScenario({
+    scenario: `create-order, ${seeded.merchants.length} merchants, webhooks ${state}`, method: 'POST', path: '/api/v1/offers/create-order',
+    callers: webhookCallers(hooked, state === 'off' ? 0 : 1, runId), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
+  });
+  try {
     await setEndpoints(hub.url, hooked, false);
     await checkpoint(hub.databaseUrl);
     const withoutHooks = await hookedRun('off');
@@ -124,31 +167,12 @@ async function main(): Promise<number> {
     hooked.receiver.setDefault({ kind: 'hang' });
     const withHooks = await hookedRun('on');
     http.push(withoutHooks, withHooks);
-    const webhooks = {
+    return {
       ...(await drain(hooked, withHooks.requests - withHooks.errors)),
       ordersOff: withoutHooks.rps, ordersOn: withHooks.rps, cpuOff: withoutHooks.cpu, cpuOn: withHooks.cpu,
     };
-    await hooked.receiver.stop();
-    for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
-    const feed = await feedScenario({
-      url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
-      // A reseller imports the feed page after page: one connection measures a page's own cost.
-      connections: 1, seconds, cpu: hub.cpu,
-    });
-    http.push(feed.first, feed.last);
-    const claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
-    const report: Report = {
-      date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind,
-      connections, seconds, seedSeconds: seeded.seconds, cpuSteal: steal.share(), http, ratios, claims, limits: limits.figures,
-      feed: { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 }, webhooks,
-    };
-    print(report);
-    await save(report);
-    const failed = http.filter((h) => h.errors > 0);
-    if (failed.length > 0) process.stderr.write(`errors in: ${failed.map((h) => h.scenario).join(', ')}\n`);
-    return failed.length > 0 ? 1 : 0;
   } finally {
-    await hub.stop();
+    await hooked.receiver.stop();
   }
 }
 

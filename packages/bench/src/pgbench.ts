@@ -5,7 +5,7 @@
  * the machine's pgbench at the same concurrency as the HTTP load.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,4 +52,46 @@ export async function runPgbench(options: {
   if (!Number.isFinite(tps) || !Number.isFinite(transactions)) throw new Error(`could not read pgbench's output:\n${stdout}`);
   await cpu.settled();
   return { scenario: options.scenario, tps: Math.round(tps), latencyAvgMs: latency, cpu: cpu.per(transactions) };
+}
+
+/** Latency from the schedule at a fixed rate (pgbench -R), from its per-transaction log. */
+export interface RateLatency {
+  rate: number;
+  transactions: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/**
+ * pgbench at a fixed rate: with -R each transaction has a scheduled start, and the log gives its
+ * lag behind that schedule and its own time; their sum is the latency a client sending at that
+ * rate sees, as the hub's open-loop figures count it. Transactions begun in the warm-up are left out.
+ */
+export async function runPgbenchAtRate(options: {
+  databaseUrl: string; script: string; clients: number; rate: number; seconds: number; warmUpSeconds: number;
+}): Promise<RateLatency> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dropgate-pgbench-'));
+  try {
+    const file = path.join(dir, 'place-order.sql');
+    await writeFile(file, options.script);
+    await run('pgbench', [
+      '-n', '-M', 'prepared', '-c', String(options.clients), '-j', '2', '-T', String(options.warmUpSeconds + options.seconds),
+      '-R', String(options.rate), '-l', '--log-prefix', path.join(dir, 'log'), '-f', file, options.databaseUrl,
+    ], { maxBuffer: 10 * 1024 * 1024 });
+    const lines = (await Promise.all((await readdir(dir)).filter((f) => f.startsWith('log')).map((f) => readFile(path.join(dir, f), 'utf8'))))
+      .flatMap((text) => text.split('\n')).filter((line) => line !== '');
+    // client_id transaction_no time script_no time_epoch time_us schedule_lag (µs; time is the transaction's end)
+    const rows = lines.map((line) => line.split(' ').map(Number)).map(([, , timeUs, , epoch, epochUs, lagUs]) => ({
+      endUs: epoch! * 1e6 + epochUs!, latencyUs: timeUs! + lagUs!,
+    }));
+    const firstEnd = Math.min(...rows.map((r) => r.endUs - r.latencyUs));
+    const counted = rows.filter((r) => r.endUs - r.latencyUs >= firstEnd + options.warmUpSeconds * 1e6).map((r) => r.latencyUs).sort((a, b) => a - b);
+    if (counted.length === 0) throw new Error(`pgbench logged no transaction after the warm-up (${rows.length} in all)`);
+    const at = (q: number) => Math.round(counted[Math.min(counted.length - 1, Math.floor(q * counted.length))]! / 100) / 10;
+    return { rate: options.rate, transactions: counted.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: Math.round(counted.at(-1)! / 100) / 10 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -6,20 +6,11 @@ import type { ClaimFigures } from './claim.ts';
 import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures } from './http-load.ts';
 import type { LimitsFigures } from './limits.ts';
+import type { SteadyRateFigures } from './open-loop.ts';
+import { baselineCpu, type OrderFigures } from './orders.ts';
+import { formatRanged } from './ranged.ts';
+import type { StockDepthFigures, StockDepthReport } from './stock-depth.ts';
 import type { WebhookFigures } from './webhooks.ts';
-
-/** The hub's order rate against the database's own, running the same SQL without HTTP or Node. */
-export interface OrderRatio {
-  scenario: 'spread' | 'hot';
-  hubRps: number;
-  /** The mean of the two pgbench runs, before and after the hub's. */
-  baselineTps: number;
-  baselineBefore: number;
-  baselineAfter: number;
-  ratio: number;
-  /** pgbench's side: the database's CPU and pgbench's own, per transaction (mean of both runs). */
-  baselineCpu: CpuFigures;
-}
 
 /**
  * The ratio the machine allows when its CPU is the limit: the CPU a baseline transaction costs
@@ -31,6 +22,7 @@ export function cpuCeiling(hub: CpuFigures, baseline: CpuFigures): number | unde
   return (baseline.databaseUs + baseline.generatorUs) / (hub.databaseUs + hub.hubUs + hub.generatorUs);
 }
 
+/** A run's figures; a section is absent when `--only` left its group out. */
 export interface Report {
   date: string;
   commit: string;
@@ -38,18 +30,24 @@ export interface Report {
   database: 'embedded' | 'external';
   connections: number;
   seconds: number;
+  rounds: number;
   seedSeconds: number;
   /** Of the machine's CPU time during the measured runs, the share the hypervisor gave elsewhere. */
   cpuSteal: number;
   http: HttpFigures[];
-  ratios: OrderRatio[];
-  claims: ClaimFigures[];
+  /** create-order, spread and hot, against pgbench on the same SQL, in rounds. */
+  orders?: OrderFigures;
+  /** Spread create-order at fixed rates: the hub's latency and the baseline's, from the schedule. */
+  steadyRates?: SteadyRateFigures[];
   /** create-order with shop rate limits off, then on (a generous limit), back to back. */
-  limits: LimitsFigures[];
-  /** The catalog feed: its last page's p50 over its first's, over this many offers. */
-  feed: { offers: number; lastOverFirstP50: number };
+  limits?: LimitsFigures[];
   /** Create-order on the same shops with their webhook endpoints off, then on, and the delivery that followed. */
-  webhooks: WebhookFigures & { ordersOff: number; ordersOn: number; cpuOff: CpuFigures; cpuOn: CpuFigures };
+  webhooks?: WebhookFigures & { ordersOff: number; ordersOn: number; cpuOff: CpuFigures; cpuOn: CpuFigures };
+  /** The catalog feed: its last page's p50 over its first's, over this many offers. */
+  feed?: { offers: number; lastOverFirstP50: number };
+  /** place_order as an offer's stock is sold. */
+  stockDepth?: StockDepthReport;
+  claims?: ClaimFigures[];
 }
 
 export function machine(): Report['machine'] {
@@ -66,45 +64,93 @@ export function commit(): string {
 }
 
 export function print(report: Report): void {
-  const us = (value: number | undefined) => (value === undefined ? 'n/a' : `${value} µs`);
-  const rows = report.http.map((h) => [
-    h.scenario, String(h.rps), `${h.p50} ms`, `${h.p99} ms`, `${h.max} ms`, String(h.errors), `${h.peakRssMb} MB`,
-    us(h.cpu.hubUs), us(h.cpu.databaseUs), us(h.cpu.generatorUs),
-  ]);
-  const header = ['scenario', 'req/s', 'p50', 'p99', 'max', 'errors', 'hub peak RSS', 'CPU/req: hub', 'database', 'wrk'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [
     `Dropgate bench — ${report.date}, commit ${report.commit}, ${report.machine.cores} × ${report.machine.cpu}, ${report.machine.memoryGb} GiB, Node ${report.machine.node}`,
-    `database: ${report.database}; ${report.connections} connections; ${report.seconds} s per scenario; seeding took ${report.seedSeconds.toFixed(1)} s; ` +
+    `database: ${report.database}; ${report.connections} connections; ${report.seconds} s per run, ${report.rounds} rounds; seeding took ${report.seedSeconds.toFixed(1)} s; ` +
       `CPU steal during the runs: ${(100 * report.cpuSteal).toFixed(1)}%`,
     '',
-    line(header),
-    ...rows.map(line),
+    ...httpTable(report.http),
     '',
-    ...report.ratios.flatMap((r) => {
-      const hub = report.http.find((h) => h.scenario.startsWith('create-order') && (r.scenario === 'hot') === h.scenario.includes('hot'))!;
-      const ceiling = cpuCeiling(hub.cpu, r.baselineCpu);
-      return [
-        `ratio ${r.scenario}: hub ${r.hubRps} req/s ÷ baseline ${r.baselineTps} tps = ${r.ratio.toFixed(2)}` +
-          `   (pgbench, same SQL, ${report.connections} clients: ${r.baselineBefore} tps before the hub's run, ${r.baselineAfter} after)`,
-        `  CPU per transaction in the baseline: database ${us(r.baselineCpu.databaseUs)}, pgbench ${us(r.baselineCpu.generatorUs)}` +
-          (ceiling === undefined ? '' : `; CPU-bound ceiling of the ratio: ${ceiling.toFixed(2)}`),
-      ];
-    }),
-    ...ratioOf(report, 'hot', 'spread'),
-    ...report.limits.map((l) => `rate limits on ÷ off, create-order ${l.kind} (limit ${l.limit}/min per shop): ${l.on} ÷ ${l.off} req/s = ${(l.on / l.off).toFixed(2)}`),
-    ...webhookLines(report.webhooks),
-    `sync over ${report.feed.offers} offers: last page ÷ first page, p50: ${report.feed.lastOverFirstP50.toFixed(2)} (flat is 1.00)`,
-    '',
-    'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
-    ...report.claims.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
-    ...(report.claims.length > 1 ? [`  largest ÷ smallest queue, p50: ${(report.claims.at(-1)!.p50Ms / report.claims[0]!.p50Ms).toFixed(2)}`] : []),
+    ...(report.orders ? orderLines(report.orders, report.connections) : []),
+    ...(report.steadyRates ? steadyRateLines(report.steadyRates) : []),
+    ...(report.limits ?? []).map((l) => `rate limits on ÷ off, create-order ${l.kind} (limit ${l.limit}/min per shop): ${l.on} ÷ ${l.off} req/s = ${(l.on / l.off).toFixed(2)}`),
+    ...(report.webhooks ? webhookLines(report.webhooks) : []),
+    ...(report.feed ? [`sync over ${report.feed.offers} offers: last page ÷ first page, p50: ${report.feed.lastOverFirstP50.toFixed(2)} (flat is 1.00)`] : []),
+    ...(report.stockDepth ? stockDepthLines(report.stockDepth) : []),
+    ...(report.claims ? claimLines(report.claims) : []),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-function webhookLines(w: Report['webhooks']): string[] {
+const us = (value: number | undefined) => (value === undefined ? 'n/a' : `${value} µs`);
+
+function httpTable(http: HttpFigures[]): string[] {
+  const rows = http.map((h) => [
+    h.scenario, String(h.rps), `${h.p50} ms`, `${h.p99} ms`, `${h.max} ms`, String(h.errors), `${h.peakRssMb} MB`,
+    us(h.cpu.hubUs), us(h.cpu.databaseUs), us(h.cpu.generatorUs),
+  ]);
+  const header = ['scenario', 'req/s', 'p50', 'p99', 'max', 'errors', 'hub peak RSS', 'CPU/req: hub', 'database', 'wrk'];
+  return table(header, rows);
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
+function orderLines(orders: OrderFigures, connections: number): string[] {
+  return [
+    ...orders.kinds.flatMap((k) => {
+      const cpu = baselineCpu(k);
+      const last = k.rounds.at(-1)!;
+      const ceiling = cpuCeiling(last.hub.cpu, cpu);
+      return [
+        `ratio ${k.kind}: hub ÷ baseline = ${formatRanged(k.ratio)}; hub ${formatRanged(k.hubRps, 0)} req/s, baseline ${formatRanged(k.baselineTps, 0)} tps` +
+          ` (pgbench, same SQL, ${connections} clients)`,
+        `  per round: ${k.rounds.map((r) => `${r.hub.rps} ÷ (${r.baselineBefore.tps} + ${r.baselineAfter.tps})/2 = ${r.ratio.toFixed(2)}`).join('; ')}`,
+        `  CPU per transaction in the baseline: database ${us(cpu.databaseUs)}, pgbench ${us(cpu.generatorUs)}` +
+          (ceiling === undefined ? '' : `; CPU-bound ceiling of the ratio (last round): ${ceiling.toFixed(2)}`),
+      ];
+    }),
+    `ratio hot ÷ spread, the hub's own rates: ${formatRanged(orders.hotOverSpread)}`,
+  ];
+}
+
+function steadyRateLines(rates: SteadyRateFigures[]): string[] {
+  const rows = rates.map((r) => [
+    `${Math.round(100 * r.share)}% = ${r.rate}/s`,
+    `${r.hub.p50} / ${r.hub.p99} / ${r.hub.p999} / ${r.hub.max} ms`,
+    `${r.baseline.p50} / ${r.baseline.p99} / ${r.baseline.p999} / ${r.baseline.max} ms`,
+    `${(r.hub.p99 / r.baseline.p99).toFixed(2)}`,
+    String(r.hub.errors), `${r.hub.worstSendLagMs} ms`, us(r.hub.cpu.hubUs), us(r.hub.cpu.generatorUs),
+  ]);
+  return [
+    '',
+    'spread create-order at steady rates (latency from each request\'s scheduled time):',
+    ...table(['rate (share of baseline)', 'hub p50 / p99 / p99.9 / max', 'pgbench -R p50 / p99 / p99.9 / max', 'p99 ÷', 'errors', 'send lag', 'CPU/req: hub', 'generator'], rows),
+  ];
+}
+
+function stockDepthLines(depth: StockDepthReport): string[] {
+  const line = (label: string, figures: StockDepthFigures[]) => [
+    `  ${label}: ${figures.map((f) => `${f.sold} sold: p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms`).join('; ')}` +
+      `; largest ÷ smallest, p50: ${(figures.at(-1)!.p50Ms / figures[0]!.p50Ms).toFixed(2)}`,
+  ];
+  return ['', `create-order (place_order, one connection, ${depth.asSold[0]!.calls} calls each) by keys already sold from the offer:`,
+    ...line('as sold', depth.asSold), ...line('vacuumed', depth.vacuumed)];
+}
+
+function claimLines(claims: ClaimFigures[]): string[] {
+  return [
+    '',
+    'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
+    ...claims.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
+    ...(claims.length > 1 ? [`  largest ÷ smallest queue, p50: ${(claims.at(-1)!.p50Ms / claims[0]!.p50Ms).toFixed(2)}`] : []),
+  ];
+}
+
+function webhookLines(w: NonNullable<Report['webhooks']>): string[] {
   const cost = 100 * (1 - w.ordersOn / w.ordersOff);
   const us = (x: number | undefined) => (x === undefined ? 'n/a' : `${x} µs`);
   return [
@@ -112,11 +158,6 @@ function webhookLines(w: Report['webhooks']): string[] {
       ` CPU per order, hub ${us(w.cpuOn.hubUs)} vs ${us(w.cpuOff.hubUs)}, database ${us(w.cpuOn.databaseUs)} vs ${us(w.cpuOff.databaseUs)}`,
     `  then the on-run's ${w.events} events delivered in ${w.drainSeconds.toFixed(1)} s: ${w.deliveredPerSecond}/s (signatures verified: ${w.verified})`,
   ];
-}
-
-function ratioOf(report: Report, a: 'hot', b: 'spread'): string[] {
-  const [x, y] = [report.ratios.find((r) => r.scenario === a), report.ratios.find((r) => r.scenario === b)];
-  return x && y ? [`ratio ${a} ÷ ${b}: ${x.hubRps} ÷ ${y.hubRps} req/s = ${(x.hubRps / y.hubRps).toFixed(2)}`] : [];
 }
 
 export async function save(report: Report): Promise<void> {

@@ -16,11 +16,10 @@ export interface Seeded {
 
 const UPLOAD_BATCH = 5000;
 
-/**
- * keys: per offer kind; the baseline offers are bought from twice (before and after the hub's run),
- * the limits offer by every run of the limits comparison.
- */
-export async function seed(url: string, plan: { merchants: number; keys: { hub: number; baseline: number; limits: number } }): Promise<Seeded> {
+type OfferKind = keyof Seeded['offers'];
+
+/** keys: per offer, for every run that buys from it (the seed's own order per merchant comes on top). */
+export async function seed(url: string, plan: { merchants: number; keys: Record<OfferKind, number> }): Promise<Seeded> {
   const started = performance.now();
   // A key upload of 5,000 keys is one request: the operator API's own pace, not a network one.
   const operatorApi = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 120_000 });
@@ -33,8 +32,8 @@ export async function seed(url: string, plan: { merchants: number; keys: { hub: 
   for (const [name, id] of Object.entries(offers)) {
     await admin('PUT', `/offers/${id}`, { productName: 'Bench Card', offerName: name, price: '1.00', currency: 'USD' });
   }
-  const keys = { spread: plan.keys.hub, hot: plan.keys.hub, baselineSpread: plan.keys.baseline, baselineHot: plan.keys.baseline, limits: plan.keys.limits };
-  await Promise.all(Object.entries(offers).map(([name, id]) => uploadKeys(admin, id, keys[name as keyof typeof keys])));
+  const keys = { ...plan.keys, spread: plan.keys.spread + plan.merchants };
+  await Promise.all(Object.entries(offers).map(([name, id]) => uploadKeys(admin, id, keys[name as OfferKind])));
 
   const merchants: Seeded['merchants'] = [];
   for (let i = 0; i < plan.merchants; i++) {

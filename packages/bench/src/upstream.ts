@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     const supplier = await admin('POST', '/suppliers', { kind: 'gamesdrop', name: 'bench upstream', url: sim.url, token: 'bench-upstream', timeoutMs: 60_000 });
     const first = await timedSync(hub, admin, supplier.id, 'first sync');
     const again = await timedSync(hub, admin, supplier.id, 'no-change re-sync');
-    const seeded = await seed(hub.url, { merchants: 10, keys: { hub: 1500 * seconds * 2, baseline: 0, limits: 0 } });
+    const seeded = await seed(hub.url, { merchants: 10, keys: { spread: 1500 * seconds * 2, hot: 0, baselineSpread: 0, baselineHot: 0, limits: 0 } });
     const idle = await latencies(hub, seeded, 'idle');
     const busy = await whileSyncing(admin, supplier.id, () => latencies(hub, seeded, 'during a sync'));
     const report = { date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind, offers, seconds, connections, first, again, idle, busy };
