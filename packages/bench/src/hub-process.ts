@@ -13,10 +13,13 @@ import { startHubProcess, type HubProcess } from '@dropgate/server/testing/proce
 import { embeddedPostmaster, type CpuSubjects } from './cpu.ts';
 
 export const ADMIN_TOKEN = `bench-${randomBytes(12).toString('hex')}`;
+/** The bench reads the hub's own metrics (event-loop delay, collections) around a run. */
+const METRICS_TOKEN = `bench-metrics-${randomBytes(12).toString('hex')}`;
 
 export interface BenchHub {
   process: HubProcess;
   url: string;
+  metricsToken: string;
   /** The database the hub uses, for pgbench. */
   databaseUrl: string;
   kind: 'embedded' | 'external';
@@ -35,6 +38,7 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
     DATA_DIR: dataDir,
     DROPGATE_PG_PORT: String(pgPort),
     DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN,
+    DROPGATE_METRICS_TOKEN: METRICS_TOKEN,
     DROPGATE_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     // The webhook scenario's receiver is on loopback, over plain HTTP.
@@ -48,6 +52,7 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
   return {
     process,
     url: process.url,
+    metricsToken: METRICS_TOKEN,
     databaseUrl,
     kind: fresh ? 'external' : 'embedded',
     cpu: { hubPid: process.child.pid!, databasePid: fresh ? undefined : embeddedPostmaster(process.child.pid!) },

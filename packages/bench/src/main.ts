@@ -144,7 +144,7 @@ async function steadyRateScenario(hub: BenchHub, seeded: Seeded, report: Report,
     callers: (run) => orderScenario(seeded, 'spread', `${runId}${run}`).callers,
     baselineTps, shares: RATE_SHARES, seconds, warmUpSeconds: RATE_WARM_UP_SECONDS, sockets: RATE_SOCKETS,
     pgbench: { databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, script, clients: connections },
-    cpu: hub.cpu, beforeEach: () => checkpoint(hub.databaseUrl),
+    cpu: hub.cpu, metrics: hub, beforeEach: () => checkpoint(hub.databaseUrl),
   });
 }
 

@@ -17,6 +17,7 @@ import { countCpu, type CpuFigures, type CpuSubjects } from './cpu.ts';
 import type { Caller } from './http-load.ts';
 import type { OpenLoopPlan, OpenLoopResult } from './open-loop-runner.ts';
 import { runPgbenchAtRate, type RateLatency } from './pgbench.ts';
+import { watchStalls, type HubMetricsSource, type StallFigures } from './stalls.ts';
 
 const run = promisify(execFile);
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'open-loop-runner.ts');
@@ -27,6 +28,8 @@ export interface SteadyRateFigures {
   rate: number;
   hub: OpenLoopResult & { cpu: CpuFigures };
   baseline: RateLatency;
+  /** What the hub's requests waited on during its run. */
+  stalls: StallFigures;
 }
 
 export async function openLoop(plan: OpenLoopPlan, cpu: CpuSubjects & { hubPid: number }): Promise<OpenLoopResult & { cpu: CpuFigures }> {
@@ -50,6 +53,7 @@ export interface SteadyRateOptions {
   sockets: number;
   pgbench: { databaseUrl: string; databasePid: number | undefined; script: string; clients: number };
   cpu: CpuSubjects & { hubPid: number };
+  metrics: HubMetricsSource;
   /** Called before each run (a checkpoint), so that no run pays for the one before. */
   beforeEach: () => Promise<void>;
 }
@@ -62,11 +66,12 @@ export async function steadyRates(options: SteadyRateOptions): Promise<SteadyRat
     await options.beforeEach();
     const baseline = await runPgbenchAtRate({ ...options.pgbench, rate, seconds: options.seconds, warmUpSeconds: options.warmUpSeconds });
     await options.beforeEach();
+    const watch = await watchStalls(options.metrics, options.pgbench.databaseUrl);
     const hub = await openLoop({
       url: options.url, method: 'POST', path: options.path, callers: options.callers(`rate${share}`), rate,
       warmUpSeconds: options.warmUpSeconds, seconds: options.seconds, sockets: options.sockets, mustContain: options.mustContain,
     }, options.cpu);
-    figures.push({ share, rate, hub, baseline });
+    figures.push({ share, rate, hub, baseline, stalls: await watch.stop() });
   }
   return figures;
 }

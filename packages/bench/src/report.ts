@@ -129,6 +129,10 @@ function steadyRateLines(rates: SteadyRateFigures[]): string[] {
     '',
     'spread create-order at steady rates (latency from each request\'s scheduled time):',
     ...table(['rate (share of baseline)', 'hub p50 / p99 / p99.9 / max', 'pgbench -R p50 / p99 / p99.9 / max', 'p99 ÷', 'errors', 'send lag', 'CPU/req: hub', 'generator'], rows),
+    'where the hub\'s runs waited (event loop, collections; database backends by wait, mean active per sample):',
+    ...rates.map(({ share, stalls: s }) => `  ${Math.round(100 * share)}%: event-loop delay p99 ${s.eventLoopDelayP99Ms} ms, max ${s.eventLoopDelayMaxMs} ms;` +
+      ` ${s.gcPauses} collections, ${s.gcPauseTotalMs} ms in all, ${s.gcPausesOver10Ms} of 10 ms or more; ${s.checkpoints} checkpoints, ${s.autovacuums} autovacuum/analyze runs;` +
+      ` backends: ${Object.entries(s.backends).map(([state, n]) => `${state} ${n}`).join(', ') || 'none active'}`),
   ];
 }
 
@@ -138,7 +142,8 @@ function stockDepthLines(depth: StockDepthReport): string[] {
       `; largest ÷ smallest, p50: ${(figures.at(-1)!.p50Ms / figures[0]!.p50Ms).toFixed(2)}`,
   ];
   return ['', `create-order (place_order, one connection, ${depth.asSold[0]!.calls} calls each) by keys already sold from the offer:`,
-    ...line('as sold', depth.asSold), ...line('vacuumed', depth.vacuumed)];
+    ...line('as sold', depth.asSold),
+    ...(depth.vacuumed ? line(`after autovacuum (${depth.vacuumWaitSeconds} s later)`, depth.vacuumed) : [`  autovacuum did not run on the stock table within ${depth.vacuumWaitSeconds} s`])];
 }
 
 function claimLines(claims: ClaimFigures[]): string[] {

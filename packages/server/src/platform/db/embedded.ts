@@ -90,7 +90,10 @@ export async function startEmbeddedPostgres(options: {
   const postmasterOptions = {
     clusterDir,
     port: options.port,
-    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    // The autovacuum launcher looks at each database every 10 s, not the default minute: the stock
+    // and job tables vacuum after a fixed number of claimed rows (migration 0019), which at a
+    // busy hub's rate pile up fast (docs/operations.md).
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'autovacuum_naptime=10s'],
     onLog,
   };
   const start = async (): Promise<Postmaster> => {
