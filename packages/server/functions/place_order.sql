@@ -15,8 +15,9 @@
 --   * CodeGames orders (p_protocol 'codegames') are charged offer_partner_price, the price less
 --     the merchant's commission; Partner API orders the price;
 --   * where the order is fulfilled from is offer_supply's rule: a stock key, claimed here; else an
---     upstream source: the order is accepted as PROCESSING (the debit held in draftBalance) and its
---     first fulfilment job is queued in the same statement; else it is refused before any debit:
+--     upstream source: the order is accepted as PROCESSING (the debit held: added to the account's
+--     held, the draftBalance, by the same UPDATE that debits it) and its first fulfilment job is
+--     queued in the same statement; else it is refused before any debit:
 --     recorded CANCELED "Out of stock" (an order the merchant can look up, idempotent like any
 --     other) with amount_usd 0, no ledger row and nothing queued.
 --
@@ -160,8 +161,11 @@ BEGIN
   -- from here to commit only. A concurrent order may have spent the balance since the read above:
   -- DG402 then undoes the whole statement (order, key claim, events) and the caller answers
   -- INSUFFICIENT_BALANCE, as before. An order refused for want of a source debits nothing.
+  -- A PROCESSING order's amount goes on hold in the same UPDATE (no statement, no lock more); one
+  -- that completed at once was never in flight once committed, so it holds nothing.
   IF NOT v_offer.sandbox AND v_status <> 'CANCELED' THEN
-    UPDATE accounts SET balance = balance - v_amount
+    UPDATE accounts SET balance = balance - v_amount,
+                        held = held + CASE WHEN v_status = 'PROCESSING' THEN v_amount ELSE 0 END
      WHERE merchant_id = p_merchant_id AND balance >= v_amount
      RETURNING balance INTO v_balance;
     IF NOT FOUND THEN

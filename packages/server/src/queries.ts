@@ -5,5 +5,5 @@
  */
 export { PLACE_ORDER_SQL, listOrders, ordersPerHour, waitingCounts, heldAmount } from './modules/orders/index.ts';
 export { claimDue } from './modules/fulfilment/index.ts';
-export { listEntriesPage, lowBalances } from './modules/ledger/index.ts';
+export { listEntriesPage, lowBalances, readFunds } from './modules/ledger/index.ts';
 export { lowStock } from './modules/inventory/index.ts';

@@ -1,9 +1,11 @@
 /**
  * An existing deployment upgrades cleanly. The fixture is a database as the hub at f6e7a12 left
  * it (before stored functions moved out of the migrations; test/fixtures/README.md says how it
- * was made): a merchant with a deposit, a shop, offers, and orders in every end state. A hub
- * started on it must bring it to exactly the schema a fresh database gets, read the old data
- * back, take new orders, and pass the audit.
+ * was made): a merchant with a deposit, a shop, offers, and orders in every end state. Before the
+ * upgrade the test adds an order still in flight, as that version left one (debited, PROCESSING,
+ * its status check queued), for the migration that keeps draftBalance on the account to backfill.
+ * A hub started on it must bring it to exactly the schema a fresh database gets, read the old
+ * data back, take new orders, and pass the audit.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
@@ -15,6 +17,41 @@ import { call, merchantClient, operator, startTestHub, type TestHub } from './su
 const FIXTURE = new URL('./fixtures/database-f6e7a12.sql.gz', import.meta.url);
 /** What make-database.ts printed when it made the fixture. */
 const OLD = { shopToken: '3ad2b60b6f04aa48fab5883d9a80b28c', merchantId: 1, completed: 10000001, refunded: 10000002, canceled: 10000004, codegames: 10000006 };
+/** The order the test leaves in flight before the upgrade: offer 1004, 9.99 USD. */
+const IN_FLIGHT = { orderId: 10000007, transactionId: 'acme-in-flight', amount: 999 };
+
+/**
+ * An order of offer 1004 accepted as PROCESSING by the old version and not settled yet: the
+ * debit and its PURCHASE, the events, and a status check due long after the test.
+ */
+async function leaveAnOrderInFlight(url: string): Promise<void> {
+  const db = await connect(url);
+  try {
+    await db.query('BEGIN');
+    const { rows: [account] } = await db.query('UPDATE accounts SET balance = balance - $2 WHERE merchant_id = $1 RETURNING balance', [OLD.merchantId, IN_FLIGHT.amount]);
+    const { rows: [order] } = await db.query(
+      `INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price, currency,
+                           usd_per_unit, amount_usd, sandbox, returns_key, status, charged_price)
+       VALUES (1, $1, $2, 1004, 'Xbox Game Pass', '1 Month', 1, $3, 'USD', 1, $3, false, true, 'PROCESSING', $3) RETURNING id`,
+      [OLD.merchantId, IN_FLIGHT.transactionId, IN_FLIGHT.amount],
+    );
+    expect(Number(order.id)).toBe(IN_FLIGHT.orderId);
+    await db.query(
+      `INSERT INTO order_events (order_id, from_status, to_status, actor, reason)
+       VALUES ($1, NULL, 'SUBMITTED', 'shop:1', NULL), ($1, 'SUBMITTED', 'PROCESSING', 'system', 'waiting on a supplier')`,
+      [order.id],
+    );
+    await db.query(
+      `INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
+       VALUES ($1, 'PURCHASE', $2, $3, $4, $5)`,
+      [OLD.merchantId, -IN_FLIGHT.amount, account.balance, order.id, `API Purchase - Xbox Game Pass 1 Month (order ${order.id})`],
+    );
+    await db.query("INSERT INTO fulfilment_jobs (order_id, source_index, phase, due_at) VALUES ($1, 0, 'poll', now() + interval '100 years')", [order.id]);
+    await db.query('COMMIT');
+  } finally {
+    await db.end();
+  }
+}
 
 let upgraded: IsolatedDatabase;
 let fresh: IsolatedDatabase;
@@ -30,6 +67,7 @@ beforeAll(async () => {
   } finally {
     await loader.end();
   }
+  await leaveAnOrderInFlight(upgraded.url);
   hub = await startTestHub({ DATABASE_URL: upgraded.url });
   const pool = createPool(fresh.url, 1);
   try {
@@ -114,7 +152,9 @@ describe('upgrading a database made by f6e7a12', () => {
 
   it('reads the old data back through the APIs', async () => {
     const merchant = merchantClient(hub, OLD.shopToken);
-    expect((await merchant('/balance')).body).toMatchObject({ balance: 84.2, draftBalance: 0, currency: { id: 3, code: 'USD' }, shopName: 'Acme Web' });
+    // The migration backfilled the hold from the order in flight.
+    expect((await merchant('/balance')).body).toMatchObject({ balance: 74.21, draftBalance: 9.99, currency: { id: 3, code: 'USD' }, shopName: 'Acme Web' });
+    expect((await merchant('/offers/order-status', { transactionId: IN_FLIGHT.transactionId })).body).toMatchObject({ orderId: IN_FLIGHT.orderId, status: 'PROCESSING' });
     expect((await merchant('/offers/order-status', { transactionId: 'acme-0001' })).body).toMatchObject({
       orderId: OLD.completed, status: 'COMPLETED', offerId: 1001, price: 560.1, key: 'PUBG-60-AAAA',
     });
@@ -122,7 +162,7 @@ describe('upgrading a database made by f6e7a12', () => {
     expect((await merchant('/offers/order-status', { orderId: OLD.canceled })).body).toMatchObject({ status: 'CANCELED' });
     const ledger = (await merchant('/balance/transactions?page=1&limit=20')).body;
     expect(ledger.transactions.map((t: any) => [t.type, t.amount, t.balanceAfter])).toEqual([
-      ['REFUND', 6.05, 84.2], ['PURCHASE', -4.5, 78.15], ['REFUND', 9.99, 82.65], ['PURCHASE', -9.99, 72.66],
+      ['PURCHASE', -9.99, 74.21], ['REFUND', 6.05, 84.2], ['PURCHASE', -4.5, 78.15], ['REFUND', 9.99, 82.65], ['PURCHASE', -9.99, 72.66],
       ['PURCHASE', -5.25, 82.65], ['PURCHASE', -6.05, 87.9], ['PURCHASE', -6.05, 93.95], ['DEPOSIT', 100, 100],
     ]);
     const codegames = await call(`${hub.url}/api/codegames/status`, { token: OLD.shopToken, body: { txn_id: 'cg-0001' } });
@@ -141,8 +181,14 @@ describe('upgrading a database made by f6e7a12', () => {
     expect(placed.body).toMatchObject({ status: 'COMPLETED', key: 'PUBG-60-CCCC' });
     const paid = await call(`${hub.url}/api/codegames/pay`, { token: OLD.shopToken, body: { product_id: 1002, price: 5, txn_id: 'cg-after-upgrade' } });
     expect(paid.body).toMatchObject({ status: 'OK', product: { productKey: 'STEAM-5-BBBB' } });
-    // 84.20 - 6.05 (560.10 RUB at 0.0108) - 4.50 (5.00 less its 10% commission)
-    expect((await merchant('/balance')).body).toMatchObject({ balance: 73.65, draftBalance: 0 });
+    // 84.20 - 9.99 (the order in flight) - 6.05 (560.10 RUB at 0.0108) - 4.50 (5.00 less its 10% commission)
+    expect((await merchant('/balance')).body).toMatchObject({ balance: 63.66, draftBalance: 9.99 });
+  });
+
+  it('releases the backfilled hold like any other when the order in flight ends', async () => {
+    expect(await operator(hub).audit()).toEqual({ ok: true, checks: expect.any(Number), violations: [] });
+    await operator(hub).ok('POST', `/orders/${IN_FLIGHT.orderId}/cancel`, { reason: 'the supplier never answered' });
+    expect((await merchantClient(hub, OLD.shopToken)('/balance')).body).toMatchObject({ balance: 73.65, draftBalance: 0 });
   });
 
   it('passes the operator audit', async () => {

@@ -52,7 +52,7 @@ export function useIsolatedDatabase(): IsolatedDatabase {
 /**
  * An order still in flight (PROCESSING), written as place_order and a supplier adapter would
  * leave it, so that the audit stays clean: in ONE transaction, the account is debited (only if
- * the balance covers it, like place_order), the order row holds the offer's snapshot (a Partner
+ * the balance covers it, like place_order) and the amount put on its hold, the order row holds the offer's snapshot (a Partner
  * API order: charged_price is the price), its events
  * go NULL -> SUBMITTED -> PROCESSING, and a PURCHASE entry carries the new balance. Stock offers
  * complete inside create-order, and reaching PROCESSING through a supplier takes a simulator and
@@ -80,7 +80,7 @@ export async function insertInFlightOrder(
     if (!offer || offer.currency !== 'USD') throw new Error(`fixture needs an existing USD offer, got ${order.offerId}`);
     const amount = Number(offer.price);
     const { rows: [account] } = await db.query<{ balance: string }>(
-      'UPDATE accounts SET balance = balance - $2 WHERE merchant_id = $1 AND balance >= $2 RETURNING balance',
+      'UPDATE accounts SET balance = balance - $2, held = held + $2 WHERE merchant_id = $1 AND balance >= $2 RETURNING balance',
       [order.merchantId, amount],
     );
     if (!account) throw new Error(`fixture: merchant ${order.merchantId} cannot pay ${amount} cents`);

@@ -1,7 +1,7 @@
 /** The order state table (modules/orders): every transition and its money effect, final states, IN_FLIGHT. */
 import { ORDER_STATUSES } from '@dropgate/contract';
 import { describe, expect, it } from 'vitest';
-import { assertStateMachine, findTransition, IN_FLIGHT, TRANSITIONS } from '../../src/modules/orders/index.ts';
+import { assertStateMachine, findTransition, IN_FLIGHT, releasesHold, TRANSITIONS } from '../../src/modules/orders/index.ts';
 
 describe('the order state table', () => {
   it('is exactly the transitions of the design, each with its money effect', () => {
@@ -40,6 +40,18 @@ describe('the order state table', () => {
   it('holds the amount exactly while SUBMITTED or PROCESSING', () => {
     expect(IN_FLIGHT).toEqual(['SUBMITTED', 'PROCESSING']);
     for (const t of TRANSITIONS) expect(t.money === 'none', `${t.from} -> ${t.to}`).toBe(IN_FLIGHT.includes(t.to));
+  });
+
+  it("takes the amount off the account's hold exactly when a held order settles or is refunded", () => {
+    expect(TRANSITIONS.filter(releasesHold).map((t) => `${t.from}>${t.to}`)).toEqual([
+      'SUBMITTED>COMPLETED', 'PROCESSING>COMPLETED', 'PROCESSING>CANCELED',
+    ]);
+    // So held changes by the order's amount exactly when the order enters or leaves flight (a
+    // refused order debited, and held, nothing).
+    for (const t of TRANSITIONS) {
+      if (t.money === 'refused') continue;
+      expect(releasesHold(t), `${t.from} -> ${t.to}`).toBe(IN_FLIGHT.includes(t.from) && !IN_FLIGHT.includes(t.to));
+    }
   });
 
   it('passes the check the hub runs at boot', () => {

@@ -62,6 +62,15 @@ const CHECKS: Check[] = [
                                                           AND e.from_status = 'SUBMITTED' AND e.to_status = 'CANCELED'))`,
   },
   {
+    // The index orders_in_flight covers exactly the rows summed.
+    invariant: "each account's held equals the sum of its in-flight orders",
+    sql: `SELECT format('merchant %s: held %s, orders in flight sum to %s', a.merchant_id, a.held, coalesce(f.total, 0)) AS detail
+            FROM accounts a LEFT JOIN (SELECT merchant_id, sum(amount_usd) AS total FROM orders
+                                        WHERE status IN ('SUBMITTED', 'PROCESSING') GROUP BY merchant_id) f
+              ON f.merchant_id = a.merchant_id
+           WHERE a.held <> coalesce(f.total, 0)`,
+  },
+  {
     invariant: 'ledger entries of an order belong to its merchant',
     sql: `SELECT format('entry %s: merchant %s, order %s of merchant %s', e.id, e.merchant_id, o.id, o.merchant_id) AS detail
             FROM ledger_entries e JOIN orders o ON o.id = e.order_id WHERE e.merchant_id <> o.merchant_id`,

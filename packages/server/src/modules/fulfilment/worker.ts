@@ -180,12 +180,12 @@ export class FulfilmentWorker {
       if (outcome.kind === 'delivered') {
         if (outcome.upstreamRef) await recordUpstreamRef(tx, order.id, outcome.upstreamRef);
         if (outcome.fulfillmentData) await setFulfillmentData(tx, order.id, outcome.fulfillmentData);
+        // The job goes first: the transition's money (the merchant's account row) is the last lock.
+        await jobs.deleteJob(tx, order.id);
         if (outcome.key === null && order.returnsKey) {
-          await setReviewReason(tx, order.id, `paid upstream at ${supplier?.name}, key missing`);
-        } else {
-          await completeInFlight(tx, order, outcome.key === null ? null : vault.seal(outcome.key), actor, `delivered by ${supplier?.name}`);
+          return setReviewReason(tx, order.id, `paid upstream at ${supplier?.name}, key missing`);
         }
-        return jobs.deleteJob(tx, order.id);
+        return completeInFlight(tx, order, outcome.key === null ? null : vault.seal(outcome.key), actor, `delivered by ${supplier?.name}`);
       }
       if (outcome.kind === 'failed') {
         const next = job.sourceIndex + 1;
@@ -193,8 +193,8 @@ export class FulfilmentWorker {
           return jobs.reschedule(tx, order.id, { sourceIndex: next, phase: 'place', attempts: 0, dueAt: clock.now(), lastOutcome: `failed: ${outcome.reason}` });
         }
         if (outcome.fulfillmentData) await setFulfillmentData(tx, order.id, outcome.fulfillmentData);
-        await cancelInFlight(tx, order, actor, outcome.customerMessage ?? `No supplier could fulfil the order: ${outcome.reason}`);
-        return jobs.deleteJob(tx, order.id);
+        await jobs.deleteJob(tx, order.id);
+        return cancelInFlight(tx, order, actor, outcome.customerMessage ?? `No supplier could fulfil the order: ${outcome.reason}`);
       }
       if (outcome.upstreamRef) await recordUpstreamRef(tx, order.id, outcome.upstreamRef);
       const checks = job.attempts + (job.claimedPhase === 'place' ? 0 : 1);

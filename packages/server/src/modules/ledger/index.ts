@@ -11,7 +11,7 @@ import * as repo from './repository.ts';
 
 export type { LedgerEntry, LedgerType } from './repository.ts';
 export type { EntryFilter } from './repository.ts';
-export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances } from './repository.ts';
+export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances, readFunds } from './repository.ts';
 
 /** The ledger as request handlers read it, bound to its database. */
 export class Ledger {
@@ -50,6 +50,13 @@ export class Ledger {
   }
 }
 
+/** A merchant's balance and draftBalance (held by its orders in flight), from the account row alone. */
+export async function fundsOf(db: Db, merchantId: number): Promise<{ balance: Minor; held: Minor }> {
+  const funds = await repo.readFunds(db, merchantId);
+  if (funds === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+  return funds;
+}
+
 export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {
   const balance = await repo.readBalance(db, merchantId);
   if (balance === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
@@ -70,15 +77,29 @@ export async function deposit(pool: pg.Pool, merchantId: number, amount: Minor, 
   });
 }
 
-/** Returns an order's debit to the merchant; the unique index allows one refund per order. */
-export async function refundOrder(tx: Tx, order: { merchantId: number; orderId: number; amount: Minor }, why: string): Promise<repo.LedgerEntry> {
-  const entry = await repo.appendEntry(tx, {
-    merchantId: order.merchantId,
-    type: 'REFUND',
-    amount: order.amount,
-    orderId: order.orderId,
-    description: `Refund - order ${order.orderId}: ${why}`,
-  });
-  assert(entry, `order ${order.orderId} belongs to merchant ${order.merchantId}, who has no account`);
-  return entry;
+/**
+ * An order's money leaves the states it was in, in the caller's transaction and in one UPDATE of
+ * the account row: `refund` returns the debit with a REFUND entry (the unique index allows one per
+ * order), `releaseHold` takes the amount off the account's hold (the order was in flight). A
+ * settled order only leaves the hold.
+ */
+export async function moveOrderMoney(
+  tx: Tx,
+  order: { merchantId: number; orderId: number; amount: Minor },
+  effect: { refund: string | null; releaseHold: boolean },
+): Promise<void> {
+  const released = effect.releaseHold ? order.amount : 0;
+  if (effect.refund !== null) {
+    const entry = await repo.appendEntry(tx, {
+      merchantId: order.merchantId,
+      type: 'REFUND',
+      amount: order.amount,
+      orderId: order.orderId,
+      description: `Refund - order ${order.orderId}: ${effect.refund}`,
+      released,
+    });
+    assert(entry, `order ${order.orderId} belongs to merchant ${order.merchantId}, who has no account`);
+  } else if (released > 0) {
+    assert(await repo.releaseHold(tx, order.merchantId, released), `order ${order.orderId} belongs to merchant ${order.merchantId}, who has no account`);
+  }
 }

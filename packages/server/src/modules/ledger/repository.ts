@@ -27,25 +27,42 @@ export async function readBalance(db: Db, merchantId: number): Promise<Minor | u
   return rows[0]?.balance;
 }
 
+/** What a merchant can spend, and what its in-flight orders hold (draftBalance): one primary-key read. */
+export async function readFunds(db: Db, merchantId: number): Promise<{ balance: Minor; held: Minor } | undefined> {
+  const { rows } = await db.query<{ balance: Minor; held: Minor }>({
+    name: 'ledger.funds',
+    text: 'SELECT balance, held FROM accounts WHERE merchant_id = $1',
+    values: [merchantId],
+  });
+  return rows[0];
+}
+
 /**
- * Moves the account by `amount` and appends the matching entry, in the caller's transaction.
- * Undefined when the merchant has no account.
+ * Moves the account by `amount` and appends the matching entry, in the caller's transaction;
+ * `released` leaves the hold in the same UPDATE (a refunded in-flight order). Undefined when the
+ * merchant has no account.
  */
 export async function appendEntry(
   tx: Tx,
-  entry: { merchantId: number; type: LedgerType; amount: Minor; orderId: number | null; description: string },
+  entry: { merchantId: number; type: LedgerType; amount: Minor; orderId: number | null; description: string; released?: Minor },
 ): Promise<LedgerEntry | undefined> {
   const { rows } = await tx.query<LedgerEntry>(
     `WITH moved AS (
-       UPDATE accounts SET balance = balance + $3 WHERE merchant_id = $1 RETURNING balance
+       UPDATE accounts SET balance = balance + $3, held = held - $6 WHERE merchant_id = $1 RETURNING balance
      )
      INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description)
      SELECT $1, $2, $3, balance, $4, $5 FROM moved
      RETURNING id, merchant_id AS "merchantId", type, amount, balance_after AS "balanceAfter",
                order_id AS "orderId", description, created_at AS "createdAt"`,
-    [entry.merchantId, entry.type, entry.amount, entry.orderId, entry.description],
+    [entry.merchantId, entry.type, entry.amount, entry.orderId, entry.description, entry.released ?? 0],
   );
   return rows[0];
+}
+
+/** Takes `amount` off the account's hold, the balance untouched; false when there is no account. */
+export async function releaseHold(tx: Tx, merchantId: number, amount: Minor): Promise<boolean> {
+  const { rowCount } = await tx.query('UPDATE accounts SET held = held - $2 WHERE merchant_id = $1', [merchantId, amount]);
+  return rowCount === 1;
 }
 
 export async function listEntries(

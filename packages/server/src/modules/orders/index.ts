@@ -9,15 +9,15 @@ import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, assert, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
-import { balanceOf, refundOrder } from '../ledger/index.ts';
+import { fundsOf, moveOrderMoney } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import * as repo from './repository.ts';
-import { findTransition } from './states.ts';
+import { findTransition, releasesHold } from './states.ts';
 
 export type { MarginGrouping, MarginRow, Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
 export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
 export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type HourlyOrders } from './repository.ts';
-export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, type Transition } from './states.ts';
+export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, releasesHold, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
 export interface OrderView extends Pick<repo.Order,
@@ -103,10 +103,12 @@ export class Orders {
     return transitionGuarded(this.#pool, orderId, requireCompleted, 'REFUND', actor, reason);
   }
 
-  /** What a merchant has: the ledger's balance, and the spec's draftBalance (held by orders in flight). */
-  async funds(merchantId: number): Promise<{ balance: Minor; held: Minor }> {
-    const [balance, held] = await Promise.all([balanceOf(this.#pool, merchantId), repo.heldAmount(this.#pool, merchantId)]);
-    return { balance, held };
+  /**
+   * What a merchant has: the balance, and the spec's draftBalance (held by orders in flight), both
+   * kept on the account row, so one primary-key read.
+   */
+  funds(merchantId: number): Promise<{ balance: Minor; held: Minor }> {
+    return fundsOf(this.#pool, merchantId);
   }
 }
 
@@ -253,13 +255,23 @@ function sandboxKey(orderId: number, vault: KeyVault): string {
 
 // ---- transitions asked for by people ----
 
-/** Applies one transition of the table with its money effect; undefined if the order moved meanwhile. */
+/**
+ * Applies one transition of the table with its money effect; undefined if the order moved
+ * meanwhile. Every status change after placement comes through here, so the table's money effect
+ * alone decides the REFUND entry and the release of the account's hold. The money comes last: the
+ * account row is the lock a busy merchant's orders queue on (as in place_order), so callers keep
+ * it last too.
+ */
 async function applyTransition(tx: Tx, order: repo.Order, to: OrderStatus, actor: string, reason: string | null): Promise<repo.Order | undefined> {
   const transition = findTransition(order.status, to);
   assert(transition, `${order.status} -> ${to} is not in the state table`);
   const moved = await repo.updateStatus(tx, { orderId: order.id, from: order.status, to, actor, reason, message: to === 'CANCELED' ? reason : null });
-  if (moved && transition.money === 'refund' && order.amountUsd > 0) {
-    await refundOrder(tx, { merchantId: order.merchantId, orderId: order.id, amount: order.amountUsd }, reason ?? to.toLowerCase());
+  // Sandbox orders and those refused at placement debited and held nothing.
+  if (moved && order.amountUsd > 0) {
+    await moveOrderMoney(tx, { merchantId: order.merchantId, orderId: order.id, amount: order.amountUsd }, {
+      refund: transition.money === 'refund' ? reason ?? to.toLowerCase() : null,
+      releaseHold: releasesHold(transition),
+    });
   }
   return moved;
 }

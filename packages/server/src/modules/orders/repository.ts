@@ -148,7 +148,11 @@ export async function findOrderIdByTransaction(db: Db, shopId: number, transacti
   return rows[0]?.id;
 }
 
-/** Sum held by the merchant's in-flight orders: the spec's draftBalance, derived, never stored. */
+/**
+ * The sum of the merchant's in-flight orders, derived from the orders: what accounts.held must
+ * equal (the audit checks it for every account at once). The hub reads the account's held
+ * (Orders.funds); this stays for the back-office benchmark, which times it.
+ */
 export async function heldAmount(db: Db, merchantId: number): Promise<Minor> {
   const { rows } = await db.query<{ held: Minor }>({
     name: 'orders.held',

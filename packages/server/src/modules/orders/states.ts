@@ -6,11 +6,14 @@
  */
 import { ORDER_STATUSES, type OrderStatus } from '@dropgate/contract';
 
-/** What a transition does to the merchant's money, in the same transaction. */
+/**
+ * What a transition does to the merchant's money, in the same transaction. The hold is the
+ * account's `held` (the draftBalance): see releasesHold.
+ */
 export type MoneyEffect =
   | 'none' // the debit stays held (still in draftBalance)
   | 'settle' // the hold is released: the debit is final
-  | 'refund' // the hold is released and a REFUND entry returns the debit
+  | 'refund' // a REFUND entry returns the debit (and the hold is released, if the order was in flight)
   | 'refused'; // nothing was ever debited: the order was refused before any debit (no source)
 
 export interface Transition {
@@ -30,6 +33,15 @@ export const TRANSITIONS: readonly Transition[] = [
 
 /** Orders in these states hold their amount in draftBalance. */
 export const IN_FLIGHT: readonly OrderStatus[] = ['SUBMITTED', 'PROCESSING'];
+
+/**
+ * Whether the transition takes the order's amount off the account's hold: it settles or refunds
+ * an order in flight. With the boot check ('none' exactly while in flight) this keeps
+ * accounts.held = the sum of amount_usd of the merchant's in-flight orders, which the audit checks.
+ */
+export function releasesHold(t: Transition): boolean {
+  return IN_FLIGHT.includes(t.from) && (t.money === 'settle' || t.money === 'refund');
+}
 
 export function findTransition(from: OrderStatus, to: OrderStatus): Transition | undefined {
   return TRANSITIONS.find((t) => t.from === from && t.to === to);
