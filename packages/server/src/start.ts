@@ -112,6 +112,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         orderBatcher: new OrderBatcher(pool, {
           maxBatch: config.orderBatchMax,
           maxInFlight: orderStatementsCap(config.dbPoolSize),
+          maxWaitMs: config.dbAcquireTimeoutMs,
           onStatement: (orders) => metrics.orderStatement(orders),
           onRetry: () => metrics.orderBatchRetried(),
         }),

@@ -49,7 +49,7 @@ describe('the order batcher', () => {
   it('sends an order alone at once, and the orders that arrive meanwhile as one batch, each answer to its caller', async () => {
     const { pool, statements } = heldPool();
     const sizes: number[] = [];
-    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, onStatement: (n) => sizes.push(n) });
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onStatement: (n) => sizes.push(n) });
 
     const first = batcher.place(order(1, 't-1'));
     expect(statements.map((s) => s.name)).toEqual(['orders.place']);
@@ -74,7 +74,7 @@ describe('the order batcher', () => {
 
   it('caps a batch at maxBatch and leaves the rest for the next statement', async () => {
     const { pool, statements } = heldPool();
-    const batcher = new OrderBatcher(pool, { maxBatch: 3, maxInFlight: 8 });
+    const batcher = new OrderBatcher(pool, { maxBatch: 3, maxInFlight: 8, maxWaitMs: 60_000 });
     const placed = Array.from({ length: 6 }, (_, i) => batcher.place(order(1, `t-${i + 1}`)));
     statements[0]!.answer([created('t-1')]);
     await settle();
@@ -88,7 +88,7 @@ describe('the order batcher', () => {
 
   it('past the cap on statements, batches orders of several merchants by merchant id, none of a merchant already in flight', async () => {
     const { pool, statements } = heldPool();
-    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 2 });
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 2, maxWaitMs: 60_000 });
     const placed = [batcher.place(order(9, 't-90')), batcher.place(order(5, 't-50'))];
     expect(statements).toHaveLength(2);
     // Arrival order: merchant 3, 9 (in flight), 1, 3, 2.
@@ -108,7 +108,7 @@ describe('the order batcher', () => {
   it('retries a batch that deadlocked one order per statement, each caller getting its own answer', async () => {
     const { pool, statements } = heldPool();
     const retried: number[] = [];
-    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, onRetry: (n) => retried.push(n) });
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onRetry: (n) => retried.push(n) });
     const first = batcher.place(order(1, 't-1'));
     const rest = [2, 3, 4].map((n) => batcher.place(order(1, `t-${n}`)));
     statements[0]!.answer([created('t-1')]);
@@ -131,7 +131,7 @@ describe('the order batcher', () => {
 
   it('fails every order of a batch whose connection failed with that same error, and carries on', async () => {
     const { pool, statements } = heldPool();
-    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8 });
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000 });
     const first = batcher.place(order(1, 't-1'));
     const rest = [2, 3].map((n) => batcher.place(order(1, `t-${n}`)));
     statements[0]!.answer([created('t-1')]);
@@ -147,9 +147,22 @@ describe('the order batcher', () => {
     expect(await next).toMatchObject({ orderId: 4 });
   });
 
+  it('fails an order that waited past maxWaitMs as a connection not had in time, and never sends it', async () => {
+    const { pool, statements } = heldPool();
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 30 });
+    const first = batcher.place(order(1, 't-1'));
+    const late = batcher.place(order(1, 't-2'));
+    await expect(late).rejects.toThrow(/^timeout exceeded when trying to connect/);
+    expect(batcher.waiting).toBe(0);
+    statements[0]!.answer([created('t-1')]);
+    expect(await first).toMatchObject({ orderId: 1 });
+    await settle();
+    expect(statements).toHaveLength(1);
+  });
+
   it('with maxBatch 1 sends every order its own statement at once', async () => {
     const { pool, statements } = heldPool();
-    const batcher = new OrderBatcher(pool, { maxBatch: 1, maxInFlight: 1 });
+    const batcher = new OrderBatcher(pool, { maxBatch: 1, maxInFlight: 1, maxWaitMs: 60_000 });
     const placed = [1, 2, 3].map((n) => batcher.place(order(1, `t-${n}`)));
     expect(statements.map((s) => s.name)).toEqual(['orders.place', 'orders.place', 'orders.place']);
     statements.forEach((s) => s.answer([created(s.values[4] as string)]));

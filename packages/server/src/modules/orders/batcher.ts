@@ -28,6 +28,12 @@ export interface OrderBatcherOptions {
   maxBatch: number;
   /** Statements placing orders in flight at once, across merchants. */
   maxInFlight: number;
+  /**
+   * How long an order may wait for a statement to carry it: past that it fails as a request that
+   * waited too long for a pooled connection does (the pool's acquire timeout), so the bound on a
+   * create-order's answer stays what it was without batching.
+   */
+  maxWaitMs: number;
   /** Told of every statement that places orders: how many it carried. */
   onStatement?: (orders: number) => void;
   /** Told of every batch retried one by one (after a deadlock, say): how many orders it held. */
@@ -38,7 +44,12 @@ interface Waiting {
   input: repo.PlaceOrderInput;
   resolve(placed: repo.PlacedOrder): void;
   reject(error: unknown): void;
+  /** Fails the order if no statement took it in time. */
+  timer: NodeJS.Timeout;
 }
+
+/** pg-pool's own error for a connection not had in time: the error handler answers it 503, Retry-After. */
+const WAITED_TOO_LONG = 'timeout exceeded when trying to connect';
 
 /** A batch that failed with one of these rolled back whole, and its orders alone may well pass. */
 const DEADLOCK_OR_SERIALIZATION = new Set(['40P01', '40001']);
@@ -72,7 +83,11 @@ export class OrderBatcher {
       return repo.placeOrder(this.db, input);
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ input, resolve, reject });
+      const waiting: Waiting = {
+        input, resolve, reject,
+        timer: setTimeout(() => this.#giveUp(waiting), this.#options.maxWaitMs),
+      };
+      this.#waiting.push(waiting);
       this.#dispatch();
     });
   }
@@ -80,6 +95,13 @@ export class OrderBatcher {
   /** Orders waiting for a statement (for tests and figures). */
   get waiting(): number {
     return this.#waiting.length;
+  }
+
+  #giveUp(order: Waiting): void {
+    const index = this.#waiting.indexOf(order);
+    if (index === -1) return;
+    this.#waiting.splice(index, 1);
+    order.reject(new Error(`${WAITED_TOO_LONG}: the order waited ${this.#options.maxWaitMs} ms for a statement to place it`));
   }
 
   #dispatch(): void {
@@ -105,6 +127,7 @@ export class OrderBatcher {
       (batch.length < this.#options.maxBatch && !this.#busy.has(order.input.merchantId) ? batch : rest).push(order);
     }
     this.#waiting = rest;
+    for (const order of batch) clearTimeout(order.timer);
     return batch.sort((a, b) => a.input.merchantId - b.input.merchantId);
   }
 
