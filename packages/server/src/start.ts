@@ -23,7 +23,7 @@ import { Ledger } from './modules/ledger/index.ts';
 import { Inventory } from './modules/inventory/index.ts';
 import { KeyReveals } from './modules/key-reveals/index.ts';
 import { Merchants, ShopTokens } from './modules/merchants/index.ts';
-import { assertStateMachine, findOrder, orderView, Orders } from './modules/orders/index.ts';
+import { assertStateMachine, findOrder, OrderBatcher, orderStatementsCap, orderView, Orders } from './modules/orders/index.ts';
 import { ShopLimits } from './modules/shop-limits/index.ts';
 import { Webhooks, webhookPump, webhookTasks } from './modules/webhooks/index.ts';
 import { orderToWire } from './protocols/partner-api/present.ts';
@@ -109,6 +109,13 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
     const hub: Hub = {
       checkout: new Checkout({
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
+        orderBatcher: new OrderBatcher(pool, {
+          maxBatch: config.orderBatchMax,
+          maxInFlight: orderStatementsCap(config.dbPoolSize),
+          maxWaitMs: config.dbAcquireTimeoutMs,
+          onStatement: (orders) => metrics.orderStatement(orders),
+          onRetry: () => metrics.orderBatchRetried(),
+        }),
         onOrder: (protocol, status, seconds) => metrics.orderPlaced(protocol, status, seconds),
       }),
       catalog,

@@ -128,6 +128,7 @@ describe('upgrading a database made by f6e7a12', () => {
       'offer_partner_price(bigint,bigint)',
       'offer_supply(bigint,boolean)',
       'place_order(bigint,bigint,bigint,bigint,text,text,text,text,text,integer,bigint,bigint,numeric)',
+      'place_orders(bigint[],bigint[],bigint[],bigint[],text[],text[],text[],text[],text[],integer[],bigint[],bigint[],numeric[])',
       'reject_mutation()',
       'usd_amount(bigint,numeric)',
       'webhooks_dispatch(integer)',
@@ -144,7 +145,7 @@ describe('upgrading a database made by f6e7a12', () => {
     const client = await connect(upgraded.url);
     try {
       const { rows } = await client.query('SELECT name FROM stored_functions ORDER BY name');
-      expect(rows.map((r) => r.name)).toEqual(['offer_now', 'offer_partner_price', 'offer_supply', 'place_order', 'usd_amount', 'webhooks_dispatch', 'webhooks_fan_out', 'webhooks_schedule']);
+      expect(rows.map((r) => r.name)).toEqual(['offer_now', 'offer_partner_price', 'offer_supply', 'place_order', 'place_orders', 'usd_amount', 'webhooks_dispatch', 'webhooks_fan_out', 'webhooks_schedule']);
     } finally {
       await client.end();
     }

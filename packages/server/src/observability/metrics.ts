@@ -1,7 +1,7 @@
 /**
  * The hub's Prometheus metrics (prom-client), one registry per hub: several hubs in one process
  * (the tests) never mix their numbers. Counters and histograms are fed where things happen (HTTP,
- * order placement, supplier calls, database restarts); gauges are read at scrape time from what
+ * order placement and its batches, supplier calls, database restarts); gauges are read at scrape time from what
  * holds them (the pool, the fulfilment queue, the TON rate), so a scrape shows the present.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -12,6 +12,9 @@ import type { SupplierAdapter, SupplierOutcome } from '../modules/suppliers/inde
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Supplier calls take longer: up to their timeouts (10 s by default, more when configured). */
 const SUPPLIER_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Orders per placing statement: 1 (no batch) up to DROPGATE_ORDER_BATCH_MAX's range. */
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1000];
 
 /** What the scrape-time gauges read; each part is optional (no Stars, no embedded database). */
 export interface MetricSources {
@@ -42,6 +45,17 @@ export class HubMetrics {
     help: 'Time to accept an order (checks and the placing statement), by protocol',
     labelNames: ['protocol'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #orderStatements = new Histogram({
+    name: 'dropgate_order_batch_size',
+    help: 'Statements placing orders, by how many orders each carried (sum / count: the mean batch)',
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #orderBatchRetries = new Counter({
+    name: 'dropgate_order_batch_retries_total',
+    help: 'Order batches rolled back whole (a deadlock, say) and placed again one order per statement',
     registers: [this.registry],
   });
   readonly #supplierCalls = new Histogram({
@@ -99,6 +113,14 @@ export class HubMetrics {
   orderPlaced(protocol: string, status: string, placementSeconds: number): void {
     this.#orders.inc({ protocol, status });
     this.#placement.observe({ protocol }, placementSeconds);
+  }
+
+  orderStatement(orders: number): void {
+    this.#orderStatements.observe(orders);
+  }
+
+  orderBatchRetried(): void {
+    this.#orderBatchRetries.inc();
   }
 
   databaseRestarted(): void {

@@ -1,9 +1,9 @@
 /**
  * Checkout: the purchase, from an offer id a merchant sends to an accepted order. It resolves
  * what the shop may buy (catalog, Telegram Stars, the sandbox), checks the buyer's country and
- * the player, places the order (one statement, orders.placeOrder) and, when a supplier must
- * deliver, gives a fast one a moment to do it. It also lists what a shop may buy (the catalog
- * feed). Every merchant protocol buys through here and only translates.
+ * the player, places the order (orders.placeOrder: one statement, which orders that arrive
+ * meanwhile share) and, when a supplier must deliver, gives a fast one a moment to do it. It also
+ * lists what a shop may buy (the catalog feed). Every merchant protocol buys through here and only translates.
  */
 import type { CountryCompatibility } from '@dropgate/contract';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ import type { Minor } from '../../platform/money.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { FulfilmentWorker } from '../fulfilment/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
-import { findOrder, orderView, placeOrder, type NewOrder, type OrderView, type Protocol } from '../orders/index.ts';
+import { findOrder, orderView, placeOrder, type NewOrder, type OrderBatcher, type OrderView, type Protocol } from '../orders/index.ts';
 import { LISTED_STARS_AMOUNTS, parseStarsOfferId, STARS_OFFER_ID, type TelegramStars } from '../telegram/index.ts';
 import { offerNow, type OfferNow } from './availability.ts';
 import { assertCountryAllowed, countryCompatibility } from './country.ts';
@@ -33,6 +33,8 @@ export interface CheckoutDeps {
   /** Undefined when no stars provider is configured: Telegram Stars are then not sold. */
   stars: TelegramStars | undefined;
   worker: FulfilmentWorker;
+  /** Where orders are placed: alone, or with others that arrive meanwhile in one statement. */
+  orderBatcher: OrderBatcher;
   /** How long create-order waits for a fast supplier before answering PROCESSING. */
   orderWaitMs: number;
   /** Told of every accepted order: its protocol, the status answered, how long accepting took. */
@@ -130,7 +132,7 @@ export class Checkout {
   async createOrder(shop: ShopPrincipal, request: PurchaseRequest, protocol: Protocol): Promise<OrderView> {
     const started = performance.now();
     const order = await this.#newOrder(shop, request);
-    const placed = await placeOrder(this.#deps.pool, this.#deps.vault, shop, order, protocol);
+    const placed = await placeOrder(this.#deps.orderBatcher, this.#deps.vault, shop, order, protocol);
     const placementSeconds = (performance.now() - started) / 1000;
     const answered = await this.#awaitFastSupplier(placed);
     this.#deps.onOrder?.(protocol, answered.status, placementSeconds);

@@ -1,6 +1,6 @@
 /**
- * Orders: accepting an order (one statement, see place_order), reading it back, and the
- * state transitions that operators and merchants may ask for, each with its money effect.
+ * Orders: accepting an order (place_order, alone or in a batch's one statement: batcher.ts),
+ * reading it back, and the state transitions that operators and merchants may ask for, each with its money effect.
  */
 import type { Currency, OrderStatus, StarsFulfillmentData } from '@dropgate/contract';
 import type pg from 'pg';
@@ -11,12 +11,14 @@ import { formatMoney, type Minor } from '../../platform/money.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
 import { fundsOf, moveOrderMoney } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
+import type { OrderBatcher } from './batcher.ts';
 import * as repo from './repository.ts';
 import { findTransition, releasesHold } from './states.ts';
 
 export type { MarginGrouping, MarginRow, Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
-export { PLACE_ORDER_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
+export { PLACE_ORDER_SQL, PLACE_ORDERS_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
 export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type HourlyOrders } from './repository.ts';
+export { OrderBatcher, orderStatementsCap, type OrderBatcherOptions } from './batcher.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, releasesHold, type Transition } from './states.ts';
 
 /** An order as a merchant sees it, key revealed. */
@@ -112,14 +114,15 @@ export class Orders {
   }
 }
 
-/** place_order's raised outcomes: each rolls the whole statement back, so nothing was written. */
+/** place_order's raised outcomes: each rolls the order back whole (a single statement, or its subtransaction in a batch). */
 const UNIQUE_TRANSACTION = 'DG409';
 const BALANCE_SPENT_MEANWHILE = 'DG402';
 
-export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, order: NewOrder, protocol: repo.Protocol = 'partner'): Promise<OrderView> {
+/** Accepts an order through the batcher (alone, or in the statement of a batch): see batcher.ts. */
+export async function placeOrder(batcher: OrderBatcher, vault: KeyVault, shop: ShopPrincipal, order: NewOrder, protocol: repo.Protocol = 'partner'): Promise<OrderView> {
   let placed: repo.PlacedOrder;
   try {
-    placed = await repo.placeOrder(db, {
+    placed = await batcher.place({
       shopId: shop.shopId,
       merchantId: shop.merchantId,
       offerId: order.offerId,
@@ -137,7 +140,7 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
     if (code === BALANCE_SPENT_MEANWHILE) throw insufficientBalance();
     // A concurrent create with the same transactionId won the unique slot.
     if (code !== UNIQUE_TRANSACTION) throw error;
-    const existing = await repo.findOrderIdByTransaction(db, shop.shopId, order.transactionId);
+    const existing = await repo.findOrderIdByTransaction(batcher.db, shop.shopId, order.transactionId);
     assert(existing !== undefined, 'a duplicate transactionId must name a committed order');
     throw duplicate(order.transactionId, existing);
   }
@@ -145,7 +148,9 @@ export async function placeOrder(db: Db, vault: KeyVault, shop: ShopPrincipal, o
     case 'CREATED':
       return placedView(placed, order, vault);
     case 'DUPLICATE':
-      throw duplicate(order.transactionId, placed.orderId!);
+      // A batch answers a lost race for the transactionId so (a single statement raises DG409, above).
+      assert(placed.orderId !== null, 'a duplicate transactionId must name a committed order');
+      throw duplicate(order.transactionId, placed.orderId);
     case 'OFFER_NOT_FOUND':
       throw new AppError('OFFER_NOT_FOUND', `Offer ${order.offerId} not found or not available to you`);
     case 'WRONG_PRICE':

@@ -1,5 +1,6 @@
 import type { Currency, OrderStatus, StarsFulfillmentData } from '@dropgate/contract';
 import type { Db, Tx } from '../../platform/db/index.ts';
+import { assert } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
 
 export interface Order {
@@ -118,15 +119,40 @@ export const PLACE_ORDER_SQL = `SELECT outcome, order_id AS "orderId", status, m
   returns_key AS "returnsKey", sandbox, created_at AS "createdAt"
   FROM place_order($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
 
+/**
+ * The statement a batch of create-orders issues (see functions/place_orders.sql): place_order's 13
+ * parameters as 13 arrays, element i of each for order i; one row per order, `ordinal` its
+ * 1-based position. Exported next to PLACE_ORDER_SQL for the benchmark.
+ */
+export const PLACE_ORDERS_SQL = `SELECT ordinal, outcome, order_id AS "orderId", status, message, delivered_key AS "deliveredKey",
+  product_name AS "productName", offer_name AS "offerName", count, price, currency,
+  returns_key AS "returnsKey", sandbox, created_at AS "createdAt"
+  FROM place_orders($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+/** place_order's parameters, in its order. */
+function placeOrderValues(input: PlaceOrderInput): unknown[] {
+  return [input.shopId, input.merchantId, input.offerId, input.price, input.transactionId,
+    input.customerEmail, input.gameUserId, input.gameServerId, input.protocol,
+    input.stars?.amount ?? null, input.stars?.quote ?? null, input.stars?.tolerance ?? null, input.stars?.usdPerTon ?? null];
+}
+
 export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
-  const { rows } = await db.query<PlacedOrder>({
-    name: 'orders.place',
-    text: PLACE_ORDER_SQL,
-    values: [input.shopId, input.merchantId, input.offerId, input.price, input.transactionId,
-      input.customerEmail, input.gameUserId, input.gameServerId, input.protocol,
-      input.stars?.amount ?? null, input.stars?.quote ?? null, input.stars?.tolerance ?? null, input.stars?.usdPerTon ?? null],
-  });
+  const { rows } = await db.query<PlacedOrder>({ name: 'orders.place', text: PLACE_ORDER_SQL, values: placeOrderValues(input) });
   return rows[0]!;
+}
+
+/** Several orders in one statement, each all-or-nothing on its own; the results in the inputs' order. */
+export async function placeOrders(db: Db, inputs: readonly PlaceOrderInput[]): Promise<PlacedOrder[]> {
+  const perOrder = inputs.map(placeOrderValues);
+  // The transpose: one array per parameter, one element per order.
+  const values = perOrder[0]!.map((_, parameter) => perOrder.map((order) => order[parameter]));
+  const { rows } = await db.query<PlacedOrder & { ordinal: number }>({ name: 'orders.place-batch', text: PLACE_ORDERS_SQL, values });
+  const byOrdinal = new Map(rows.map(({ ordinal, ...placed }) => [ordinal, placed]));
+  return inputs.map((input, i) => {
+    const placed = byOrdinal.get(i + 1);
+    assert(placed !== undefined, `place_orders answered no row for order ${i + 1} (transactionId ${input.transactionId})`);
+    return placed;
+  });
 }
 
 export async function findOrder(db: Db, id: number): Promise<Order | undefined> {
