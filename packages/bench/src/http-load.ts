@@ -44,6 +44,8 @@ export interface HttpFigures {
   errors: number;
   peakRssMb: number;
   cpu: CpuFigures;
+  /** create-order: the orders each placing statement carried, on average (the hub's batches). */
+  meanBatch?: number;
 }
 
 export async function httpScenario(

@@ -15,10 +15,12 @@ import { httpScenario, type HttpFigures, type HttpScenario } from './http-load.t
 import { LIMITS_RUNS, limitsScenario } from './limits.ts';
 import { checkpoint, startBenchHub, type BenchHub } from './hub-process.ts';
 import { steadyRates } from './open-loop.ts';
-import { baselineScript, orderRounds, orderScenario } from './orders.ts';
-import { runPgbench } from './pgbench.ts';
+import { baselineScript, orderRounds, orderScenario, type OrderFigures } from './orders.ts';
+import { pgbenchBatchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
+import { ranged } from './ranged.ts';
 import { commit, machine, print, save, type Report } from './report.ts';
 import { seed, type Seeded } from './seed.ts';
+import { watchBatches } from './stalls.ts';
 import { stockDepthScenario } from './stock-depth.ts';
 import { drain, seedWebhookShops, setEndpoints, webhookCallers } from './webhooks.ts';
 
@@ -78,19 +80,22 @@ async function main(): Promise<number> {
       merchants: quick ? 20 : 100,
       keys: {
         spread: keysPerRun * (only.has('orders') ? rounds : 0) + rateKeys, hot: keysPerRun * (only.has('orders') ? rounds : 0),
-        baselineSpread: keysPerRun * (only.has('orders') ? rounds + 1 : 1) + rateKeys, baselineHot: keysPerRun * (only.has('orders') ? rounds + 1 : 0),
+        baselineSpread: keysPerRun * (only.has('orders') ? rounds + 1 : 1) + rateKeys, baselineHot: keysPerRun * (only.has('orders') ? rounds + 2 : 0),
         limits: only.has('limits') ? LIMITS_RUNS * LIMITS_ORDERS_PER_SECOND_CEILING * seconds : 0,
       },
     });
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
-    const load = async (scenario: HttpScenario) => {
+    const load = async (scenario: HttpScenario): Promise<HttpFigures> => {
       await checkpoint(hub.databaseUrl);
-      return httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
+      const batches = await watchBatches(hub);
+      const figures = await httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
+      const meanBatch = await batches.stop();
+      return meanBatch > 0 ? { ...figures, meanBatch } : figures;
     };
-    const baseline = async (kind: string, script: string) => {
+    const baseline = async (kind: string, script: string, clients = connections) => {
       await checkpoint(hub.databaseUrl);
-      return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients: connections, seconds, script });
+      return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients, seconds, script });
     };
     const http: HttpFigures[] = [];
     const report: Report = {
@@ -100,6 +105,7 @@ async function main(): Promise<number> {
     if (only.has('orders')) {
       report.orders = await orderRounds(seeded, rounds, runId, { hub: load, baseline });
       http.push(...report.orders.kinds.flatMap((k) => k.rounds.map((r) => r.hub)));
+      report.batchedBaseline = await batchedBaseline(report.orders, seeded, baseline);
     }
     if (only.has('rate')) report.steadyRates = await steadyRateScenario(hub, seeded, report, runId);
     if (only.has('limits')) {
@@ -130,6 +136,18 @@ async function main(): Promise<number> {
   } finally {
     await hub.stop();
   }
+}
+
+/**
+ * The batched design's own baseline for the hot merchant: pgbench sending place_orders with as
+ * many orders per statement as the hub's batcher carried, on average, in the hot rounds, from one
+ * client, as the hub keeps one statement of a merchant in flight at a time.
+ */
+async function batchedBaseline(orders: OrderFigures, seeded: Seeded, baseline: (kind: string, script: string, clients: number) => Promise<BaselineFigures>) {
+  const hot = orders.kinds.find((k) => k.kind === 'hot')!;
+  const batch = Math.max(1, Math.round(ranged(hot.rounds.map((r) => r.hub.meanBatch ?? 1)).median));
+  const figures = await baseline('hot, batched', pgbenchBatchScript(seeded.offers.baselineHot, seeded.priceMinor, seeded.merchants[0]!.merchantId, batch), 1);
+  return { batch, statementsPerSecond: figures.tps, ordersPerSecond: figures.tps * batch, hubOverIt: hot.hubRps.median / (figures.tps * batch) };
 }
 
 /** Spread create-order at steady rates, shares of the baseline's closed-loop throughput in this run. */

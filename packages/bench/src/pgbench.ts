@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PLACE_ORDER_SQL } from '@dropgate/server/queries';
+import { PLACE_ORDERS_SQL, PLACE_ORDER_SQL } from '@dropgate/server/queries';
 import { countCpu, type CpuFigures } from './cpu.ts';
 
 const run = promisify(execFile);
@@ -35,6 +35,26 @@ export function pgbenchScript(offerId: number, priceMinor: number, merchants: { 
     `${sql.replace(/\s+/g, ' ').trim()};`,
     '',
   ].join('\n');
+}
+
+/**
+ * The batched design's own baseline: PLACE_ORDERS_SQL carrying `batch` orders of one merchant per
+ * statement, as the hub's batcher sends them (each parameter an array, one element per order).
+ */
+export function pgbenchBatchScript(offerId: number, priceMinor: number, merchant: number, batch: number): string {
+  const each = (value: (i: number) => string, type: string) => `ARRAY[${Array.from({ length: batch }, (_, i) => value(i)).join(', ')}]::${type}[]`;
+  const bindings = [
+    each(() => ':m', 'bigint'), each(() => ':m', 'bigint'), each(() => String(offerId), 'bigint'), each(() => String(priceMinor), 'bigint'),
+    each((i) => `'pgb-' || :client_id || '-' || :r || '-${i}'`, 'text'), each(() => 'NULL', 'text'), each(() => 'NULL', 'text'),
+    each(() => 'NULL', 'text'), each(() => `'partner'`, 'text'), each(() => 'NULL', 'integer'), each(() => 'NULL', 'bigint'),
+    each(() => 'NULL', 'bigint'), each(() => 'NULL', 'numeric'),
+  ];
+  const sql = PLACE_ORDERS_SQL.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = bindings[Number(n) - 1];
+    if (value === undefined) throw new Error(`PLACE_ORDERS_SQL uses $${n}, which the baseline does not bind: update pgbench.ts`);
+    return value;
+  });
+  return [`\\set m ${merchant}`, '\\set r random(1, 1000000000000000)', `${sql.replace(/\s+/g, ' ').trim()};`, ''].join('\n');
 }
 
 export async function runPgbench(options: {

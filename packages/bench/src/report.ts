@@ -37,6 +37,8 @@ export interface Report {
   http: HttpFigures[];
   /** create-order, spread and hot, against pgbench on the same SQL, in rounds. */
   orders?: OrderFigures;
+  /** The hot merchant's baseline in the batched design: place_orders, `batch` orders a statement. */
+  batchedBaseline?: { batch: number; statementsPerSecond: number; ordersPerSecond: number; hubOverIt: number };
   /** Spread create-order at fixed rates: the hub's latency and the baseline's, from the schedule. */
   steadyRates?: SteadyRateFigures[];
   /** create-order with shop rate limits off, then on (a generous limit), back to back. */
@@ -72,6 +74,8 @@ export function print(report: Report): void {
     ...httpTable(report.http),
     '',
     ...(report.orders ? orderLines(report.orders, report.connections) : []),
+    ...(report.batchedBaseline ? [`ratio hot ÷ the batched baseline (pgbench, 1 client, place_orders with ${report.batchedBaseline.batch} orders a statement, the hub's mean batch):` +
+      ` ${report.batchedBaseline.ordersPerSecond} orders/s (${report.batchedBaseline.statementsPerSecond} statements/s); hub ÷ it = ${report.batchedBaseline.hubOverIt.toFixed(2)}`] : []),
     ...(report.steadyRates ? steadyRateLines(report.steadyRates) : []),
     ...(report.limits ?? []).map((l) => `rate limits on ÷ off, create-order ${l.kind} (limit ${l.limit}/min per shop): ${l.on} ÷ ${l.off} req/s = ${(l.on / l.off).toFixed(2)}`),
     ...(report.webhooks ? webhookLines(report.webhooks) : []),
@@ -108,7 +112,8 @@ function orderLines(orders: OrderFigures, connections: number): string[] {
       return [
         `ratio ${k.kind}: hub ÷ baseline = ${formatRanged(k.ratio)}; hub ${formatRanged(k.hubRps, 0)} req/s, baseline ${formatRanged(k.baselineTps, 0)} tps` +
           ` (pgbench, same SQL, ${connections} clients)`,
-        `  per round: ${k.rounds.map((r) => `${r.hub.rps} ÷ (${r.baselineBefore.tps} + ${r.baselineAfter.tps})/2 = ${r.ratio.toFixed(2)}`).join('; ')}`,
+        `  per round: ${k.rounds.map((r) => `${r.hub.rps} ÷ (${r.baselineBefore.tps} + ${r.baselineAfter.tps})/2 = ${r.ratio.toFixed(2)}`).join('; ')}` +
+          `; orders per statement in the hub: ${k.rounds.map((r) => r.hub.meanBatch ?? 'n/a').join(', ')}`,
         `  CPU per transaction in the baseline: database ${us(cpu.databaseUs)}, pgbench ${us(cpu.generatorUs)}` +
           (ceiling === undefined ? '' : `; CPU-bound ceiling of the ratio (last round): ${ceiling.toFixed(2)}`),
       ];

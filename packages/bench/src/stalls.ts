@@ -75,8 +75,21 @@ export async function watchStalls(hub: HubMetricsSource, databaseUrl: string): P
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
+/** Orders per placing statement over a run: the hub's batch histogram, read before and after. */
+export async function watchBatches(hub: HubMetricsSource): Promise<{ stop(): Promise<number> }> {
+  const before = await scrape(hub);
+  return {
+    async stop() {
+      const after = await scrape(hub);
+      const of = (name: string) => sumOf(after, name) - sumOf(before, name);
+      const statements = of('dropgate_order_batch_size_count');
+      return statements === 0 ? 0 : Math.round((10 * of('dropgate_order_batch_size_sum')) / statements) / 10;
+    },
+  };
+}
+
 /** The hub's metrics as "name{labels}" → value; reading them also resets the event-loop histogram. */
-async function scrape(hub: HubMetricsSource): Promise<Map<string, number>> {
+export async function scrape(hub: HubMetricsSource): Promise<Map<string, number>> {
   const answer = await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${hub.metricsToken}` } });
   if (!answer.ok) throw new Error(`GET /metrics: ${answer.status}`);
   const values = new Map<string, number>();
@@ -89,7 +102,7 @@ async function scrape(hub: HubMetricsSource): Promise<Map<string, number>> {
 }
 
 /** The sum of a metric over its label sets, those containing `having` only when given. */
-function sumOf(metrics: Map<string, number>, name: string, having?: string): number {
+export function sumOf(metrics: Map<string, number>, name: string, having?: string): number {
   let sum = 0;
   for (const [key, value] of metrics) {
     if ((key === name || key.startsWith(`${name}{`)) && (having === undefined || key.includes(having))) sum += value;
