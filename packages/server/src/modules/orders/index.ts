@@ -264,8 +264,8 @@ function sandboxKey(orderId: number, vault: KeyVault): string {
  * Applies one transition of the table with its money effect; undefined if the order moved
  * meanwhile. Every status change after placement comes through here, so the table's money effect
  * alone decides the REFUND entry and the release of the account's hold. The money comes last: the
- * account row is the lock a busy merchant's orders queue on (as in place_order), so callers keep
- * it last too.
+ * account row is the lock a busy merchant's orders queue on (as in place_order), so callers take
+ * no contended lock after it (only the audit trail's row is written after).
  */
 async function applyTransition(tx: Tx, order: repo.Order, to: OrderStatus, actor: string, reason: string | null): Promise<repo.Order | undefined> {
   const transition = findTransition(order.status, to);
