@@ -21,7 +21,7 @@ async function statements(hub: TestHub): Promise<{ count: number; orders: number
 }
 
 describe.each([
-  { mode: 'batching on', env: {} as Record<string, string>, batches: true },
+  { mode: 'batching on', env: { DROPGATE_ORDER_BATCH_MAX: '64' } as Record<string, string>, batches: true },
   { mode: 'batching off', env: { DROPGATE_ORDER_BATCH_MAX: '1' }, batches: false },
 ])('create-orders, $mode', ({ env, batches }) => {
   const hub = useTestHub({ ...env, DROPGATE_METRICS_TOKEN: METRICS_TOKEN });
