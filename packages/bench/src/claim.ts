@@ -15,6 +15,7 @@ import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import { claimDue } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
+import { quantile } from './ranged.ts';
 
 export interface ClaimFigures {
   waiting: number;
@@ -65,7 +66,7 @@ async function timeClaim(pool: pg.Pool): Promise<number> {
 
 function percentiles(times: number[]): { p50Ms: number; p95Ms: number; maxMs: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2));
+  const at = (q: number) => Number(quantile(sorted, q).toFixed(2));
   return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
 }
 

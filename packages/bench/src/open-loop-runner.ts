@@ -10,6 +10,7 @@
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quantile } from './ranged.ts';
 
 export interface OpenLoopPlan {
   url: string;
@@ -57,10 +58,12 @@ interface Due {
 class Connection {
   readonly #socket: net.Socket;
   readonly #onAnswer: (due: Due, ok: boolean, connection: Connection) => void;
+  readonly #mustContain: Buffer | undefined;
   #received: Buffer = Buffer.alloc(0);
   #current: Due | undefined;
-  constructor(url: URL, onAnswer: (due: Due, ok: boolean, connection: Connection) => void) {
+  constructor(url: URL, mustContain: Buffer | undefined, onAnswer: (due: Due, ok: boolean, connection: Connection) => void) {
     this.#onAnswer = onAnswer;
+    this.#mustContain = mustContain;
     this.#socket = net.connect(Number(url.port), url.hostname);
     this.#socket.setNoDelay(true);
     this.#socket.on('data', (chunk: Buffer) => this.#read(chunk));
@@ -91,7 +94,7 @@ class Connection {
     this.#received = this.#received.subarray(end);
     const due = this.#current;
     this.#current = undefined;
-    this.#onAnswer(due, status < 300 && (mustContain === undefined || body.includes(mustContain)), this);
+    this.#onAnswer(due, status < 300 && (this.#mustContain === undefined || body.includes(this.#mustContain)), this);
   }
   #fail(): void {
     const due = this.#current;
@@ -100,11 +103,9 @@ class Connection {
   }
 }
 
-let mustContain: Buffer | undefined;
-
 async function run(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   const target = new URL(plan.path, plan.url);
-  mustContain = plan.mustContain === undefined ? undefined : Buffer.from(plan.mustContain);
+  const mustContain = plan.mustContain === undefined ? undefined : Buffer.from(plan.mustContain);
   const requestOf = requestBuilder(plan, target);
   const interval = 1000 / plan.rate;
   const total = Math.round(plan.rate * (plan.warmUpSeconds + plan.seconds));
@@ -126,7 +127,7 @@ async function run(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     if (next && connection.idle) connection.send(next, requestOf(next.n));
     else if (next) waiting.unshift(next);
   };
-  const connections = Array.from({ length: plan.sockets }, () => new Connection(target, onAnswer));
+  const connections = Array.from({ length: plan.sockets }, () => new Connection(target, mustContain, onAnswer));
   await sleep(100); // connected
   const start = performance.now();
   for (let n = 0; n < total;) {
@@ -143,7 +144,7 @@ async function run(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   for (const deadline = performance.now() + RESPONSE_TIMEOUT_MS + 1000; answered < total && performance.now() < deadline;) await sleep(5);
   for (const connection of connections) connection.close();
   const sorted = latencies.sort();
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  const at = (q: number) => round(quantile(sorted, q));
   return {
     scheduled: total, counted: latencies.length, errors: errors + (total - answered),
     p50: at(0.5), p99: at(0.99), p999: at(0.999), max: round(sorted.at(-1) ?? 0), worstSendLagMs: round(worstSendLagMs),

@@ -5,9 +5,9 @@
  *
  * Why a generator of our own: wrk is closed-loop (a stalled request delays the ones behind it,
  * which are then never sent late), wrk2 is not packaged here, and at a fixed rate below
- * saturation the generator's CPU is not what limits the run. It is Node's http client on
- * keep-alive sockets, which costs more per request than wrk; the report prints its CPU beside
- * the hub's so that it can be read against both.
+ * saturation the generator's CPU is not what limits the run. It writes raw requests on keep-alive
+ * sockets (Node's http client cost more per request than the hub); it still costs more than wrk,
+ * and the report prints its CPU beside the hub's so that it can be read against both.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';

@@ -8,7 +8,7 @@
  */
 import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures, HttpScenario } from './http-load.ts';
-import { pgbenchScript, runPgbench, type BaselineFigures } from './pgbench.ts';
+import { pgbenchScript, type BaselineFigures } from './pgbench.ts';
 import { ranged, type Ranged } from './ranged.ts';
 import type { Seeded } from './seed.ts';
 

@@ -14,6 +14,11 @@ export function ranged(values: number[]): Ranged {
   return { median, low: sorted[0]!, high: sorted.at(-1)!, rounds: values };
 }
 
+/** The q-quantile (0..1) of values sorted ascending, as the nearest rank below; 0 for none. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /** "0.71 (rounds 0.69-0.74)": the median, then every round's spread around it. */
 export function formatRanged(figure: Ranged, digits = 2): string {
   const f = (x: number) => x.toFixed(digits);

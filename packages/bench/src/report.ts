@@ -162,7 +162,6 @@ function claimLines(claims: ClaimFigures[]): string[] {
 
 function webhookLines(w: NonNullable<Report['webhooks']>): string[] {
   const cost = 100 * (1 - w.ordersOn / w.ordersOff);
-  const us = (x: number | undefined) => (x === undefined ? 'n/a' : `${x} µs`);
   return [
     `webhooks: create-order ${w.ordersOn} req/s with each shop's endpoint on vs ${w.ordersOff} off (${cost.toFixed(1)}% less);` +
       ` CPU per order, hub ${us(w.cpuOn.hubUs)} vs ${us(w.cpuOff.hubUs)}, database ${us(w.cpuOn.databaseUs)} vs ${us(w.cpuOff.databaseUs)}`,

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import { PLACE_ORDER_SQL } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
+import { quantile } from './ranged.ts';
 
 export interface StockDepthFigures {
   sold: number;
@@ -96,7 +97,7 @@ async function timeOrders(pool: pg.Pool, depths: number[], calls: number, pass: 
     }
     return depths.map((sold, i) => {
       const sorted = times[i]!.sort((a, b) => a - b);
-      const at = (q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2));
+      const at = (q: number) => Number(quantile(sorted, q).toFixed(2));
       return { sold, calls, p50Ms: at(0.5), p95Ms: at(0.95) };
     });
   } finally {

@@ -2,7 +2,7 @@
  * Checkout: the purchase, from an offer id a merchant sends to an accepted order. It resolves
  * what the shop may buy (catalog, Telegram Stars, the sandbox), checks the buyer's country and
  * the player, places the order (orders.placeOrder: one statement, which orders that arrive
- * meanwhile share) and, when a supplier must deliver, gives a fast one a moment to do it. It also
+ * meanwhile may share) and, when a supplier must deliver, gives a fast one a moment to do it. It also
  * lists what a shop may buy (the catalog feed). Every merchant protocol buys through here and only translates.
  */
 import type { CountryCompatibility } from '@dropgate/contract';
