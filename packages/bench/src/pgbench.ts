@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PLACE_ORDERS_SQL, PLACE_ORDER_SQL } from '@dropgate/server/queries';
 import { countCpu, type CpuFigures } from './cpu.ts';
+import { quantile } from './ranged.ts';
 
 const run = promisify(execFile);
 
@@ -85,9 +86,10 @@ export interface RateLatency {
 }
 
 /**
- * pgbench at a fixed rate: with -R each transaction has a scheduled start, and the log gives its
- * lag behind that schedule and its own time; their sum is the latency a client sending at that
- * rate sees, as the hub's open-loop figures count it. Transactions begun in the warm-up are left out.
+ * pgbench at a fixed rate: with -R each transaction has a scheduled start, and the log's time is
+ * counted from it (the schedule lag included, which the log gives apart too): the latency a client
+ * sending at that rate sees, as the hub's open-loop figures count it. Transactions scheduled in
+ * the warm-up are left out.
  */
 export async function runPgbenchAtRate(options: {
   databaseUrl: string; script: string; clients: number; rate: number; seconds: number; warmUpSeconds: number;
@@ -96,20 +98,25 @@ export async function runPgbenchAtRate(options: {
   try {
     const file = path.join(dir, 'place-order.sql');
     await writeFile(file, options.script);
-    await run('pgbench', [
+    // The warm-up is counted from the launch on this machine's clock, as the log's timestamps are.
+    const launchedUs = Date.now() * 1000;
+    const { stdout, stderr } = await run('pgbench', [
       '-n', '-M', 'prepared', '-c', String(options.clients), '-j', '2', '-T', String(options.warmUpSeconds + options.seconds),
       '-R', String(options.rate), '-l', '--log-prefix', path.join(dir, 'log'), '-f', file, options.databaseUrl,
     ], { maxBuffer: 10 * 1024 * 1024 });
     const lines = (await Promise.all((await readdir(dir)).filter((f) => f.startsWith('log')).map((f) => readFile(path.join(dir, f), 'utf8'))))
       .flatMap((text) => text.split('\n')).filter((line) => line !== '');
-    // client_id transaction_no time script_no time_epoch time_us schedule_lag (µs; time is the transaction's end)
-    const rows = lines.map((line) => line.split(' ').map(Number)).map(([, , timeUs, , epoch, epochUs, lagUs]) => ({
-      endUs: epoch! * 1e6 + epochUs!, latencyUs: timeUs! + lagUs!,
+    // client_id transaction_no time script_no time_epoch time_us schedule_lag (µs; time_epoch and
+    // time_us give the transaction's end, time runs from its scheduled start)
+    const rows = lines.map((line) => line.split(' ').map(Number)).map(([, , timeUs, , epoch, epochUs]) => ({
+      endUs: epoch! * 1e6 + epochUs!, latencyUs: timeUs!,
     }));
-    const firstEnd = Math.min(...rows.map((r) => r.endUs - r.latencyUs));
-    const counted = rows.filter((r) => r.endUs - r.latencyUs >= firstEnd + options.warmUpSeconds * 1e6).map((r) => r.latencyUs).sort((a, b) => a - b);
-    if (counted.length === 0) throw new Error(`pgbench logged no transaction after the warm-up (${rows.length} in all)`);
-    const at = (q: number) => Math.round(counted[Math.min(counted.length - 1, Math.floor(q * counted.length))]! / 100) / 10;
+    const counted = rows.filter((r) => r.endUs - r.latencyUs >= launchedUs + options.warmUpSeconds * 1e6).map((r) => r.latencyUs).sort((a, b) => a - b);
+    if (counted.length === 0) {
+      const starts = rows.map((r) => (r.endUs - r.latencyUs - launchedUs) / 1e6);
+      throw new Error(`pgbench logged no transaction after the warm-up: ${rows.length} in all, scheduled from ${Math.min(...starts).toFixed(2)} s to ${Math.max(...starts).toFixed(2)} s after its launch\n${stdout}${stderr}`);
+    }
+    const at = (q: number) => Math.round(quantile(counted, q) / 100) / 10;
     return { rate: options.rate, transactions: counted.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: Math.round(counted.at(-1)! / 100) / 10 };
   } finally {
     await rm(dir, { recursive: true, force: true });
