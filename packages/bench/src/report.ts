@@ -126,7 +126,8 @@ function steadyRateLines(rates: SteadyRateFigures[]): string[] {
   const rows = rates.map((r) => [
     `${Math.round(100 * r.share)}% = ${r.rate}/s`,
     `${r.hub.p50} / ${r.hub.p99} / ${r.hub.p999} / ${r.hub.max} ms`,
-    `${r.baseline.p50} / ${r.baseline.p99} / ${r.baseline.p999} / ${r.baseline.max} ms`,
+    `${r.baseline.p50} / ${r.baseline.p99} / ${r.baseline.p999} / ${r.baseline.max} ms` +
+      (r.baseline.transactions < 0.9 * r.baseline.scheduled ? ` (behind: ${r.baseline.transactions} of ${r.baseline.scheduled})` : ''),
     `${(r.hub.p99 / r.baseline.p99).toFixed(2)}`,
     String(r.hub.errors), `${r.hub.worstSendLagMs} ms`, us(r.hub.cpu.hubUs), us(r.hub.cpu.generatorUs),
   ]);
