@@ -143,9 +143,12 @@ BEGIN
     -- the offer changed for the catalog feed (updatedSince). Concurrent orders each see the
     -- others' keys as unclaimed, and the one holding the highest key marks it; at worst a key
     -- held by an order that rolls back makes a mark too many, never one too few.
-    -- The next key by id, not EXISTS: an EXISTS loses its order, and the generic plan then scans
-    -- the whole stock table from its start, through every key already sold.
-    IF (SELECT k.id FROM stock_keys k WHERE k.offer_id = p_offer_id AND k.order_id IS NULL AND k.id > v_key_id ORDER BY k.offer_id, k.id LIMIT 1) IS NULL THEN
+    -- The next key in the claim's order (its range on offer_id included, offer_supply.sql), not
+    -- EXISTS: an EXISTS loses its order, and the generic plan then scans the whole stock table
+    -- from its start, through every key already sold.
+    IF (SELECT k.id FROM stock_keys k
+         WHERE k.offer_id BETWEEN p_offer_id AND p_offer_id AND k.order_id IS NULL AND k.id > v_key_id
+         ORDER BY k.offer_id, k.id LIMIT 1) IS NULL THEN
       UPDATE offers SET updated_at = now() WHERE id = p_offer_id;
     END IF;
   END IF;
