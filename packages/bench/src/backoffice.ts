@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import {
-  heldAmount, listEntriesPage, listOrders, lowBalances, lowStock, ordersPerHour, waitingCounts,
+  listEntriesPage, listOrders, lowBalances, lowStock, ordersPerHour, readFunds, waitingCounts,
 } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 
@@ -46,6 +46,11 @@ async function generate(pool: pg.Pool): Promise<void> {
   await pool.query(`
     INSERT INTO ledger_entries (merchant_id, type, amount, balance_after, order_id, description, created_at)
     SELECT merchant_id, 'PURCHASE', -amount_usd, 1000000, id, 'API Purchase', created_at FROM orders ORDER BY id`);
+  // The hold each account carries for its orders in flight, as place_order keeps it.
+  await pool.query(`
+    UPDATE accounts a SET held = f.held
+      FROM (SELECT merchant_id, sum(amount_usd) AS held FROM orders WHERE status IN ('SUBMITTED', 'PROCESSING') GROUP BY merchant_id) f
+     WHERE f.merchant_id = a.merchant_id`);
   await pool.query('ANALYZE');
 }
 
@@ -128,7 +133,7 @@ async function main(): Promise<void> {
       ['cabinet: orders by status', (d) => listOrders(d, { merchantId: merchant, status: 'REFUND' }, 50)],
       ['cabinet: transactions, newest page', (d) => listEntriesPage(d, merchant, {}, 50)],
       ['cabinet: transactions, last week', (d) => listEntriesPage(d, merchant, { from: new Date(Date.now() - 7 * 86400_000) }, 50)],
-      ['cabinet: draft balance', (d) => heldAmount(d, merchant)],
+      ['cabinet: balance and draft balance', (d) => readFunds(d, merchant)],
       ['dashboard: orders per hour, 24 h', (d) => ordersPerHour(d, 24)],
       ['dashboard: waiting and review counts', (d) => waitingCounts(d)],
       ['dashboard: low balances', (d) => lowBalances(d, 10000, 20)],

@@ -39,8 +39,6 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
     DROPGATE_PG_PORT: String(pgPort),
     DROPGATE_ADMIN_TOKEN: ADMIN_TOKEN,
     DROPGATE_METRICS_TOKEN: METRICS_TOKEN,
-    // Batching is opt-in until a stalled database bounds a batched order's answer as a single one's.
-    DROPGATE_ORDER_BATCH_MAX: '64',
     DROPGATE_SECRET_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     // The webhook scenario's receiver is on loopback, over plain HTTP.

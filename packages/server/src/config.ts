@@ -183,7 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     demo: read('DROPGATE_DEMO', false, flag, '1/0, true/false, yes/no or on/off'),
     logLevel: read('LOG_LEVEL', 'info', level, 'fatal, error, warn, info, debug, trace or silent'),
     orderWaitMs: read('DROPGATE_ORDER_WAIT_MS', 2000, milliseconds, 'milliseconds 0-60000'),
-    orderBatchMax: read('DROPGATE_ORDER_BATCH_MAX', 1, positive(1000), 'a number 1-1000 (1: no batching)'),
+    orderBatchMax: read('DROPGATE_ORDER_BATCH_MAX', 64, positive(1000), 'a number 1-1000 (1: no batching)'),
     workerPollMs: read('DROPGATE_WORKER_POLL_MS', 1000, positive(60_000), 'milliseconds 1-60000'),
     workerConcurrency: read('DROPGATE_WORKER_CONCURRENCY', 8, positive(256), 'a number 1-256'),
     stars: undefined,

@@ -15,15 +15,27 @@ interface Statement {
   fail(error: unknown): void;
 }
 
-/** A pool whose statements wait until the test answers them. */
+/**
+ * A pool whose statements wait until the test answers them. Its connections come at once, or,
+ * once `holdConnections` is called, when the test hands them out.
+ */
 function heldPool() {
   const statements: Statement[] = [];
+  const released: unknown[] = [];
+  const heldConnections: Array<() => void> = [];
+  let holding = false;
+  const query = (config: { name: string; values: unknown[] }) => new Promise((resolve, reject) => {
+    statements.push({ name: config.name, values: config.values, answer: (rows) => resolve({ rows }), fail: reject });
+  });
+  const client = { query, release: (error?: unknown) => released.push(error) };
   const pool = {
-    query: (config: { name: string; values: unknown[] }) => new Promise((resolve, reject) => {
-      statements.push({ name: config.name, values: config.values, answer: (rows) => resolve({ rows }), fail: reject });
-    }),
+    query,
+    connect: () => new Promise((resolve) => (holding ? heldConnections.push(() => resolve(client)) : resolve(client))),
   } as unknown as pg.Pool;
-  return { pool, statements };
+  return {
+    pool, statements, released, heldConnections,
+    holdConnections: () => { holding = true; },
+  };
 }
 
 const order = (merchantId: number, transactionId: string): PlaceOrderInput => ({
@@ -52,8 +64,10 @@ describe('the order batcher', () => {
     const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onStatement: (n) => sizes.push(n) });
 
     const first = batcher.place(order(1, 't-1'));
+    await settle();
     expect(statements.map((s) => s.name)).toEqual(['orders.place']);
     const rest = [2, 3, 4, 5].map((n) => batcher.place(order(1, `t-${n}`)));
+    await settle();
     expect(statements).toHaveLength(1);
     expect(batcher.waiting).toBe(4);
 
@@ -76,6 +90,7 @@ describe('the order batcher', () => {
     const { pool, statements } = heldPool();
     const batcher = new OrderBatcher(pool, { maxBatch: 3, maxInFlight: 8, maxWaitMs: 60_000 });
     const placed = Array.from({ length: 6 }, (_, i) => batcher.place(order(1, `t-${i + 1}`)));
+    await settle();
     statements[0]!.answer([created('t-1')]);
     await settle();
     expect(statements[1]!.values[4]).toEqual(['t-2', 't-3', 't-4']);
@@ -90,6 +105,7 @@ describe('the order batcher', () => {
     const { pool, statements } = heldPool();
     const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 2, maxWaitMs: 60_000 });
     const placed = [batcher.place(order(9, 't-90')), batcher.place(order(5, 't-50'))];
+    await settle();
     expect(statements).toHaveLength(2);
     // Arrival order: merchant 3, 9 (in flight), 1, 3, 2.
     placed.push(...[order(3, 't-31'), order(9, 't-91'), order(1, 't-11'), order(3, 't-32'), order(2, 't-21')].map((o) => batcher.place(o)));
@@ -111,6 +127,7 @@ describe('the order batcher', () => {
     const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onRetry: (n) => retried.push(n) });
     const first = batcher.place(order(1, 't-1'));
     const rest = [2, 3, 4].map((n) => batcher.place(order(1, `t-${n}`)));
+    await settle();
     statements[0]!.answer([created('t-1')]);
     await first;
     await settle();
@@ -134,6 +151,7 @@ describe('the order batcher', () => {
     const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000 });
     const first = batcher.place(order(1, 't-1'));
     const rest = [2, 3].map((n) => batcher.place(order(1, `t-${n}`)));
+    await settle();
     statements[0]!.answer([created('t-1')]);
     await first;
     await settle();
@@ -142,9 +160,48 @@ describe('the order batcher', () => {
     expect(await Promise.allSettled(rest)).toEqual([{ status: 'rejected', reason: lost }, { status: 'rejected', reason: lost }]);
     expect(statements).toHaveLength(2);
     const next = batcher.place(order(1, 't-4'));
+    await settle();
     expect(statements.at(-1)!.name).toBe('orders.place');
     statements.at(-1)!.answer([created('t-4')]);
     expect(await next).toMatchObject({ orderId: 4 });
+  });
+
+  it('fails the orders queued behind a statement that lost the database with its error, at once', async () => {
+    const { pool, statements, released } = heldPool();
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000 });
+    const placed = [1, 2, 3].map((n) => batcher.place(order(1, `t-${n}`)));
+    const otherMerchant = batcher.place(order(2, 't-20'));
+    await settle();
+    expect(statements.map((s) => s.values[4])).toEqual(['t-1', 't-20']);
+    const lost = new Error('Query read timeout');
+    statements[0]!.fail(lost);
+    expect(await Promise.allSettled(placed)).toEqual(placed.map(() => ({ status: 'rejected', reason: lost })));
+    expect(batcher.waiting).toBe(0);
+    expect(released).toEqual([lost]);
+    // The other merchant's statement was not behind it, and stands.
+    statements[1]!.answer([created('t-20')]);
+    expect(await otherMerchant).toMatchObject({ orderId: 20 });
+    expect(statements).toHaveLength(2);
+  });
+
+  it("counts a batch's wait for its connection in its orders' wait: past maxWaitMs they fail unsent, and the connection goes back unused", async () => {
+    const { pool, statements, released, heldConnections, holdConnections } = heldPool();
+    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 80 });
+    const first = batcher.place(order(1, 't-1'));
+    await settle();
+    holdConnections();
+    const queued = batcher.place(order(1, 't-2'));
+    statements[0]!.answer([created('t-1')]);
+    expect(await first).toMatchObject({ orderId: 1 });
+    await settle();
+    // t-2 left the queue for its batch, which waits for a connection.
+    expect(batcher.waiting).toBe(0);
+    expect(heldConnections).toHaveLength(1);
+    await expect(queued).rejects.toThrow(/^timeout exceeded when trying to connect/);
+    heldConnections[0]!();
+    await settle();
+    expect(statements).toHaveLength(1);
+    expect(released).toEqual([undefined, undefined]);
   });
 
   it('fails an order that waited past maxWaitMs as a connection not had in time, and never sends it', async () => {
@@ -154,6 +211,7 @@ describe('the order batcher', () => {
     const late = batcher.place(order(1, 't-2'));
     await expect(late).rejects.toThrow(/^timeout exceeded when trying to connect/);
     expect(batcher.waiting).toBe(0);
+    await settle();
     statements[0]!.answer([created('t-1')]);
     expect(await first).toMatchObject({ orderId: 1 });
     await settle();

@@ -17,7 +17,11 @@
  * - a batch that deadlocks on another lock (an offer row marked sold out, a transactionId's unique
  *   slot) or fails on its input was rolled back whole: its orders are retried one by one, each
  *   with the answer a single statement gives. A batch that loses the database (connection,
- *   timeout) fails every order of it with that same error, as a single statement would.
+ *   timeout) fails every order of it with that same error, as a single statement would, and so
+ *   do the orders of its merchants queued behind it, which would only meet the same database;
+ * - an order is answered within the bound of a single one: it waits at most maxWaitMs, queued
+ *   and for its statement's connection together (as a single order waits on the pool), and then
+ *   its statement's own timeout.
  */
 import pg from 'pg';
 import { databaseFault } from '../../platform/db/index.ts';
@@ -44,6 +48,8 @@ interface Waiting {
   input: repo.PlaceOrderInput;
   resolve(placed: repo.PlacedOrder): void;
   reject(error: unknown): void;
+  /** When the order stops waiting: past it, neither queued nor waiting for a connection. */
+  deadline: number;
   /** Fails the order if no statement took it in time. */
   timer: NodeJS.Timeout;
 }
@@ -85,6 +91,7 @@ export class OrderBatcher {
     return new Promise((resolve, reject) => {
       const waiting: Waiting = {
         input, resolve, reject,
+        deadline: performance.now() + this.#options.maxWaitMs,
         timer: setTimeout(() => this.#giveUp(waiting), this.#options.maxWaitMs),
       };
       this.#waiting.push(waiting);
@@ -101,7 +108,22 @@ export class OrderBatcher {
     const index = this.#waiting.indexOf(order);
     if (index === -1) return;
     this.#waiting.splice(index, 1);
-    order.reject(new Error(`${WAITED_TOO_LONG}: the order waited ${this.#options.maxWaitMs} ms for a statement to place it`));
+    order.reject(this.#waitedTooLong());
+  }
+
+  #waitedTooLong(): Error {
+    return new Error(`${WAITED_TOO_LONG}: the order waited ${this.#options.maxWaitMs} ms for a statement to place it`);
+  }
+
+  /** Fails, with a batch's error, the orders of its merchants that were queued behind it. */
+  #failQueuedBehind(batch: Waiting[], error: unknown): void {
+    const merchants = new Set(batch.map((order) => order.input.merchantId));
+    const [behind, rest] = partition(this.#waiting, (order) => merchants.has(order.input.merchantId));
+    this.#waiting = rest;
+    for (const order of behind) {
+      clearTimeout(order.timer);
+      order.reject(error);
+    }
   }
 
   #dispatch(): void {
@@ -132,22 +154,56 @@ export class OrderBatcher {
   }
 
   async #run(batch: Waiting[]): Promise<void> {
-    if (batch.length === 1) return this.#single(batch[0]!);
+    const client = await this.#connect(batch);
+    if (client === undefined) return;
     this.#options.onStatement?.(batch.length);
+    const inputs = batch.map((order) => order.input);
     let placed: repo.PlacedOrder[];
     try {
-      placed = await repo.placeOrders(this.db, batch.map((order) => order.input));
+      placed = batch.length === 1 ? [await repo.placeOrder(client, inputs[0]!)] : await repo.placeOrders(client, inputs);
     } catch (error) {
-      if (!retriesOneByOne(error)) {
-        for (const order of batch) order.reject(error);
+      const lost = databaseLost(error);
+      client.release(lost ? (error as Error) : undefined);
+      if (batch.length > 1 && retriesOneByOne(error)) {
+        this.#options.onRetry?.(batch.length);
+        // One by one, in the batch's order: each a statement of its own, so nothing else of the batch can hold a lock it waits on.
+        for (const order of batch) await this.#single(order);
         return;
       }
-      this.#options.onRetry?.(batch.length);
-      // One by one, in the batch's order: each a statement of its own, so nothing else of the batch can hold a lock it waits on.
-      for (const order of batch) await this.#single(order);
+      this.#fail(batch, error, lost);
       return;
     }
+    client.release();
     batch.forEach((order, i) => order.resolve(placed[i]!));
+  }
+
+  /**
+   * A connection for the batch before its longest-waiting order's deadline, or none: then every
+   * order of it has failed, nothing was sent, and a connection that comes later goes back unused.
+   */
+  async #connect(batch: Waiting[]): Promise<pg.PoolClient | undefined> {
+    const connecting = this.db.connect();
+    const left = Math.min(...batch.map((order) => order.deadline)) - performance.now();
+    let expire: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>((resolve) => { expire = setTimeout(() => resolve(undefined), Math.max(0, left)); });
+    try {
+      const client = await Promise.race([connecting, expired]);
+      if (client === undefined) {
+        connecting.then((late) => late.release(), () => {});
+        this.#fail(batch, this.#waitedTooLong(), true);
+      }
+      return client;
+    } catch (error) {
+      this.#fail(batch, error, databaseLost(error));
+      return undefined;
+    } finally {
+      clearTimeout(expire);
+    }
+  }
+
+  #fail(batch: Waiting[], error: unknown, lost: boolean): void {
+    for (const order of batch) order.reject(error);
+    if (lost) this.#failQueuedBehind(batch, error);
   }
 
   async #single(order: Waiting): Promise<void> {
@@ -158,6 +214,22 @@ export class OrderBatcher {
       order.reject(error);
     }
   }
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
+/**
+ * The database did not answer (its connection failed, a timeout, a shutdown): the orders queued
+ * behind the statement would meet the same. A deadlock or a serialization failure is no such loss.
+ */
+function databaseLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return databaseFault(error) === 'unavailable' && !(typeof code === 'string' && DEADLOCK_OR_SERIALIZATION.has(code));
 }
 
 /**

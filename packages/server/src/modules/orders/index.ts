@@ -16,7 +16,7 @@ import * as repo from './repository.ts';
 import { findTransition, releasesHold } from './states.ts';
 
 export type { MarginGrouping, MarginRow, Order, OrderEvent, Protocol, StarsTerms, SupplierAttempt } from './repository.ts';
-export { PLACE_ORDER_SQL, PLACE_ORDERS_SQL, heldAmount, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
+export { PLACE_ORDER_SQL, PLACE_ORDERS_SQL, listEvents, findOrder, findOrdersByTransaction, recordSupplierAttempt, recordUpstreamRef, setFulfillmentData, setReviewReason, listInReview } from './repository.ts';
 export { listOrders, ordersPerHour, waitingCounts, type OrderFilter, type HourlyOrders } from './repository.ts';
 export { OrderBatcher, orderStatementsCap, type OrderBatcherOptions } from './batcher.ts';
 export { TRANSITIONS, IN_FLIGHT, assertStateMachine, findTransition, releasesHold, type Transition } from './states.ts';

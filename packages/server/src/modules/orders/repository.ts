@@ -174,21 +174,6 @@ export async function findOrderIdByTransaction(db: Db, shopId: number, transacti
   return rows[0]?.id;
 }
 
-/**
- * The sum of the merchant's in-flight orders, derived from the orders: what accounts.held must
- * equal (the audit checks it for every account at once). The hub reads the account's held
- * (Orders.funds); this stays for the back-office benchmark, which times it.
- */
-export async function heldAmount(db: Db, merchantId: number): Promise<Minor> {
-  const { rows } = await db.query<{ held: Minor }>({
-    name: 'orders.held',
-    text: `SELECT coalesce(sum(amount_usd), 0)::bigint AS held FROM orders
-            WHERE merchant_id = $1 AND status IN ('SUBMITTED', 'PROCESSING')`,
-    values: [merchantId],
-  });
-  return rows[0]?.held ?? 0;
-}
-
 /** Moves the order from `from` to `to` if it is still in `from`; appends the event. */
 export async function updateStatus(
   tx: Tx,

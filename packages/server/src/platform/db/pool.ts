@@ -52,6 +52,9 @@ export function createPool(connectionString: string, max: number, timeouts?: DbT
   });
   // An idle client losing its connection must not crash the hub; the pool replaces it.
   pool.on('error', () => {});
+  // Nor a checked-out one, whose 'error' event pg-pool does not listen to: the statement in flight
+  // fails on its own, and its caller releases the client with the error, which discards it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
