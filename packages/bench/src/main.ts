@@ -57,6 +57,11 @@ const RATE_WARM_UP_SECONDS = quick ? 1 : 3;
 /** The open-loop generator's sockets: more than the hub ever needs at these rates, so it never queues itself. */
 const RATE_SOCKETS = 64;
 
+/** What the bench is doing now, on stderr: a full run takes minutes, and prints its figures at the end. */
+function progress(what: string): void {
+  process.stderr.write(`· ${what}\n`);
+}
+
 function readScenarios(s: Seeded): HttpScenario[] {
   const m = s.merchants;
   return [
@@ -76,6 +81,7 @@ async function main(): Promise<number> {
   try {
     const keysPerRun = ORDERS_PER_SECOND_CEILING * seconds;
     const rateKeys = only.has('rate') ? Math.ceil(ORDERS_PER_SECOND_CEILING * RATE_SHARES.reduce((a, b) => a + b, 0) * (seconds + RATE_WARM_UP_SECONDS)) : 0;
+    progress('seeding through the operator API');
     const seeded = await seed(hub.url, {
       merchants: quick ? 20 : 100,
       keys: {
@@ -87,6 +93,7 @@ async function main(): Promise<number> {
     const runId = randomBytes(3).toString('hex');
     const steal = countSteal();
     const load = async (scenario: HttpScenario): Promise<HttpFigures> => {
+      progress(scenario.scenario);
       await checkpoint(hub.databaseUrl);
       const batches = await watchBatches(hub);
       const figures = await httpScenario({ ...scenario, url: hub.url, connections, seconds, cpu: hub.cpu });
@@ -94,6 +101,7 @@ async function main(): Promise<number> {
       return meanBatch > 0 ? { ...figures, meanBatch } : figures;
     };
     const baseline = async (kind: string, script: string, clients = connections) => {
+      progress(`pgbench: ${kind}`);
       await checkpoint(hub.databaseUrl);
       return runPgbench({ scenario: kind, databaseUrl: hub.databaseUrl, databasePid: hub.cpu.databasePid, clients, seconds, script });
     };
@@ -107,15 +115,22 @@ async function main(): Promise<number> {
       http.push(...report.orders.kinds.flatMap((k) => k.rounds.map((r) => r.hub)));
       report.batchedBaseline = await batchedBaseline(report.orders, seeded, baseline);
     }
-    if (only.has('rate')) report.steadyRates = await steadyRateScenario(hub, seeded, report, runId);
+    if (only.has('rate')) {
+      progress('steady rates: the hub and pgbench -R at 25, 50 and 75 % of the baseline');
+      report.steadyRates = await steadyRateScenario(hub, seeded, report, runId);
+    }
     if (only.has('limits')) {
       const limits = await limitsScenario({ url: hub.url, seeded, runId, load });
       http.push(...limits.http);
       report.limits = limits.figures;
     }
-    if (only.has('webhooks')) report.webhooks = await webhooksScenario(hub, seeded, runId, keysPerRun, http);
+    if (only.has('webhooks')) {
+      progress('create-order with webhooks off, then on');
+      report.webhooks = await webhooksScenario(hub, seeded, runId, keysPerRun, http);
+    }
     if (only.has('reads')) for (const scenario of readScenarios(seeded)) http.push(await load(scenario));
     if (only.has('feed')) {
+      progress('the catalog feed, first and last page');
       const feed = await feedScenario({
         url: hub.url, databaseUrl: hub.databaseUrl, token: seeded.merchants[0]!.token, offers: quick ? 10_000 : 100_000,
         // A reseller imports the feed page after page: one connection measures a page's own cost.
@@ -124,8 +139,14 @@ async function main(): Promise<number> {
       http.push(feed.first, feed.last);
       report.feed = { offers: feed.offers, lastOverFirstP50: feed.lastOverFirstP50 };
     }
-    if (only.has('stock')) report.stockDepth = await stockDepthScenario(hub.databaseUrl, STOCK_DEPTHS, STOCK_CALLS);
-    if (only.has('claim')) report.claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
+    if (only.has('stock')) {
+      progress(`create-order by keys already sold: ${STOCK_DEPTHS.join(', ')}`);
+      report.stockDepth = await stockDepthScenario(hub.databaseUrl, STOCK_DEPTHS, STOCK_CALLS);
+    }
+    if (only.has('claim')) {
+      progress(`the worker's claim by orders waiting: ${CLAIM_QUEUE_SIZES.join(', ')}`);
+      report.claims = await claimScenario(hub.databaseUrl, CLAIM_QUEUE_SIZES, CLAIMS_PER_SIZE);
+    }
     report.cpuSteal = steal.share();
     print(report);
     await save(report);
