@@ -2,6 +2,7 @@
  * Configuration comes from the environment only, validated at boot: every problem is reported
  * at once, by variable name, before anything starts. docs/configuration.md lists each variable.
  */
+import { availableParallelism } from 'node:os';
 import { parseNetwork } from './platform/networks.ts';
 import { parseDecimal } from './platform/decimal.ts';
 
@@ -31,6 +32,8 @@ export interface Config {
   orderWaitMs: number;
   /** The most create-orders one statement places (those that arrived while one was in flight); 1: one each. */
   orderBatchMax: number;
+  /** Statements placing orders in flight at once on this instance; past it, orders of any merchants share statements. */
+  orderStatements: number;
   workerPollMs: number;
   workerConcurrency: number;
   /** Telegram Stars; undefined when no provider is configured (Stars are then not sold). */
@@ -184,6 +187,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read('LOG_LEVEL', 'info', level, 'fatal, error, warn, info, debug, trace or silent'),
     orderWaitMs: read('DROPGATE_ORDER_WAIT_MS', 2000, milliseconds, 'milliseconds 0-60000'),
     orderBatchMax: read('DROPGATE_ORDER_BATCH_MAX', 64, positive(1000), 'a number 1-1000 (1: no batching)'),
+    // Twice this machine's cores: past that, more commits at once only contend for the CPU and the WAL.
+    orderStatements: read('DROPGATE_ORDER_STATEMENTS', 2 * availableParallelism(), positive(500), 'a number 1-500'),
     workerPollMs: read('DROPGATE_WORKER_POLL_MS', 1000, positive(60_000), 'milliseconds 1-60000'),
     workerConcurrency: read('DROPGATE_WORKER_CONCURRENCY', 8, positive(256), 'a number 1-256'),
     stars: undefined,

@@ -111,7 +111,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
         pool, vault, catalog, stars, worker, orderWaitMs: config.orderWaitMs,
         orderBatcher: new OrderBatcher(pool, {
           maxBatch: config.orderBatchMax,
-          maxInFlight: orderStatementsCap(config.dbPoolSize),
+          maxInFlight: Math.min(config.orderStatements, orderStatementsCap(config.dbPoolSize)),
           maxWaitMs: config.dbAcquireTimeoutMs,
           onStatement: (orders) => metrics.orderStatement(orders),
           onRetry: () => metrics.orderBatchRetried(),

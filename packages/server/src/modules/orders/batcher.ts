@@ -60,7 +60,7 @@ const WAITED_TOO_LONG = 'timeout exceeded when trying to connect';
 /** A batch that failed with one of these rolled back whole, and its orders alone may well pass. */
 const DEADLOCK_OR_SERIALIZATION = new Set(['40P01', '40001']);
 
-/** The statements in flight the pool is left for everything else: a quarter of it, at least 2. */
+/** The most placing statements a pool of this size allows: a quarter of it, at least 2, stays for everything else. */
 export function orderStatementsCap(poolSize: number): number {
   return Math.max(1, poolSize - Math.max(2, Math.ceil(poolSize / 4)));
 }
