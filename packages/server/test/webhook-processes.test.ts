@@ -12,6 +12,7 @@ import { ADMIN_TOKEN, call, keysFor, operator, SECRET_KEY } from './support/hub.
 import { useHubProcesses } from './support/hub-processes.ts';
 import { freePort } from './support/ports.ts';
 import type { HubProcess } from './support/process.ts';
+import { eventually } from './support/wait.ts';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -107,13 +108,10 @@ describe('webhooks across processes', () => {
     expect(receiver.delivered().every((r) => r.verified)).toBe(true);
     expectInOrder(receiver);
     // The receiver counts a delivery as it answers; the hub records it once the answer is back.
-    const allDelivered = (log: { deliveries: Array<{ status: string }> }) => log.deliveries.every((d) => d.status === 'DELIVERED');
-    let log = await operator(second).ok('GET', `/webhooks/${webhookId}/deliveries`);
-    for (const deadline = Date.now() + 10_000; !allDelivered(log) && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 100));
-      log = await operator(second).ok('GET', `/webhooks/${webhookId}/deliveries`);
-    }
-    expect(allDelivered(log)).toBe(true);
+    expect(await eventually(async () => {
+      const log = await operator(second).ok('GET', `/webhooks/${webhookId}/deliveries`);
+      return log.deliveries.every((d: { status: string }) => d.status === 'DELIVERED');
+    }, 10_000)).toBe(true);
     console.log(`figures: webhooks after SIGKILL: ${deliveredBeforeKill.size}/20 delivered before, the rest within ${resumedMs} ms of a new instance, ${duplicates.length} duplicate(s)`);
   }, 90_000);
 
