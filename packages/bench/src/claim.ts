@@ -9,13 +9,16 @@
  * from its low end and stops after `limit` rows. The first claims warm the cache and are not
  * timed (a worker claiming every second keeps that end of the index warm); then the sizes take
  * one claim each, round after round, so that the machine's drift weighs on all of them alike.
+ * After each claim, untimed, the claimed jobs go back into the backlog, as a worker reschedules a
+ * check whose supplier is still pending (here into the past): the queue keeps its shape over any
+ * number of rounds, and a claim's commit, the same at every size, is averaged out by many.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import { claimDue } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
-import { quantile } from './ranged.ts';
+import { quantile, ranged, type Ranged } from './ranged.ts';
 
 export interface ClaimFigures {
   waiting: number;
@@ -25,13 +28,21 @@ export interface ClaimFigures {
   maxMs: number;
 }
 
+export interface ClaimScenario {
+  queues: ClaimFigures[];
+  /** The largest queue's p50 ÷ the smallest's, in each block of consecutive rounds. */
+  largestOverSmallest: Ranged;
+}
+
 /** The worker's defaults: 8 jobs per claim, a lease of the slowest timeout plus 5 s. */
 const CLAIM_LIMIT = 8;
 const LEASE_MARGIN_MS = 5_000;
 const INSERT_BATCH = 100_000;
 const WARM_UP_CLAIMS = 10;
+/** The rounds fall into this many blocks, each giving the ratio once: its spread shows how settled it is. */
+const RATIO_BLOCKS = 5;
 
-export async function claimScenario(serverUrl: string, sizes: number[], claims: number): Promise<ClaimFigures[]> {
+export async function claimScenario(serverUrl: string, sizes: number[], claims: number): Promise<ClaimScenario> {
   const queues: Array<{ drop(): Promise<void>; pool: pg.Pool }> = [];
   try {
     for (const size of sizes) {
@@ -50,7 +61,10 @@ export async function claimScenario(serverUrl: string, sizes: number[], claims: 
     for (let round = 0; round < claims; round++) {
       for (const [i, queue] of queues.entries()) times[i]!.push(await timeClaim(queue.pool));
     }
-    return sizes.map((waiting, i) => ({ waiting, claims, ...percentiles(times[i]!) }));
+    return {
+      queues: sizes.map((waiting, i) => ({ waiting, claims, ...percentiles(times[i]!) })),
+      largestOverSmallest: ranged(blockRatios(times[0]!, times.at(-1)!)),
+    };
   } finally {
     for (const queue of queues) await queue.drop();
   }
@@ -61,7 +75,21 @@ async function timeClaim(pool: pg.Pool): Promise<number> {
   const claimed = await claimDue(pool, new Date(), LEASE_MARGIN_MS, CLAIM_LIMIT);
   const elapsed = performance.now() - started;
   if (claimed.length !== CLAIM_LIMIT) throw new Error(`a claim found ${claimed.length} due jobs, expected ${CLAIM_LIMIT}: too few waiting for the run`);
+  await requeue(pool, claimed.map((job) => job.orderId));
   return elapsed;
+}
+
+/** The claimed jobs due again, somewhere in the last four minutes: the backlog as it was. */
+async function requeue(pool: pg.Pool, orderIds: number[]): Promise<void> {
+  await pool.query(`UPDATE fulfilment_jobs SET due_at = now() - random() * 240 * interval '1 second' WHERE order_id = ANY($1::bigint[])`, [orderIds]);
+}
+
+function blockRatios(smallest: number[], largest: number[]): number[] {
+  const size = Math.ceil(smallest.length / RATIO_BLOCKS);
+  const p50 = (times: number[]) => quantile([...times].sort((a, b) => a - b), 0.5);
+  return Array.from({ length: RATIO_BLOCKS }, (_, block) => block * size)
+    .filter((from) => from < smallest.length)
+    .map((from) => p50(largest.slice(from, from + size)) / p50(smallest.slice(from, from + size)));
 }
 
 function percentiles(times: number[]): { p50Ms: number; p95Ms: number; maxMs: number } {

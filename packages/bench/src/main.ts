@@ -48,7 +48,7 @@ const ORDERS_PER_SECOND_CEILING = 3000;
 /** The same for the limits comparison's runs, of which there are eight (fewer keys to seal at seeding). */
 const LIMITS_ORDERS_PER_SECOND_CEILING = 3000;
 const CLAIM_QUEUE_SIZES = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
-const CLAIMS_PER_SIZE = 80;
+const CLAIMS_PER_SIZE = quick ? 80 : 500;
 const STOCK_DEPTHS = quick ? [0, 1_000, 10_000] : [0, 100_000, 1_000_000];
 const STOCK_CALLS = quick ? 50 : 300;
 /** The steady rates, as shares of the baseline's closed-loop throughput. */

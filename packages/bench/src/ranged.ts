@@ -20,7 +20,7 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** "0.71 (rounds 0.69-0.74)": the median, then every round's spread around it. */
-export function formatRanged(figure: Ranged, digits = 2): string {
+export function formatRanged(figure: Ranged, digits = 2, parts = 'rounds'): string {
   const f = (x: number) => x.toFixed(digits);
-  return figure.rounds.length === 1 ? f(figure.median) : `${f(figure.median)} (rounds ${f(figure.low)}–${f(figure.high)}, ±${f(Math.max(figure.high - figure.median, figure.median - figure.low))})`;
+  return figure.rounds.length === 1 ? f(figure.median) : `${f(figure.median)} (${parts} ${f(figure.low)}–${f(figure.high)}, ±${f(Math.max(figure.high - figure.median, figure.median - figure.low))})`;
 }

@@ -2,7 +2,7 @@
 import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import type { ClaimFigures } from './claim.ts';
+import type { ClaimScenario } from './claim.ts';
 import type { CpuFigures } from './cpu.ts';
 import type { HttpFigures } from './http-load.ts';
 import type { LimitsFigures } from './limits.ts';
@@ -49,7 +49,7 @@ export interface Report {
   feed?: { offers: number; lastOverFirstP50: number };
   /** place_order as an offer's stock is sold. */
   stockDepth?: StockDepthReport;
-  claims?: ClaimFigures[];
+  claims?: ClaimScenario;
 }
 
 export function machine(): Report['machine'] {
@@ -152,12 +152,14 @@ function stockDepthLines(depth: StockDepthReport): string[] {
     ...(depth.vacuumed ? line(`after autovacuum (${depth.vacuumWaitSeconds} s later)`, depth.vacuumed) : [`  autovacuum did not run on the stock table within ${depth.vacuumWaitSeconds} s`])];
 }
 
-function claimLines(claims: ClaimFigures[]): string[] {
+function claimLines({ queues, largestOverSmallest }: ClaimScenario): string[] {
   return [
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
-    ...claims.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
-    ...(claims.length > 1 ? [`  largest ÷ smallest queue, p50: ${(claims.at(-1)!.p50Ms / claims[0]!.p50Ms).toFixed(2)}`] : []),
+    ...queues.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
+    ...(queues.length > 1 ? [
+      `  largest ÷ smallest queue, p50: ${(queues.at(-1)!.p50Ms / queues[0]!.p50Ms).toFixed(2)}; by blocks of ${Math.ceil(queues[0]!.claims / largestOverSmallest.rounds.length)} rounds: ${formatRanged(largestOverSmallest, 2, 'blocks')}`,
+    ] : []),
   ];
 }
 
