@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 import { freePort } from '@dropgate/server/testing/ports';
@@ -65,9 +66,36 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
   };
 }
 
-/** Each run starts from a checkpoint, so that none pays for the dirty pages of the run before it. */
-export async function checkpoint(databaseUrl: string): Promise<void> {
+/** How long a run waits for an earlier run's autovacuum before it starts anyway. */
+const SETTLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Each run starts settled: no autovacuum of an earlier run's garbage still at work in the
+ * database (it would be charged to this run), then a checkpoint, so that none pays for the dirty
+ * pages of the run before it. Returns how long it waited for autovacuum.
+ */
+export async function settle(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query('CHECKPOINT').finally(() => client.end());
+  try {
+    const started = Date.now();
+    while (Date.now() - started < SETTLE_TIMEOUT_MS && await vacuuming(client)) await sleep(250);
+    await client.query('CHECKPOINT');
+    return Date.now() - started;
+  } finally {
+    await client.end();
+  }
+}
+
+async function vacuuming(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ busy: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()) AS busy");
+  return rows[0]!.busy;
+}
+
+/** After seeding: the tables vacuumed and analysed, as on a hub that has been running a while. */
+export async function vacuumAll(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('VACUUM (ANALYZE)').finally(() => client.end());
 }

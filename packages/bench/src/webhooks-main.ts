@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkpoint, startBenchHub } from './hub-process.ts';
+import { settle, startBenchHub, vacuumAll } from './hub-process.ts';
 import { httpScenario, type HttpFigures } from './http-load.ts';
 import { commit, machine } from './report.ts';
 import { drain, seedWebhookShops, setEndpoints, webhookCallers, type WebhookFigures } from './webhooks.ts';
@@ -43,11 +43,12 @@ async function main(): Promise<number> {
   });
   try {
     const shops = await seedWebhookShops(hub.url, merchants, 2 * rounds, ORDERS_PER_SECOND_CEILING * seconds);
+    await vacuumAll(hub.databaseUrl);
     const runId = randomBytes(3).toString('hex');
     let runs = 0;
     const run = async (state: 'off' | 'on', round: number) => {
       await setEndpoints(hub.url, shops, state === 'on');
-      await checkpoint(hub.databaseUrl);
+      await settle(hub.databaseUrl);
       return httpScenario({
         scenario: `create-order, ${merchants} merchants, webhooks ${state} (round ${round})`, method: 'POST', path: '/api/v1/offers/create-order',
         callers: webhookCallers(shops, runs++, runId), mustContain: '"status":"COMPLETED"', url: hub.url, connections, seconds, cpu: hub.cpu,
