@@ -26,6 +26,8 @@ export interface ClaimFigures {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /** WAL written from just before to just after a claim, mean (the server's, so the hub's own writes meanwhile too). */
+  walBytesPerClaim: number;
 }
 
 export interface ClaimScenario {
@@ -58,11 +60,16 @@ export async function claimScenario(serverUrl: string, sizes: number[], claims: 
     }
     // Round by round, one claim per queue: the machine's drift weighs on every size alike.
     const times = sizes.map(() => [] as number[]);
+    const walBytes = sizes.map(() => 0);
     for (let round = 0; round < claims; round++) {
-      for (const [i, queue] of queues.entries()) times[i]!.push(await timeClaim(queue.pool));
+      for (const [i, queue] of queues.entries()) {
+        const claim = await timeClaim(queue.pool);
+        times[i]!.push(claim.ms);
+        walBytes[i]! += claim.walBytes;
+      }
     }
     return {
-      queues: sizes.map((waiting, i) => ({ waiting, claims, ...percentiles(times[i]!) })),
+      queues: sizes.map((waiting, i) => ({ waiting, claims, ...percentiles(times[i]!), walBytesPerClaim: Math.round(walBytes[i]! / claims) })),
       largestOverSmallest: ranged(blockRatios(times[0]!, times.at(-1)!)),
     };
   } finally {
@@ -70,13 +77,20 @@ export async function claimScenario(serverUrl: string, sizes: number[], claims: 
   }
 }
 
-async function timeClaim(pool: pg.Pool): Promise<number> {
+async function timeClaim(pool: pg.Pool): Promise<{ ms: number; walBytes: number }> {
+  const walBefore = await walPosition(pool);
   const started = performance.now();
   const claimed = await claimDue(pool, new Date(), LEASE_MARGIN_MS, CLAIM_LIMIT);
-  const elapsed = performance.now() - started;
+  const ms = performance.now() - started;
+  const walBytes = Number(await walPosition(pool) - walBefore);
   if (claimed.length !== CLAIM_LIMIT) throw new Error(`a claim found ${claimed.length} due jobs, expected ${CLAIM_LIMIT}: too few waiting for the run`);
   await requeue(pool, claimed.map((job) => job.orderId));
-  return elapsed;
+  return { ms, walBytes };
+}
+
+async function walPosition(pool: pg.Pool): Promise<bigint> {
+  const { rows } = await pool.query<{ at: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text AS at");
+  return BigInt(rows[0]!.at);
 }
 
 /** The claimed jobs due again, somewhere in the last four minutes: the backlog as it was. */

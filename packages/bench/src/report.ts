@@ -156,7 +156,7 @@ function claimLines({ queues, largestOverSmallest }: ClaimScenario): string[] {
   return [
     '',
     'claiming 8 due status checks (the worker\'s claim), by orders waiting on a supplier:',
-    ...queues.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms (${c.claims} claims)`),
+    ...queues.map((c) => `  ${String(c.waiting).padStart(9)} waiting: p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, max ${c.maxMs} ms, WAL ${(c.walBytesPerClaim / 1024).toFixed(1)} kB a claim (${c.claims} claims)`),
     ...(queues.length > 1 ? [
       `  largest ÷ smallest queue, p50: ${(queues.at(-1)!.p50Ms / queues[0]!.p50Ms).toFixed(2)}; by blocks of ${Math.ceil(queues[0]!.claims / largestOverSmallest.rounds.length)} rounds: ${formatRanged(largestOverSmallest, 2, 'blocks')}`,
     ] : []),
