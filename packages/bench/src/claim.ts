@@ -11,7 +11,7 @@
  * one claim each, round after round, so that the machine's drift weighs on all of them alike.
  * After each claim, untimed, the claimed jobs go back into the backlog, as a worker reschedules a
  * check whose supplier is still pending (here into the past): the queue keeps its shape over any
- * number of rounds, and a claim's commit, the same at every size, is averaged out by many.
+ * number of rounds, so there can be enough of them to average out the commit's flush.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
