@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { embeddedDatabaseUrl } from '@dropgate/server';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
 import { freePort } from '@dropgate/server/testing/ports';
 import { startHubProcess, type HubProcess } from '@dropgate/server/testing/process';
@@ -49,7 +50,7 @@ export async function startBenchHub(externalUrl: string | undefined, env: Record
     ...(fresh && { DATABASE_URL: fresh.url }),
   });
   const databaseUrl = fresh?.url
-    ?? `postgres://postgres:${encodeURIComponent((await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim())}@127.0.0.1:${pgPort}/postgres`;
+    ?? embeddedDatabaseUrl(path.join(dataDir, 'pg'), pgPort, (await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim());
   return {
     process,
     url: process.url,

@@ -1,4 +1,4 @@
 /** The hub as other packages of the repository start it (the benchmark, tooling). */
 export { loadConfig, type Config } from './config.ts';
 export { startHub, type RunningHub, type StartOptions } from './start.ts';
-export { createPool, migrate } from './platform/db/index.ts';
+export { createPool, embeddedDatabaseUrl, migrate } from './platform/db/index.ts';

@@ -37,6 +37,8 @@ export interface BackupManifest {
 
 /** Files a running cluster has that a copy must not (pg_basebackup leaves the same out). */
 const SKIPPED_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'pg_internal.init']);
+/** The lock file of the embedded server's Unix socket, which lives in the cluster folder (embedded.ts). */
+const SOCKET_LOCK_PREFIX = '.s.PGSQL.';
 /** Folders whose contents are runtime state (or WAL, which is added separately): kept empty. */
 const EMPTIED_FOLDERS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
 
@@ -143,7 +145,7 @@ async function listCluster(clusterDir: string): Promise<Item[]> {
         items.push({ name: rel, kind: 'folder', size: 0, mode: info.mode, mtime: info.mtime, source: full });
         // PostgreSQL makes what it needs inside these itself (pg_wal/archive_status, …).
         if (!(EMPTIED_FOLDERS.has(name) && relative === 'pg')) await walk(full, rel);
-      } else if (info.isFile() && !SKIPPED_FILES.has(name) && !name.startsWith('pgsql_tmp')) {
+      } else if (info.isFile() && !SKIPPED_FILES.has(name) && !name.startsWith('pgsql_tmp') && !name.startsWith(SOCKET_LOCK_PREFIX)) {
         items.push({ name: rel, kind: 'file', size: info.size, mode: info.mode, mtime: info.mtime, source: full });
       }
     }
