@@ -7,7 +7,7 @@
 import { startWebhookReceiver, type WebhookReceiver } from '@dropgate/simulators';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, operator, startTestHub, type TestHub } from '../../server/test/support/hub.ts';
+import { ADMIN_TOKEN, operator, startIsolatedHub, type TestHub } from '../../server/test/support/hub.ts';
 import { browserMissing, launchChromium, Pages, screenshot, secretOn, signInAsOperator } from './support/browser.ts';
 
 let hub: TestHub;
@@ -18,8 +18,9 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
   if (browserMissing) return;
   receiver = await startWebhookReceiver();
+  // A database of its own: a hub on the shared one, with the defaults, would take these deliveries and refuse the loopback URL.
   [hub, browser] = await Promise.all([
-    startTestHub({ DROPGATE_WEBHOOK_ALLOW_HTTP: '1', DROPGATE_WEBHOOK_ALLOW_PRIVATE: '1', DROPGATE_JOBS_POLL_MS: '100' }),
+    startIsolatedHub({ DROPGATE_WEBHOOK_ALLOW_HTTP: '1', DROPGATE_WEBHOOK_ALLOW_PRIVATE: '1', DROPGATE_JOBS_POLL_MS: '100' }),
     launchChromium(),
   ]);
   pages = new Pages(browser);
