@@ -114,8 +114,9 @@ export async function call(
   init: { method?: string; token?: string; bearer?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const authorization = init.bearer !== undefined ? `Bearer ${init.bearer}` : init.token;
-  // A test's own timeout bounds the call; redirects are followed as a browser would.
-  const http = new HttpClient({ baseUrl: url, authorization, timeoutMs: 120_000, maxBodyBytes: Infinity, followRedirects: true });
+  // A test's own timeout bounds the call (the longest, 600 s, is the 100,000-offer import's
+  // file); redirects are followed as a browser would.
+  const http = new HttpClient({ baseUrl: url, authorization, timeoutMs: 600_000, maxBodyBytes: Infinity, followRedirects: true });
   const answer = await http.send({ method: init.method, body: init.body, rawBody: init.rawBody, contentType: init.contentType, headers: init.headers });
   return { status: answer.status, body: answer.body === undefined ? answer.text : answer.body, headers: answer.headers };
 }
