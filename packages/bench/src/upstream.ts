@@ -4,7 +4,8 @@
  * the hub (its own process, fresh database) syncs it as `dropgate supplier sync` does: the first
  * sync (time, the hub's peak RSS, a progress line on the terminal), a second with no change (it
  * must write nothing), then find-one and create-order p50/p99 idle and while syncs run back to
- * back. Figures on stdout and in .bench/upstream.json; docs/catalog.md and docs/benchmarks.md
+ * back, and last the import of the whole catalog as own offers (one request, as
+ * `dropgate supplier import` sends it: time, peak RSS, against the first sync's time). Figures on stdout and in .bench/upstream.json; docs/catalog.md and docs/benchmarks.md
  * carry them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -54,7 +55,8 @@ async function main(): Promise<number> {
     const seeded = await seed(hub.url, { merchants: 10, keys: { spread: 1500 * seconds * 2, hot: 0, baselineSpread: 0, baselineHot: 0, limits: 0 } });
     const idle = await latencies(hub, seeded, 'idle');
     const busy = await whileSyncing(admin, supplier.id, () => latencies(hub, seeded, 'during a sync'));
-    const report = { date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind, offers, seconds, connections, first, again, idle, busy };
+    const imported = await timedImport(hub, admin, supplier.id);
+    const report = { date: new Date().toISOString(), commit: commit(), machine: machine(), database: hub.kind, offers, seconds, connections, first, again, idle, busy, imported };
     print(report);
     await mkdir('.bench', { recursive: true });
     await writeFile('.bench/upstream.json', `${JSON.stringify(report, null, 2)}\n`);
@@ -62,6 +64,8 @@ async function main(): Promise<number> {
       ...(first.status !== 'applied' || first.added !== offers ? [`first sync: ${first.status}, ${first.added} added of ${offers}`] : []),
       ...(again.added + again.changed + again.gone !== 0 ? ['the no-change re-sync changed rows'] : []),
       ...(offers >= 100_000 && first.peakRssMb > RSS_LIMIT_MB ? [`peak RSS ${first.peakRssMb} MB > ${RSS_LIMIT_MB} MB`] : []),
+      ...(imported.imported !== offers ? [`import: ${imported.imported} imported of ${offers}`] : []),
+      ...(offers >= 100_000 && imported.peakRssMb > RSS_LIMIT_MB ? [`import peak RSS ${imported.peakRssMb} MB > ${RSS_LIMIT_MB} MB`] : []),
       ...[...idle, ...busy.figures].filter((f) => f.errors > 0).map((f) => `errors in ${f.scenario}`),
     ];
     for (const problem of problems) process.stderr.write(`${problem}\n`);
@@ -75,7 +79,7 @@ async function main(): Promise<number> {
 type Admin = (method: string, path: string, body?: unknown) => Promise<any>;
 
 function operatorApi(url: string): Admin {
-  const client = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 60_000 });
+  const client = new HttpClient({ baseUrl: `${url}/admin/v1`, authorization: `Bearer ${ADMIN_TOKEN}`, timeoutMs: 600_000 }); // the import of a whole catalog is one request
   return async (method, path, body) => {
     const answer = await client.send({ method, path, body });
     if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
@@ -101,6 +105,22 @@ async function timedSync(hub: BenchHub, admin: Admin, supplierId: number, label:
   const sync = await runSync(admin, supplierId, label);
   const elapsed = (performance.now() - started) / 1000;
   return { seconds: Math.round(elapsed * 10) / 10, peakRssMb: rss.stop(), seen: sync.seen, added: sync.added, changed: sync.changed, gone: sync.gone, status: sync.status };
+}
+
+interface ImportFigures {
+  seconds: number;
+  peakRssMb: number;
+  imported: number;
+}
+
+/** The whole listed catalog made own offers at a 5 % margin, in the one request the CLI sends. */
+async function timedImport(hub: BenchHub, admin: Admin, supplierId: number): Promise<ImportFigures> {
+  if (process.stderr.isTTY) process.stderr.write(`import: ${offers} offers as own offers, one request\n`);
+  const rss = sampleRss(hub.cpu.hubPid, 50);
+  const started = performance.now();
+  const result = await admin('POST', `/suppliers/${supplierId}/catalog/import`, { marginPercent: '5' });
+  const elapsed = (performance.now() - started) / 1000;
+  return { seconds: Math.round(elapsed * 10) / 10, peakRssMb: rss.stop(), imported: result.imported };
 }
 
 function scenarios(s: Seeded, label: string): HttpScenario[] {
@@ -138,7 +158,7 @@ async function whileSyncing(admin: Admin, supplierId: number, load: () => Promis
   }
 }
 
-function print(r: { offers: number; first: SyncFigures; again: SyncFigures; idle: HttpFigures[]; busy: { figures: HttpFigures[]; syncs: number }; database: string; commit: string }): void {
+function print(r: { offers: number; first: SyncFigures; again: SyncFigures; imported: ImportFigures; idle: HttpFigures[]; busy: { figures: HttpFigures[]; syncs: number }; database: string; commit: string }): void {
   const sync = (name: string, f: SyncFigures) =>
     `${name}: ${f.seconds} s, ${Math.round(r.offers / f.seconds)} offers/s, hub peak RSS ${f.peakRssMb} MB; ${f.status}: ${f.seen} read, ${f.added} added, ${f.changed} changed, ${f.gone} gone`;
   const rows = [...r.idle, ...r.busy.figures].map((h) => `  ${h.scenario.padEnd(32)} ${String(h.rps).padStart(6)} req/s  p50 ${h.p50} ms  p99 ${h.p99} ms  max ${h.max} ms  errors ${h.errors}`);
@@ -148,6 +168,8 @@ function print(r: { offers: number; first: SyncFigures; again: SyncFigures; idle
     sync('no-change re-sync', r.again),
     `latency idle and while syncs ran back to back (${r.busy.syncs} syncs during the load):`,
     ...rows,
+    `import of the whole catalog as own offers: ${r.imported.seconds} s, ${Math.round(r.imported.imported / r.imported.seconds)} offers/s, `
+      + `${(r.imported.seconds / r.first.seconds).toFixed(2)} × the first sync's time, hub peak RSS ${r.imported.peakRssMb} MB; ${r.imported.imported} imported`,
     '',
   ].join('\n'));
 }

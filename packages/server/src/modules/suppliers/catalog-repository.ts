@@ -240,7 +240,9 @@ export interface ImportFilter {
 
 /**
  * The next batch of the supplier's listed offers that match the filter (any case) and that no
- * source of this supplier names yet, by upstream id after `after`.
+ * source of this supplier names yet, by upstream id after `after`. The sources' range repeats
+ * the cursor: PostgreSQL does not carry an inequality across the join, and without it every
+ * batch of an import sorted all the sources the import had written so far.
  */
 export async function importableOffers(db: Db, supplierId: number, filter: ImportFilter, after: string, limit: number): Promise<SupplierOfferRow[]> {
   const { rows } = await db.query<SupplierOfferRow>(
@@ -254,7 +256,7 @@ export async function importableOffers(db: Db, supplierId: number, filter: Impor
         AND ($4::text IS NULL OR u.upstream_product_id = $4)
         AND ($5::text IS NULL OR lower(u.region_code) = lower($5))
         AND ($6::text IS NULL OR strpos(lower(u.product_name), lower($6)) > 0 OR strpos(lower(u.offer_name), lower($6)) > 0)
-        AND NOT EXISTS (SELECT 1 FROM offer_sources s WHERE s.supplier_id = $1 AND s.supplier_product_id = u.upstream_id)
+        AND NOT EXISTS (SELECT 1 FROM offer_sources s WHERE s.supplier_id = $1 AND s.supplier_product_id > $2 AND s.supplier_product_id = u.upstream_id)
       ORDER BY u.upstream_id LIMIT $7`,
     [supplierId, after, filter.category ?? null, filter.upstreamProductId ?? null, filter.regionCode ?? null, filter.search ?? null, limit],
   );
