@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       ['cabinet: orders by status', (d) => listOrders(d, { merchantId: merchant, status: 'REFUND' }, 50)],
       ['cabinet: transactions, newest page', (d) => listEntriesPage(d, merchant, {}, 50)],
       ['cabinet: transactions, last week', (d) => listEntriesPage(d, merchant, { from: new Date(Date.now() - 7 * 86400_000) }, 50)],
-      ['cabinet: balance and draft balance', (d) => readFunds(d, merchant)],
+      ['cabinet: balance and draft balance', (d) => readFunds(d, [merchant])],
       ['dashboard: orders per hour, 24 h', (d) => ordersPerHour(d, 24)],
       ['dashboard: waiting and review counts', (d) => waitingCounts(d)],
       ['dashboard: low balances', (d) => lowBalances(d, 10000, 20)],

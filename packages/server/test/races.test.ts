@@ -1,6 +1,8 @@
 /**
  * The races of DESIGN.md, run as real parallel HTTP requests against a real PostgreSQL:
- * duplicate transactionIds, overspend, and the last keys. After each, the audit is clean.
+ * duplicate transactionIds, overspend, the last keys, and reads answered together (balance and
+ * find-one read in one statement for the calls of one turn of the hub's event loop). After each,
+ * the audit is clean.
  */
 import { describe, expect, it } from 'vitest';
 import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
@@ -85,6 +87,42 @@ describe('races', () => {
       const got = answers.filter((a, i) => i % merchants.length === merchants.indexOf(m) && a.body.status === 'COMPLETED').length;
       expect((await merchantClient(hub, m.token)('/balance')).body.balance).toBe(50 - got);
     }
+    await expectAuditClean();
+  });
+
+  it('balance, find-one and order-status calls answered together each read their own row, and see every order answered before them', async () => {
+    const merchants = await Promise.all(Array.from({ length: 6 }, (_, i) => op.merchant(undefined, `${20 + i}.00`)));
+    const inStock = await op.offer({ price: '1.00', currency: 'USD' }, keysFor('together', 6 * 5 + 1)); // one key stays
+    const soldOut = await op.offer({ price: '1.00', currency: 'USD' }); // no key, no supplier
+    const finalBalance = (i: number) => 20 + i - 5;
+
+    // Each merchant, beside the others: an order, then at once its balance, both offers, the order
+    // by id and by transactionId, and the previous merchant's order (not its own: not found).
+    const lastOrder: number[] = [];
+    await Promise.all(merchants.map(async (m, i) => {
+      const api = merchantClient(hub, m.token);
+      for (let n = 1; n <= 5; n += 1) {
+        const transactionId = `together-${i}-${n}`;
+        const order = await api('/offers/create-order', { offerId: inStock.id, price: 1, transactionId });
+        expect(order.body.status).toBe('COMPLETED');
+        lastOrder[i] = order.body.orderId;
+        const other = lastOrder[(i + 5) % 6];
+        const [balance, available, unavailable, byId, byTransaction, notOurs] = await Promise.all([
+          api('/balance'), api('/offers/find-one', { offerId: inStock.id }), api('/offers/find-one', { offerId: soldOut.id }),
+          api('/offers/order-status', { orderId: order.body.orderId }), api('/offers/order-status', { transactionId }),
+          other === undefined ? undefined : api('/offers/order-status', { orderId: other }),
+        ]);
+        expect(balance.body).toMatchObject({ balance: 20 + i - n, draftBalance: 0, partnerId: m.merchantId, shopId: m.shopId });
+        expect(available.body).toMatchObject({ offerId: inStock.id, inStock: true });
+        expect(unavailable.body).toMatchObject({ offerId: soldOut.id, inStock: false });
+        expect(byId.body).toEqual(order.body);
+        expect(byTransaction.body).toEqual(order.body);
+        if (notOurs) expect(notOurs.status).toBe(404);
+      }
+    }));
+
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, n) => merchantClient(hub, merchants[n % 6]!.token)('/balance')));
+    burst.forEach((answer, n) => expect(answer.body).toMatchObject({ balance: finalBalance(n % 6), partnerId: merchants[n % 6]!.merchantId }));
     await expectAuditClean();
   });
 });

@@ -14,11 +14,13 @@ export interface OfferNow {
   debitUsd: Minor | null;
 }
 
-export async function offerNow(db: Db, offerId: number): Promise<OfferNow> {
-  const { rows } = await db.query<OfferNow>({
-    name: 'checkout.offer-now',
-    text: 'SELECT in_stock AS "inStock", trim_scale(usd_per_unit)::text AS "usdPerUnit", debit_usd AS "debitUsd" FROM offer_now($1)',
-    values: [offerId],
+/** offer_now of each of these offers, in one statement, by offer id (an offer that does not exist is absent). */
+export async function offersNow(db: Db, offerIds: readonly number[]): Promise<Map<number, OfferNow>> {
+  const { rows } = await db.query<OfferNow & { offerId: number }>({
+    name: 'checkout.offers-now',
+    text: `SELECT k.id AS "offerId", n.in_stock AS "inStock", trim_scale(n.usd_per_unit)::text AS "usdPerUnit", n.debit_usd AS "debitUsd"
+             FROM unnest($1::bigint[]) AS k(id) CROSS JOIN LATERAL offer_now(k.id) AS n`,
+    values: [offerIds],
   });
-  return rows[0]!;
+  return new Map(rows.map(({ offerId, ...now }) => [offerId, now]));
 }

@@ -8,6 +8,7 @@
 import type { CountryCompatibility } from '@dropgate/contract';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { coalescedReads } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import type { Minor } from '../../platform/money.ts';
@@ -16,7 +17,7 @@ import type { FulfilmentWorker } from '../fulfilment/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import { findOrder, orderView, placeOrder, type NewOrder, type OrderBatcher, type OrderView, type Protocol } from '../orders/index.ts';
 import { LISTED_STARS_AMOUNTS, parseStarsOfferId, STARS_OFFER_ID, type TelegramStars } from '../telegram/index.ts';
-import { offerNow, type OfferNow } from './availability.ts';
+import { offersNow, type OfferNow } from './availability.ts';
 import { assertCountryAllowed, countryCompatibility } from './country.ts';
 import { assertPlayerAccepted, checkPlayer, type PlayerCheck, type PlayerIds } from './player.ts';
 import { catalogSaleOffer, STARS_PLAYER, starsSaleOffer, type SaleOffer } from './sale-offer.ts';
@@ -73,9 +74,12 @@ export interface ShopOffer extends SaleOffer, OfferNow {
 
 export class Checkout {
   readonly #deps: CheckoutDeps;
+  /** offer_now of one offer; the find-one and check calls of one turn of the event loop read theirs in one statement. */
+  readonly #offerNow: (offerId: number) => Promise<OfferNow | undefined>;
 
   constructor(deps: CheckoutDeps) {
     this.#deps = deps;
+    this.#offerNow = coalescedReads((offerIds: readonly number[]) => offersNow(deps.pool, offerIds));
   }
 
   /** find-one: the offer as this shop may buy it now; Stars priced at the current rate. */
@@ -85,7 +89,7 @@ export class Checkout {
       return shopOffer(stars, starsNow(stars), countryCode);
     }
     const offer = await this.#catalogOffer(shop, offerId);
-    return shopOffer(offer, await offerNow(this.#deps.pool, offer.catalogId), countryCode);
+    return shopOffer(offer, await this.#now(offer.catalogId), countryCode);
   }
 
   /** sync: one page of what this shop may buy (Telegram Stars' listed amounts first), and how many in all. */
@@ -121,7 +125,7 @@ export class Checkout {
    */
   async purchasable(shop: ShopPrincipal, offerId: number): Promise<{ offer: SaleOffer; available: boolean; partnerPrice: Minor }> {
     const offer = await this.#catalogOffer(shop, offerId);
-    const { inStock } = await offerNow(this.#deps.pool, offer.catalogId);
+    const { inStock } = await this.#now(offer.catalogId);
     return { offer, available: inStock, partnerPrice: inStock ? await this.#deps.catalog.partnerPrice(offer.catalogId, shop.merchantId) : 0 };
   }
 
@@ -166,6 +170,13 @@ export class Checkout {
   /** A catalog offer this shop may buy (the catalog's cache), or OFFER_NOT_FOUND. */
   async #catalogOffer(shop: ShopPrincipal, offerId: number): Promise<SaleOffer> {
     return catalogSaleOffer(await this.#deps.catalog.offerFor(shop.merchantId, offerId));
+  }
+
+  /** The offer's offer_now; one the catalog's cache still held but the database no longer has is not found. */
+  async #now(offerId: number): Promise<OfferNow> {
+    const now = await this.#offerNow(offerId);
+    if (!now) throw new AppError('OFFER_NOT_FOUND', `offer ${offerId} does not exist`);
+    return now;
   }
 
   async #starsOffer(offerId: string): Promise<SaleOffer> {

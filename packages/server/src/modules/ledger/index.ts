@@ -2,14 +2,14 @@
  * Ledger: one USD account per merchant and its append-only entries (DEPOSIT, PURCHASE, REFUND).
  * Every balance change is an entry with balanceAfter, written in the caller's transaction.
  */
-import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
+import { coalescedReads, inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import { AppError, assert } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
 import type pg from 'pg';
 import * as repo from './repository.ts';
 
-export type { LedgerEntry, LedgerType } from './repository.ts';
+export type { Funds, LedgerEntry, LedgerType } from './repository.ts';
 export type { EntryFilter } from './repository.ts';
 export { openAccount, listEntries, listEntriesPage, lowBalances, allBalances, readFunds } from './repository.ts';
 
@@ -50,11 +50,17 @@ export class Ledger {
   }
 }
 
-/** A merchant's balance and draftBalance (held by its orders in flight), from the account row alone. */
-export async function fundsOf(db: Db, merchantId: number): Promise<{ balance: Minor; held: Minor }> {
-  const funds = await repo.readFunds(db, merchantId);
-  if (funds === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
-  return funds;
+/**
+ * A merchant's balance and draftBalance, from the account row alone; the balance calls of one
+ * turn of the event loop read their accounts in one statement (coalescedReads).
+ */
+export function fundsReader(pool: pg.Pool): (merchantId: number) => Promise<repo.Funds> {
+  const read = coalescedReads((merchantIds: readonly number[]) => repo.readFunds(pool, merchantIds));
+  return async (merchantId) => {
+    const funds = await read(merchantId);
+    if (funds === undefined) throw new AppError('MERCHANT_NOT_FOUND', `merchant ${merchantId} does not exist`);
+    return funds;
+  };
 }
 
 export async function balanceOf(db: Db, merchantId: number): Promise<Minor> {

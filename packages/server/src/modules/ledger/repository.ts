@@ -3,6 +3,12 @@ import type { Minor } from '../../platform/money.ts';
 
 export type LedgerType = 'DEPOSIT' | 'PURCHASE' | 'REFUND';
 
+/** What a merchant has: the balance, and the part of it held by orders in flight (draftBalance). */
+export interface Funds {
+  balance: Minor;
+  held: Minor;
+}
+
 export interface LedgerEntry {
   id: number;
   merchantId: number;
@@ -28,13 +34,14 @@ export async function readBalance(db: Db, merchantId: number): Promise<Minor | u
 }
 
 /** What a merchant can spend, and what its in-flight orders hold (draftBalance): one primary-key read. */
-export async function readFunds(db: Db, merchantId: number): Promise<{ balance: Minor; held: Minor } | undefined> {
-  const { rows } = await db.query<{ balance: Minor; held: Minor }>({
+/** The balance and the hold of each of these merchants' accounts, in one read, by merchant id. */
+export async function readFunds(db: Db, merchantIds: readonly number[]): Promise<Map<number, Funds>> {
+  const { rows } = await db.query<Funds & { merchantId: number }>({
     name: 'ledger.funds',
-    text: 'SELECT balance, held FROM accounts WHERE merchant_id = $1',
-    values: [merchantId],
+    text: 'SELECT merchant_id AS "merchantId", balance, held FROM accounts WHERE merchant_id = ANY($1::bigint[])',
+    values: [merchantIds],
   });
-  return rows[0];
+  return new Map(rows.map(({ merchantId, ...funds }) => [merchantId, funds]));
 }
 
 /**

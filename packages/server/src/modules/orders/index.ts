@@ -4,12 +4,12 @@
  */
 import type { Currency, OrderStatus, StarsFulfillmentData } from '@dropgate/contract';
 import type pg from 'pg';
-import { inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
+import { coalescedReads, inTransaction, type Db, type Tx } from '../../platform/db/index.ts';
 import type { KeyVault } from '../../platform/crypto.ts';
 import { AppError, assert, invalidField } from '../../platform/errors.ts';
 import { formatMoney, type Minor } from '../../platform/money.ts';
 import { recordAudit, type Actor } from '../audit-log/index.ts';
-import { fundsOf, moveOrderMoney } from '../ledger/index.ts';
+import { fundsReader, moveOrderMoney, type Funds } from '../ledger/index.ts';
 import type { ShopPrincipal } from '../merchants/index.ts';
 import type { OrderBatcher } from './batcher.ts';
 import * as repo from './repository.ts';
@@ -41,19 +41,37 @@ export interface NewOrder {
   stars?: repo.StarsTerms | undefined;
 }
 
+/** How a shop names one of its orders: by orderId (any shop of its merchant), or by its own transactionId. */
+export interface OrderRef {
+  orderId?: number | undefined;
+  transactionId?: string | undefined;
+}
+
 /** The orders module as request handlers use it: bound to its database and the key vault. */
 export class Orders {
   readonly #pool: pg.Pool;
   readonly #vault: KeyVault;
+  readonly #funds: (merchantId: number) => Promise<Funds>;
+  readonly #orderById: (orderId: number) => Promise<repo.Order | undefined>;
+  readonly #orderByTransaction: (ref: repo.TransactionRef) => Promise<repo.Order | undefined>;
 
   constructor(pool: pg.Pool, vault: KeyVault) {
     this.#pool = pool;
     this.#vault = vault;
+    this.#funds = fundsReader(pool);
+    this.#orderById = coalescedReads((ids: readonly number[]) => repo.findOrders(pool, ids));
+    this.#orderByTransaction = coalescedReads((refs: readonly repo.TransactionRef[]) => repo.findShopOrdersByTransaction(pool, refs));
   }
 
-  /** A merchant's order, key revealed: by orderId (any of its shops) or by transactionId (this shop). */
-  async forShop(shop: ShopPrincipal, ref: { orderId?: number | undefined; transactionId?: string | undefined }): Promise<OrderView> {
-    return this.view(await orderForShop(this.#pool, shop, ref));
+  /**
+   * A merchant's order, key revealed: by orderId (any of its shops) or by transactionId (this
+   * shop). The order-status calls of one turn of the event loop read theirs in one statement.
+   */
+  async forShop(shop: ShopPrincipal, ref: OrderRef): Promise<OrderView> {
+    const order = ref.orderId !== undefined
+      ? await this.#orderById(ref.orderId)
+      : await this.#orderByTransaction({ shopId: shop.shopId, transactionId: ref.transactionId! });
+    return this.view(ownOrder(order, shop, ref));
   }
 
   view(order: repo.Order): OrderView {
@@ -107,10 +125,10 @@ export class Orders {
 
   /**
    * What a merchant has: the balance, and the spec's draftBalance (held by orders in flight), both
-   * kept on the account row, so one primary-key read.
+   * kept on the account row, so one primary-key read (shared with the calls that arrive with it).
    */
-  funds(merchantId: number): Promise<{ balance: Minor; held: Minor }> {
-    return fundsOf(this.#pool, merchantId);
+  funds(merchantId: number): Promise<Funds> {
+    return this.#funds(merchantId);
   }
 }
 
@@ -182,10 +200,15 @@ function duplicate(transactionId: string, orderId: number): AppError {
 }
 
 /** A merchant's order by id (any of its shops) or by transactionId (this shop); others' orders do not exist. */
-export async function orderForShop(db: Db, shop: ShopPrincipal, ref: { orderId?: number | undefined; transactionId?: string | undefined }): Promise<repo.Order> {
+export async function orderForShop(db: Db, shop: ShopPrincipal, ref: OrderRef): Promise<repo.Order> {
   const order = ref.orderId !== undefined
     ? await repo.findOrder(db, ref.orderId)
     : await repo.findOrderByTransaction(db, shop.shopId, ref.transactionId!);
+  return ownOrder(order, shop, ref);
+}
+
+/** The order found, if it is the shop's to see; else ORDER_NOT_FOUND, as for one that does not exist. */
+function ownOrder(order: repo.Order | undefined, shop: ShopPrincipal, ref: OrderRef): repo.Order {
   const matches = order && order.merchantId === shop.merchantId && (ref.transactionId === undefined || order.transactionId === ref.transactionId);
   if (!matches) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
   return order;

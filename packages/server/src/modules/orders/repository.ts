@@ -160,6 +160,33 @@ export async function findOrder(db: Db, id: number): Promise<Order | undefined> 
   return rows[0];
 }
 
+/** These orders, in one read, by id (an id that does not exist is absent). */
+export async function findOrders(db: Db, ids: readonly number[]): Promise<Map<number, Order>> {
+  const { rows } = await db.query<Order>({ name: 'orders.by-ids', text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::bigint[])`, values: [ids] });
+  return new Map(rows.map((order) => [order.id, order]));
+}
+
+/** A shop's order by its transactionId. */
+export interface TransactionRef {
+  shopId: number;
+  transactionId: string;
+}
+
+/** The orders of these shops' transactionIds, in one read, by the ref given (one not found is absent). */
+export async function findShopOrdersByTransaction(db: Db, refs: readonly TransactionRef[]): Promise<Map<TransactionRef, Order>> {
+  const { rows } = await db.query<Order>({
+    name: 'orders.by-transactions',
+    text: `SELECT ${ORDER_COLUMNS} FROM orders
+            WHERE (shop_id, transaction_id) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))`,
+    values: [refs.map((r) => r.shopId), refs.map((r) => r.transactionId)],
+  });
+  const found = new Map(rows.map((order) => [`${order.shopId}:${order.transactionId}`, order]));
+  return new Map(refs.flatMap((ref) => {
+    const order = found.get(`${ref.shopId}:${ref.transactionId}`);
+    return order ? [[ref, order] as const] : [];
+  }));
+}
+
 export async function findOrderByTransaction(db: Db, shopId: number, transactionId: string): Promise<Order | undefined> {
   const { rows } = await db.query<Order>({
     name: 'orders.by-transaction',
