@@ -40,11 +40,21 @@ function childrenOf(pid: number): number[] {
   return found;
 }
 
-/** A process and everything below it, the exited included: a whole PostgreSQL server. */
+/**
+ * A process and everything below it, the exited included: a whole PostgreSQL server. A child
+ * reaped while its siblings are read would be in neither sum (gone from the children, not yet in
+ * the parent's reaped time as read before), and a backend that served the whole run carries
+ * seconds: such a read is taken again, until the parent reaped nothing during it.
+ */
 function treeTicks(pid: number): number {
-  const own = times(pid);
-  if (!own) return 0;
-  return own.self + own.reaped + childrenOf(pid).reduce((sum, child) => sum + treeTicks(child), 0);
+  for (;;) {
+    const before = times(pid);
+    if (!before) return 0;
+    const children = childrenOf(pid).reduce((sum, child) => sum + treeTicks(child), 0);
+    const after = times(pid);
+    if (!after) return 0;
+    if (after.reaped === before.reaped) return after.self + after.reaped + children;
+  }
 }
 
 export interface CpuFigures {
