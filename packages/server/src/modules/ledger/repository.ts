@@ -33,7 +33,6 @@ export async function readBalance(db: Db, merchantId: number): Promise<Minor | u
   return rows[0]?.balance;
 }
 
-/** What a merchant can spend, and what its in-flight orders hold (draftBalance): one primary-key read. */
 /** The balance and the hold of each of these merchants' accounts, in one read, by merchant id. */
 export async function readFunds(db: Db, merchantIds: readonly number[]): Promise<Map<number, Funds>> {
   const { rows } = await db.query<Funds & { merchantId: number }>({
