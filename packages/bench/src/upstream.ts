@@ -5,8 +5,8 @@
  * sync (time, the hub's peak RSS, a progress line on the terminal), a second with no change (it
  * must write nothing), then find-one and create-order p50/p99 idle and while syncs run back to
  * back, and last the import of the whole catalog as own offers (one request, as
- * `dropgate supplier import` sends it: time, peak RSS, against the first sync's time). Figures on stdout and in .bench/upstream.json; docs/catalog.md and docs/benchmarks.md
- * carry them.
+ * `dropgate supplier catalog import` sends it: time, peak RSS, against the first sync's time).
+ * Figures on stdout and in .bench/upstream.json; docs/catalog.md and docs/benchmarks.md carry them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

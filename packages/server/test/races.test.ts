@@ -1,8 +1,8 @@
 /**
  * The races of DESIGN.md, run as real parallel HTTP requests against a real PostgreSQL:
- * duplicate transactionIds, overspend, the last keys, and reads answered together (balance and
- * find-one read in one statement for the calls of one turn of the hub's event loop). After each,
- * the audit is clean.
+ * duplicate transactionIds, overspend, the last keys, and reads answered together (balance,
+ * find-one and order-status read in one statement for the calls of one turn of the hub's event
+ * loop). After each, the audit is clean.
  */
 import { describe, expect, it } from 'vitest';
 import { keysFor, merchantClient, operator, useTestHub } from './support/hub.ts';
