@@ -140,7 +140,7 @@ describe('delivery through a failing receiver', () => {
     await waitFor(async () => (await op.call('GET', `/webhooks/${webhook.id}`)).body.status === 'DISABLED', 20_000);
     const off = await op.call('GET', `/webhooks/${webhook.id}`);
     expect(off.body.disabledReason).toMatch(/410/);
-    // What the receiver saw: the 500, two requests the hub gave up on (late, hung), the 410.
+    // What the receiver saw after the 500: two requests the hub gave up on (late, hung), the 410.
     expect(mine().filter((r) => r.answered === null)).toHaveLength(2);
     expect(mine().filter((r) => r.answered === 410)).toHaveLength(1);
     // The log has them too, once the attempts in flight when the 410 came have given up.
