@@ -6,7 +6,8 @@
  * clients would see it, instead of the closed loop's single slow request (the coordinated
  * omission wrk2 corrects for; wrk2 is not packaged here).
  *
- * Input: one JSON argument (OpenLoopPlan). Output: one JSON line on stdout (OpenLoopResult).
+ * Input: one JSON argument (OpenLoopPlan). Output: one JSON line on stdout (OpenLoopResult), and
+ * the line `counting` on stderr when the first counted request is sent (the warm-up is over).
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,6 +135,7 @@ async function run(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     const now = performance.now();
     for (; n < total && start + n * interval <= now; n++) {
       const due = { n, at: start + n * interval };
+      if (n === firstCounted) process.stderr.write('counting\n');
       worstSendLagMs = Math.max(worstSendLagMs, now - due.at);
       const free = connections.find((c) => c.idle);
       if (free) free.send(due, requestOf(n));

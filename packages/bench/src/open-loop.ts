@@ -9,18 +9,18 @@
  * sockets (Node's http client cost more per request than the hub); it still costs more than wrk,
  * and the report prints its CPU beside the hub's so that it can be read against both.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { countCpu, type CpuFigures, type CpuSubjects } from './cpu.ts';
 import type { Caller } from './http-load.ts';
 import type { OpenLoopPlan, OpenLoopResult } from './open-loop-runner.ts';
 import { runPgbenchAtRate, type RateLatency } from './pgbench.ts';
 import { watchStalls, type HubMetricsSource, type StallFigures } from './stalls.ts';
 
-const run = promisify(execFile);
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'open-loop-runner.ts');
+/** The line the runner writes on stderr when its warm-up ends. */
+const COUNTING_SIGNAL = 'counting';
 
 /** One rate, both sides: the hub's latency and the baseline's, from their schedules. */
 export interface SteadyRateFigures {
@@ -32,9 +32,24 @@ export interface SteadyRateFigures {
   stalls: StallFigures;
 }
 
-export async function openLoop(plan: OpenLoopPlan, cpu: CpuSubjects & { hubPid: number }): Promise<OpenLoopResult & { cpu: CpuFigures }> {
+/** Runs the generator; `onCounting` is called when its warm-up ends and its counted requests begin. */
+export async function openLoop(
+  plan: OpenLoopPlan, cpu: CpuSubjects & { hubPid: number }, onCounting?: () => void,
+): Promise<OpenLoopResult & { cpu: CpuFigures }> {
   const counting = countCpu(cpu);
-  const { stdout } = await run(process.execPath, [RUNNER, JSON.stringify(plan)], { maxBuffer: 1024 * 1024 });
+  const runner = spawn(process.execPath, [RUNNER, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  runner.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+  runner.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (stderr.includes(`${COUNTING_SIGNAL}\n`)) {
+      stderr = stderr.replace(`${COUNTING_SIGNAL}\n`, '');
+      onCounting?.();
+    }
+  });
+  const code = await new Promise<number | null>((resolve, reject) => runner.on('error', reject).on('close', resolve));
+  if (code !== 0) throw new Error(`the open-loop generator exited with ${code}: ${stderr.trim()}`);
   const result = JSON.parse(stdout) as OpenLoopResult;
   return { ...result, cpu: counting.per(result.scheduled) };
 }
@@ -66,12 +81,14 @@ export async function steadyRates(options: SteadyRateOptions): Promise<SteadyRat
     await options.beforeEach();
     const baseline = await runPgbenchAtRate({ ...options.pgbench, rate, seconds: options.seconds, warmUpSeconds: options.warmUpSeconds });
     await options.beforeEach();
-    const watch = await watchStalls(options.metrics, options.pgbench.databaseUrl);
+    // The stalls are read over the counted requests only, as the latencies are: not the warm-up's.
+    let watching: ReturnType<typeof watchStalls> | undefined;
     const hub = await openLoop({
       url: options.url, method: 'POST', path: options.path, callers: options.callers(`rate${share}`), rate,
       warmUpSeconds: options.warmUpSeconds, seconds: options.seconds, sockets: options.sockets, mustContain: options.mustContain,
-    }, options.cpu);
-    figures.push({ share, rate, hub, baseline, stalls: await watch.stop() });
+    }, options.cpu, () => { watching = watchStalls(options.metrics, options.pgbench.databaseUrl); });
+    if (watching === undefined) throw new Error('the open-loop generator never reached its counted requests');
+    figures.push({ share, rate, hub, baseline, stalls: await (await watching).stop() });
   }
   return figures;
 }

@@ -135,8 +135,9 @@ function steadyRateLines(rates: SteadyRateFigures[]): string[] {
     '',
     'spread create-order at steady rates (latency from each request\'s scheduled time):',
     ...table(['rate (share of baseline)', 'hub p50 / p99 / p99.9 / max', 'pgbench -R p50 / p99 / p99.9 / max', 'p99 ÷', 'errors', 'send lag', 'CPU/req: hub', 'generator'], rows),
-    'where the hub\'s runs waited (event loop, collections; database backends by wait, mean active per sample):',
-    ...rates.map(({ share, stalls: s }) => `  ${Math.round(100 * share)}%: event-loop delay p99 ${s.eventLoopDelayP99Ms} ms, max ${s.eventLoopDelayMaxMs} ms;` +
+    'where the hub\'s runs waited (event-loop lag beyond its monitor\'s 10 ms timer; placement and the wait for a statement from the hub\'s histograms; collections; database backends by wait, mean active per sample):',
+    ...rates.map(({ share, stalls: s }) => `  ${Math.round(100 * share)}%: event-loop lag p99 ${s.eventLoopLagP99Ms} ms, max ${s.eventLoopLagMaxMs} ms;` +
+      ` placement in the hub p99 ≈ ${s.placementP99Ms} ms, wait for a statement mean ${s.statementWaitMeanMs} ms, p99 ≈ ${s.statementWaitP99Ms} ms, ${Math.round(100 * s.waitedOverOneMs)} % of orders over 1 ms;` +
       ` ${s.gcPauses} collections, ${s.gcPauseTotalMs} ms in all, ${s.gcPausesOver10Ms} of 10 ms or more; ${s.checkpoints} checkpoints, ${s.autovacuums} autovacuum/analyze runs;` +
       ` backends: ${Object.entries(s.backends).map(([state, n]) => `${state} ${n}`).join(', ') || 'none active'}`),
   ];

@@ -1,5 +1,5 @@
 /**
- * Where a run's requests waited, beside its latency: the hub's event-loop delay and garbage
+ * Where a run's requests waited, beside its latency: the hub's event-loop lag and garbage
  * collections (its own /metrics, prom-client's default metrics, read before and after), and the
  * database's side, sampled every few milliseconds from pg_stat_activity: what each active client
  * backend was waiting on (a lock, a lightweight lock, I/O, the client) or running. Plus the
@@ -10,8 +10,16 @@ import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface StallFigures {
-  eventLoopDelayMaxMs: number;
-  eventLoopDelayP99Ms: number;
+  /** How late the event-loop monitor's timer fired: its p99 and worst, over the run. */
+  eventLoopLagMaxMs: number;
+  eventLoopLagP99Ms: number;
+  /** The hub's own time to accept an order, from its checks to the committed statement (≈: read off its histogram). */
+  placementP99Ms: number;
+  /** Of that, how long orders waited for their placing statement. */
+  statementWaitMeanMs: number;
+  statementWaitP99Ms: number;
+  /** The share of orders that waited over a millisecond for their statement. */
+  waitedOverOneMs: number;
   gcPauses: number;
   gcPauseTotalMs: number;
   /** Collections that took 10 ms or more. */
@@ -24,6 +32,11 @@ export interface StallFigures {
 }
 
 const SAMPLE_EVERY_MS = 10;
+/**
+ * prom-client's default event-loop monitoring precision. Node's histogram holds the time between
+ * the monitor's timer runs, the interval included: an idle loop reads 10 ms. The lag is the rest.
+ */
+const EVENT_LOOP_TIMER_MS = 10;
 
 export interface HubMetricsSource {
   url: string;
@@ -57,10 +70,16 @@ export async function watchStalls(hub: HubMetricsSource, databaseUrl: string): P
       await client.end();
       const gcCount = sumOf(after.metrics, 'nodejs_gc_duration_seconds_count') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_count');
       const gcUnder10 = sumOf(after.metrics, 'nodejs_gc_duration_seconds_bucket', 'le="0.01"') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_bucket', 'le="0.01"');
+      const delta = (name: string) => sumOf(after.metrics, name) - sumOf(before.metrics, name);
+      const waited = delta('dropgate_order_statement_wait_seconds_count');
       const backends = Object.fromEntries([...states].sort((a, b) => b[1] - a[1]).map(([state, n]) => [state, Math.round((100 * n) / Math.max(1, samples)) / 100]));
       return {
-        eventLoopDelayMaxMs: round(1000 * (after.metrics.get('nodejs_eventloop_lag_max_seconds') ?? 0)),
-        eventLoopDelayP99Ms: round(1000 * (after.metrics.get('nodejs_eventloop_lag_p99_seconds') ?? 0)),
+        eventLoopLagMaxMs: lateness(after.metrics.get('nodejs_eventloop_lag_max_seconds')),
+        eventLoopLagP99Ms: lateness(after.metrics.get('nodejs_eventloop_lag_p99_seconds')),
+        placementP99Ms: round(1000 * histogramQuantile(before.metrics, after.metrics, 'dropgate_order_placement_seconds', 0.99)),
+        statementWaitMeanMs: waited === 0 ? 0 : round((1000 * delta('dropgate_order_statement_wait_seconds_sum')) / waited),
+        statementWaitP99Ms: round(1000 * histogramQuantile(before.metrics, after.metrics, 'dropgate_order_statement_wait_seconds', 0.99)),
+        waitedOverOneMs: histogramShareAbove(before.metrics, after.metrics, 'dropgate_order_statement_wait_seconds', 0.001),
         gcPauses: gcCount,
         gcPauseTotalMs: round(1000 * (sumOf(after.metrics, 'nodejs_gc_duration_seconds_sum') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_sum'))),
         gcPausesOver10Ms: gcCount - gcUnder10,
@@ -74,6 +93,7 @@ export async function watchStalls(hub: HubMetricsSource, databaseUrl: string): P
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+const lateness = (seconds = 0) => round(Math.max(0, 1000 * seconds - EVENT_LOOP_TIMER_MS));
 
 /** Orders per placing statement over a run: the hub's batch histogram, read before and after. */
 export async function watchBatches(hub: HubMetricsSource): Promise<{ stop(): Promise<number> }> {
@@ -99,6 +119,45 @@ export async function scrape(hub: HubMetricsSource): Promise<Map<string, number>
     values.set(line.slice(0, space), Number(line.slice(space + 1)));
   }
   return values;
+}
+
+/**
+ * A histogram's observations between two scrapes: its buckets (upper bound, cumulative count),
+ * summed over their other labels, and how many there were in all.
+ */
+function bucketsBetween(before: Map<string, number>, after: Map<string, number>, name: string): { buckets: Array<[number, number]>; total: number } {
+  const bounds = new Set<string>();
+  for (const key of after.keys()) {
+    const le = key.startsWith(`${name}_bucket{`) ? /le="([^"]+)"/.exec(key)?.[1] : undefined;
+    if (le !== undefined && le !== '+Inf') bounds.add(le);
+  }
+  const cumulative = (le: string) => sumOf(after, `${name}_bucket`, `le="${le}"`) - sumOf(before, `${name}_bucket`, `le="${le}"`);
+  const buckets = [...bounds].map((le): [number, number] => [Number(le), cumulative(le)]).sort((a, b) => a[0] - b[0]);
+  return { buckets, total: cumulative('+Inf') };
+}
+
+/**
+ * A quantile of a histogram's observations between two scrapes, interpolated linearly within the
+ * bucket it falls in (as Prometheus's histogram_quantile does): as exact as the buckets are fine.
+ * 0 when nothing was observed.
+ */
+export function histogramQuantile(before: Map<string, number>, after: Map<string, number>, name: string, q: number): number {
+  const { buckets, total } = bucketsBetween(before, after, name);
+  if (total === 0) return 0;
+  let [lower, below] = [0, 0];
+  for (const [bound, count] of buckets) {
+    if (count >= q * total) return lower + ((bound - lower) * (q * total - below)) / Math.max(1, count - below);
+    [lower, below] = [bound, count];
+  }
+  return lower; // in the +Inf bucket: at least the largest bound
+}
+
+/** The share of a histogram's observations between two scrapes above one of its bucket bounds. */
+export function histogramShareAbove(before: Map<string, number>, after: Map<string, number>, name: string, bound: number): number {
+  const { buckets, total } = bucketsBetween(before, after, name);
+  const atOrBelow = buckets.find(([le]) => le === bound);
+  if (atOrBelow === undefined) throw new Error(`${name} has no bucket bound ${bound}`);
+  return total === 0 ? 0 : 1 - atOrBelow[1] / total;
 }
 
 /** The sum of a metric over its label sets, those containing `having` only when given. */

@@ -113,7 +113,7 @@ export async function startHub(config: Config, options: StartOptions = {}): Prom
           maxBatch: config.orderBatchMax,
           maxInFlight: Math.min(config.orderStatements, orderStatementsCap(config.dbPoolSize)),
           maxWaitMs: config.dbAcquireTimeoutMs,
-          onStatement: (orders) => metrics.orderStatement(orders),
+          onStatement: (orders, waitedSeconds) => metrics.orderStatement(orders, waitedSeconds),
           onRetry: () => metrics.orderBatchRetried(),
         }),
         onOrder: (protocol, status, seconds) => metrics.orderPlaced(protocol, status, seconds),

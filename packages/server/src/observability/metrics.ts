@@ -10,11 +10,15 @@ import type { SupplierAdapter, SupplierOutcome } from '../modules/suppliers/inde
 
 /** Latency buckets, seconds: from a cached find-one (≈2 ms) to the 5 s database bound and beyond. */
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Placing an order: finer where a create-order's p99 is judged (tens of milliseconds). */
+const PLACEMENT_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Supplier calls take longer: up to their timeouts (10 s by default, more when configured). */
 const SUPPLIER_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** Orders per placing statement: 1 (no batch) up to DROPGATE_ORDER_BATCH_MAX's range. */
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1000];
+/** An order's wait for its placing statement: nothing at low load, a statement's time or more past the cap. */
+const STATEMENT_WAIT_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** What the scrape-time gauges read; each part is optional (no Stars, no embedded database). */
 export interface MetricSources {
@@ -44,13 +48,19 @@ export class HubMetrics {
     name: 'dropgate_order_placement_seconds',
     help: 'Time to accept an order (checks and the placing statement), by protocol',
     labelNames: ['protocol'] as const,
-    buckets: LATENCY_BUCKETS,
+    buckets: PLACEMENT_BUCKETS,
     registers: [this.registry],
   });
   readonly #orderStatements = new Histogram({
     name: 'dropgate_order_batch_size',
     help: 'Statements placing orders, by how many orders each carried (sum / count: the mean batch)',
     buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly #orderStatementWaits = new Histogram({
+    name: 'dropgate_order_statement_wait_seconds',
+    help: 'Orders that waited for a placing statement (batching on), by how long: queued behind their merchant or the cap, and for a connection',
+    buckets: STATEMENT_WAIT_BUCKETS,
     registers: [this.registry],
   });
   readonly #orderBatchRetries = new Counter({
@@ -115,8 +125,9 @@ export class HubMetrics {
     this.#placement.observe({ protocol }, placementSeconds);
   }
 
-  orderStatement(orders: number): void {
+  orderStatement(orders: number, waitedSeconds: readonly number[]): void {
     this.#orderStatements.observe(orders);
+    for (const seconds of waitedSeconds) this.#orderStatementWaits.observe(seconds);
   }
 
   orderBatchRetried(): void {

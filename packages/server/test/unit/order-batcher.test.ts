@@ -61,7 +61,10 @@ describe('the order batcher', () => {
   it('sends an order alone at once, and the orders that arrive meanwhile as one batch, each answer to its caller', async () => {
     const { pool, statements } = heldPool();
     const sizes: number[] = [];
-    const batcher = new OrderBatcher(pool, { maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onStatement: (n) => sizes.push(n) });
+    const waits: number[][] = [];
+    const batcher = new OrderBatcher(pool, {
+      maxBatch: 64, maxInFlight: 8, maxWaitMs: 60_000, onStatement: (n, waited) => { sizes.push(n); waits.push([...waited]); },
+    });
 
     const first = batcher.place(order(1, 't-1'));
     await settle();
@@ -70,6 +73,7 @@ describe('the order batcher', () => {
     await settle();
     expect(statements).toHaveLength(1);
     expect(batcher.waiting).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 30));
 
     statements[0]!.answer([created('t-1')]);
     expect(await first).toMatchObject({ orderId: 1 });
@@ -84,6 +88,10 @@ describe('the order batcher', () => {
     answerBatch(batch);
     expect((await Promise.all(rest)).map((p) => p.orderId)).toEqual([2, 3, 4, 5]);
     expect(sizes).toEqual([1, 4]);
+    // The first went at once; the four waited out the first's statement, 30 ms of it held here.
+    expect(waits[0]![0]).toBeLessThan(0.01);
+    expect(waits[1]).toHaveLength(4);
+    for (const seconds of waits[1]!) expect(seconds).toBeGreaterThanOrEqual(0.025);
   });
 
   it('caps a batch at maxBatch and leaves the rest for the next statement', async () => {

@@ -38,8 +38,12 @@ export interface OrderBatcherOptions {
    * create-order's answer stays what it was without batching.
    */
   maxWaitMs: number;
-  /** Told of every statement that places orders: how many it carried. */
-  onStatement?: (orders: number) => void;
+  /**
+   * Told of every statement that places orders, as it is sent: how many it carried, and how long
+   * each of them waited for it, queued and for its connection (none with batching off, nor for a
+   * batch's one-by-one retries).
+   */
+  onStatement?: (orders: number, waitedSeconds: readonly number[]) => void;
   /** Told of every batch retried one by one (after a deadlock, say): how many orders it held. */
   onRetry?: (orders: number) => void;
 }
@@ -48,6 +52,7 @@ interface Waiting {
   input: repo.PlaceOrderInput;
   resolve(placed: repo.PlacedOrder): void;
   reject(error: unknown): void;
+  queuedAt: number;
   /** When the order stops waiting: past it, neither queued nor waiting for a connection. */
   deadline: number;
   /** Fails the order if no statement took it in time. */
@@ -85,13 +90,14 @@ export class OrderBatcher {
    */
   place(input: repo.PlaceOrderInput): Promise<repo.PlacedOrder> {
     if (this.#options.maxBatch <= 1) {
-      this.#options.onStatement?.(1);
+      this.#options.onStatement?.(1, []);
       return repo.placeOrder(this.db, input);
     }
     return new Promise((resolve, reject) => {
+      const queuedAt = performance.now();
       const waiting: Waiting = {
-        input, resolve, reject,
-        deadline: performance.now() + this.#options.maxWaitMs,
+        input, resolve, reject, queuedAt,
+        deadline: queuedAt + this.#options.maxWaitMs,
         timer: setTimeout(() => this.#giveUp(waiting), this.#options.maxWaitMs),
       };
       this.#waiting.push(waiting);
@@ -156,7 +162,8 @@ export class OrderBatcher {
   async #run(batch: Waiting[]): Promise<void> {
     const client = await this.#connect(batch);
     if (client === undefined) return;
-    this.#options.onStatement?.(batch.length);
+    const sentAt = performance.now();
+    this.#options.onStatement?.(batch.length, batch.map((order) => (sentAt - order.queuedAt) / 1000));
     const inputs = batch.map((order) => order.input);
     let placed: repo.PlacedOrder[];
     try {
@@ -207,7 +214,7 @@ export class OrderBatcher {
   }
 
   async #single(order: Waiting): Promise<void> {
-    this.#options.onStatement?.(1);
+    this.#options.onStatement?.(1, []);
     try {
       order.resolve(await repo.placeOrder(this.db, order.input));
     } catch (error) {
