@@ -59,7 +59,7 @@ export class HubMetrics {
   });
   readonly #orderStatementWaits = new Histogram({
     name: 'dropgate_order_statement_wait_seconds',
-    help: 'Orders that waited for a placing statement (batching on), by how long: queued behind their merchant or the cap, and for a connection',
+    help: 'How long each order waited for its placing statement, batching on: queued behind its merchant or the cap on statements, then for a connection',
     buckets: STATEMENT_WAIT_BUCKETS,
     registers: [this.registry],
   });

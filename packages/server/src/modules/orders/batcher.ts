@@ -52,6 +52,7 @@ interface Waiting {
   input: repo.PlaceOrderInput;
   resolve(placed: repo.PlacedOrder): void;
   reject(error: unknown): void;
+  /** When place() queued it (performance.now()). */
   queuedAt: number;
   /** When the order stops waiting: past it, neither queued nor waiting for a connection. */
   deadline: number;
