@@ -68,9 +68,9 @@ export async function watchStalls(hub: HubMetricsSource, databaseUrl: string): P
       await sampling;
       const after = { metrics: await scrape(hub), database: await databaseCounters(client) };
       await client.end();
-      const gcCount = sumOf(after.metrics, 'nodejs_gc_duration_seconds_count') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_count');
-      const gcUnder10 = sumOf(after.metrics, 'nodejs_gc_duration_seconds_bucket', 'le="0.01"') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_bucket', 'le="0.01"');
-      const delta = (name: string) => sumOf(after.metrics, name) - sumOf(before.metrics, name);
+      const delta = (name: string, having?: string) => growth(before.metrics, after.metrics, name, having);
+      const gcCount = delta('nodejs_gc_duration_seconds_count');
+      const gcUnder10 = delta('nodejs_gc_duration_seconds_bucket', 'le="0.01"');
       const waited = delta('dropgate_order_statement_wait_seconds_count');
       const backends = Object.fromEntries([...states].sort((a, b) => b[1] - a[1]).map(([state, n]) => [state, Math.round((100 * n) / Math.max(1, samples)) / 100]));
       return {
@@ -81,7 +81,7 @@ export async function watchStalls(hub: HubMetricsSource, databaseUrl: string): P
         statementWaitP99Ms: round(1000 * histogramQuantile(before.metrics, after.metrics, 'dropgate_order_statement_wait_seconds', 0.99)),
         waitedOverOneMs: histogramShareAbove(before.metrics, after.metrics, 'dropgate_order_statement_wait_seconds', 0.001),
         gcPauses: gcCount,
-        gcPauseTotalMs: round(1000 * (sumOf(after.metrics, 'nodejs_gc_duration_seconds_sum') - sumOf(before.metrics, 'nodejs_gc_duration_seconds_sum'))),
+        gcPauseTotalMs: round(1000 * delta('nodejs_gc_duration_seconds_sum')),
         gcPausesOver10Ms: gcCount - gcUnder10,
         checkpoints: after.database.checkpoints - before.database.checkpoints,
         autovacuums: after.database.autovacuums - before.database.autovacuums,
@@ -101,9 +101,8 @@ export async function watchBatches(hub: HubMetricsSource): Promise<{ stop(): Pro
   return {
     async stop() {
       const after = await scrape(hub);
-      const of = (name: string) => sumOf(after, name) - sumOf(before, name);
-      const statements = of('dropgate_order_batch_size_count');
-      return statements === 0 ? 0 : Math.round((10 * of('dropgate_order_batch_size_sum')) / statements) / 10;
+      const statements = growth(before, after, 'dropgate_order_batch_size_count');
+      return statements === 0 ? 0 : Math.round((10 * growth(before, after, 'dropgate_order_batch_size_sum')) / statements) / 10;
     },
   };
 }
@@ -131,7 +130,7 @@ function bucketsBetween(before: Map<string, number>, after: Map<string, number>,
     const le = key.startsWith(`${name}_bucket{`) ? /le="([^"]+)"/.exec(key)?.[1] : undefined;
     if (le !== undefined && le !== '+Inf') bounds.add(le);
   }
-  const cumulative = (le: string) => sumOf(after, `${name}_bucket`, `le="${le}"`) - sumOf(before, `${name}_bucket`, `le="${le}"`);
+  const cumulative = (le: string) => growth(before, after, `${name}_bucket`, `le="${le}"`);
   const buckets = [...bounds].map((le): [number, number] => [Number(le), cumulative(le)]).sort((a, b) => a[0] - b[0]);
   return { buckets, total: cumulative('+Inf') };
 }
@@ -141,7 +140,7 @@ function bucketsBetween(before: Map<string, number>, after: Map<string, number>,
  * bucket it falls in (as Prometheus's histogram_quantile does): as exact as the buckets are fine.
  * 0 when nothing was observed.
  */
-export function histogramQuantile(before: Map<string, number>, after: Map<string, number>, name: string, q: number): number {
+function histogramQuantile(before: Map<string, number>, after: Map<string, number>, name: string, q: number): number {
   const { buckets, total } = bucketsBetween(before, after, name);
   if (total === 0) return 0;
   let [lower, below] = [0, 0];
@@ -153,15 +152,20 @@ export function histogramQuantile(before: Map<string, number>, after: Map<string
 }
 
 /** The share of a histogram's observations between two scrapes above one of its bucket bounds. */
-export function histogramShareAbove(before: Map<string, number>, after: Map<string, number>, name: string, bound: number): number {
+function histogramShareAbove(before: Map<string, number>, after: Map<string, number>, name: string, bound: number): number {
   const { buckets, total } = bucketsBetween(before, after, name);
   const atOrBelow = buckets.find(([le]) => le === bound);
   if (atOrBelow === undefined) throw new Error(`${name} has no bucket bound ${bound}`);
   return total === 0 ? 0 : 1 - atOrBelow[1] / total;
 }
 
+/** How much a metric grew between two scrapes, summed as sumOf sums it. */
+function growth(before: Map<string, number>, after: Map<string, number>, name: string, having?: string): number {
+  return sumOf(after, name, having) - sumOf(before, name, having);
+}
+
 /** The sum of a metric over its label sets, those containing `having` only when given. */
-export function sumOf(metrics: Map<string, number>, name: string, having?: string): number {
+function sumOf(metrics: Map<string, number>, name: string, having?: string): number {
   let sum = 0;
   for (const [key, value] of metrics) {
     if ((key === name || key.startsWith(`${name}{`)) && (having === undefined || key.includes(having))) sum += value;
