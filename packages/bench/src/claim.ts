@@ -13,11 +13,11 @@
  * check whose supplier is still pending (here into the past): the queue keeps its shape over any
  * number of rounds, so there can be enough of them to average out the commit's flush.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool, migrate } from '@dropgate/server';
 import { claimDue } from '@dropgate/server/queries';
 import { createScratchDatabase } from '@dropgate/server/testing/database';
+import { seedWaitingQueue } from '@dropgate/server/testing/waiting-queue';
 import { quantile, ranged, type Ranged } from './ranged.ts';
 
 export interface ClaimFigures {
@@ -39,7 +39,6 @@ export interface ClaimScenario {
 /** The worker's defaults: 8 jobs per claim, a lease of the slowest timeout plus 5 s. */
 const CLAIM_LIMIT = 8;
 const LEASE_MARGIN_MS = 5_000;
-const INSERT_BATCH = 100_000;
 const WARM_UP_CLAIMS = 10;
 /** The rounds fall into this many blocks, each giving the ratio once: its spread shows how settled it is. */
 const RATIO_BLOCKS = 5;
@@ -52,10 +51,7 @@ export async function claimScenario(serverUrl: string, sizes: number[], claims: 
       const pool = createPool(database.url, 2);
       queues.push({ pool, drop: async () => { await pool.end(); await database.drop(); } });
       await migrate(pool);
-      await seedCatalog(pool);
-      for (let waiting = 0; waiting < size; waiting += INSERT_BATCH) await insertWaitingOrders(pool, waiting, Math.min(INSERT_BATCH, size - waiting));
-      await pool.query('VACUUM ANALYZE fulfilment_jobs');
-      await pool.query('VACUUM ANALYZE orders');
+      await seedWaitingQueue(pool, size);
       for (let i = 0; i < WARM_UP_CLAIMS; i++) await timeClaim(pool);
     }
     // Round by round, one claim per queue: the machine's drift weighs on every size alike.
@@ -110,33 +106,4 @@ function percentiles(times: number[]): { p50Ms: number; p95Ms: number; maxMs: nu
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => Number(quantile(sorted, q).toFixed(2));
   return { p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
-}
-
-/** One merchant, shop, USD offer and CodeGames supplier source: what the waiting orders reference. */
-async function seedCatalog(pool: pg.Pool): Promise<void> {
-  await pool.query(`
-    INSERT INTO merchants (id, name) OVERRIDING SYSTEM VALUE VALUES (1, 'claim bench');
-    INSERT INTO accounts (merchant_id, balance) VALUES (1, 0);
-    INSERT INTO shops (id, merchant_id, name, token_hash) OVERRIDING SYSTEM VALUE VALUES (1, 1, 'claim bench', '\\x${randomBytes(32).toString('hex')}');
-    INSERT INTO products (id, name) VALUES (1000000, 'Claim Bench');
-    INSERT INTO offers (id, product_id, offer_name, price, currency, returns_key) VALUES (1, 1000000, 'Card', 100, 'USD', true);
-    INSERT INTO suppliers (id, kind, name, base_url) OVERRIDING SYSTEM VALUE VALUES (1, 'codegames', 'claim bench', 'http://127.0.0.1:9');
-    INSERT INTO offer_sources (offer_id, position, supplier_id, supplier_product_id, cost, cost_currency) VALUES (1, 0, 1, 'card', 90, 'USD');`);
-}
-
-/**
- * Orders as place_order and the worker leave them while a supplier's answer is pending. Only the
- * rows a claim reads are written (no ledger rows): this database exists for the timing only.
- */
-async function insertWaitingOrders(pool: pg.Pool, from: number, count: number): Promise<void> {
-  await pool.query(`
-    WITH placed AS (
-      INSERT INTO orders (shop_id, merchant_id, transaction_id, offer_id, product_name, offer_name, count, price, currency,
-                          usd_per_unit, amount_usd, sandbox, returns_key, status, protocol, charged_price, supplier_id, supplier_txn_id)
-      SELECT 1, 1, 'claim-' || n, 1, 'Claim Bench', 'Card', 1, 100, 'USD', 1, 100, false, true, 'PROCESSING', 'partner', 100, 1, 'claim-' || n
-        FROM generate_series($1::bigint + 1, $1::bigint + $2) AS n
-      RETURNING id)
-    INSERT INTO fulfilment_jobs (order_id, source_index, phase, attempts, due_at)
-    SELECT id, 0, 'poll', (random() * 99)::int, now() + (random() * 300 - 240) * interval '1 second' FROM placed`,
-  [from, count]);
 }
