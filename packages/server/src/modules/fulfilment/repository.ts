@@ -13,12 +13,12 @@ export interface ClaimedJob {
 
 /**
  * Locks up to `limit` due jobs, then leases them through the primary key. The limit is written
- * into the text, not bound, and the update is driven by the array of locked ids, so that
- * PostgreSQL's generic plan (which it switches to after a few runs, skipping planning) is the
- * one a planner would pick for 8 rows at any queue size: a bound LIMIT is estimated at a tenth
- * of the due rows, which for a large queue planned a merge join over all of them, and a small
- * queue was joined by hashing the whole table. The phase before the claim comes from the locked
- * row, as RETURNING gives the new one.
+ * into the text, not bound, and the update is driven by the array of locked ids, so that the
+ * generic plan PostgreSQL caches after five runs (and then stops planning) is the index walk at
+ * any queue size. A bound LIMIT is estimated at a tenth of the due rows: for a large queue that
+ * generic plan was a merge join over the whole table, so every claim was planned anew, and the
+ * one a small queue cached hashed the whole table. The phase before the claim comes from the
+ * locked rows, as RETURNING gives the new one.
  */
 const CLAIM = (filter: string, limit: number) => `
   WITH due AS (
@@ -45,7 +45,7 @@ function claimLimit(limit: number): number {
  * Claims up to `limit` due jobs. The lease lasts the slowest supplier's timeout plus `marginMs`:
  * long enough for a live worker to finish its call, short enough that a crashed worker's job is
  * soon taken over. The index on due_at keeps claiming flat in the size of the queue. One prepared
- * statement per limit: a worker asks for at most its concurrency.
+ * statement per limit, so a connection holds at most the worker's concurrency of them.
  */
 export async function claimDue(db: Db, now: Date, marginMs: number, limit: number): Promise<ClaimedJob[]> {
   const { rows } = await db.query<ClaimedJob>({ name: `fulfilment.claim-due-${limit}`, text: CLAIM('', limit), values: [now, marginMs] });
